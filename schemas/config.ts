@@ -1,0 +1,167 @@
+import { z } from 'zod'
+
+/** The configuration file (`mcp-audit.yaml`), as documented in DESIGN.md. Parsed once at start. */
+
+const Port = z.coerce.number().int().min(0).max(65_535)
+const HexSha256 = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/i, 'must be the SHA-256 of the token as 64 hex characters')
+  .transform((value) => value.toLowerCase())
+
+export const TokenScope = z.enum(['ingest', 'read', 'admin'])
+export type TokenScope = z.infer<typeof TokenScope>
+
+export const TokenConfig = z
+  .object({
+    name: z.string().min(1),
+    scope: TokenScope,
+    sha256: HexSha256.optional(),
+    value: z.string().min(16, 'a clear-text token must be at least 16 characters').optional(),
+  })
+  .refine((token) => (token.sha256 === undefined) !== (token.value === undefined), {
+    message: 'give exactly one of sha256 (recommended) or value (dev only)',
+  })
+export type TokenConfig = z.infer<typeof TokenConfig>
+
+export const RateLimitConfig = z.object({
+  eventsPerSecond: z.coerce.number().positive(),
+  burst: z.coerce.number().positive(),
+})
+
+export const Framework = z.enum(['pci-dss', 'soc2', 'iso27001', 'hipaa', 'gdpr', 'nist-800-53', 'eu-ai-act'])
+
+const TimeZone = z.string().refine(
+  (zone) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone })
+      return true
+    } catch {
+      return false
+    }
+  },
+  { message: 'must be an IANA time zone such as Europe/Berlin' },
+)
+
+export const RetentionConfig = z
+  .object({
+    minDays: z.coerce.number().int().positive().default(365),
+    maxDays: z.coerce.number().int().positive().default(730),
+    hotDays: z.coerce.number().int().positive().default(90),
+  })
+  .refine((retention) => retention.minDays <= retention.maxDays, {
+    message: 'minDays must not exceed maxDays',
+  })
+
+export const TenantConfig = z.object({
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be lowercase letters, digits, "-" or "_" (at most 63)'),
+  tokens: z.array(TokenConfig).default([]),
+  retention: RetentionConfig.default({ minDays: 365, maxDays: 730, hotDays: 90 }),
+  frameworks: z.array(Framework).default([]),
+  rateLimit: RateLimitConfig.optional(),
+  timezone: TimeZone.default('UTC'),
+})
+export type TenantConfig = z.infer<typeof TenantConfig>
+
+export const WebhookConfig = z.object({
+  name: z.string().min(1),
+  url: z.url(),
+  format: z.enum(['standard', 'slack', 'pagerduty', 'alertmanager', 'teams']).default('standard'),
+  secret: z.string().optional(),
+  minSeverity: z.enum(['info', 'low', 'medium', 'high', 'critical']).default('medium'),
+})
+
+export const ReportScheduleConfig = z.object({
+  name: z.string().min(1),
+  tenant: z.string().min(1),
+  schedule: z.string().min(1),
+  timezone: TimeZone.default('UTC'),
+  period: z.enum(['last-day', 'last-week', 'last-month']).default('last-week'),
+  formats: z.array(z.enum(['pdf', 'html', 'csv', 'json'])).default(['pdf', 'json']),
+  deliver: z.array(z.string()).default([]),
+})
+
+export const AppConfig = z
+  .object({
+    dataDir: z.string().min(1).default('./data'),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    kafka: z
+      .object({
+        brokers: z.array(z.string().min(1)).optional(),
+        clientId: z.string().default('mcp-audit'),
+        topics: z
+          .object({
+            raw: z.string().default('mcp.audit.raw'),
+            dlq: z.string().default('mcp.audit.dlq'),
+            receipts: z.string().default('mcp.audit.receipts'),
+          })
+          .prefault({}),
+        partitions: z.coerce.number().int().positive().default(6),
+        localPort: Port.default(9092),
+      })
+      .prefault({}),
+    clickhouse: z
+      .object({
+        url: z.url().optional(),
+        database: z
+          .string()
+          .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain identifier')
+          .default('mcp_audit'),
+        username: z.string().optional(),
+        password: z.string().optional(),
+      })
+      .prefault({}),
+    collector: z
+      .object({
+        port: Port.default(8080),
+        host: z.string().default('0.0.0.0'),
+        maxBodyBytes: z.coerce.number().int().positive().default(5_242_880),
+        rateLimit: RateLimitConfig.default({ eventsPerSecond: 2000, burst: 10_000 }),
+      })
+      .prefault({}),
+    console: z.object({ port: Port.default(8081), host: z.string().default('0.0.0.0') }).prefault({}),
+    pseudonymization: z.object({ key: z.string().min(16).optional() }).prefault({}),
+    tenants: z.array(TenantConfig).default([]),
+    rules: z.object({ paths: z.array(z.string()).default(['rules/']) }).prefault({}),
+    alerts: z
+      .object({
+        allowPrivateNetworks: z.array(z.string()).default([]),
+        webhooks: z.array(WebhookConfig).default([]),
+      })
+      .prefault({}),
+    reports: z.array(ReportScheduleConfig).default([]),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Set<string>()
+    config.tenants.forEach((tenant, index) => {
+      if (seen.has(tenant.id)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tenants', index, 'id'],
+          message: `duplicate tenant id "${tenant.id}"`,
+        })
+      }
+      seen.add(tenant.id)
+    })
+    const webhookNames = new Set(config.alerts.webhooks.map((webhook) => webhook.name))
+    config.reports.forEach((report, index) => {
+      if (!seen.has(report.tenant)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['reports', index, 'tenant'],
+          message: `unknown tenant "${report.tenant}"`,
+        })
+      }
+      report.deliver.forEach((target, targetIndex) => {
+        if (!webhookNames.has(target)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['reports', index, 'deliver', targetIndex],
+            message: `unknown webhook "${target}"`,
+          })
+        }
+      })
+    })
+  })
+export type AppConfig = z.infer<typeof AppConfig>

@@ -1,0 +1,95 @@
+import path from 'node:path'
+import type { Command } from 'commander'
+import type { AppConfig } from '../../../schemas/config.js'
+import { openStore, type Store } from '../../platform/clickhouse.js'
+import { withDevTenant, type DevTenant } from '../../platform/dev-tenant.js'
+import { createKafka, ensureTopics } from '../../platform/kafka.js'
+import { Lifecycle } from '../../platform/lifecycle.js'
+import { startLocalKafka } from '../../platform/local-kafka.js'
+import type { Logger } from '../../platform/logger.js'
+import { migrate } from '../../platform/migrations.js'
+import { loadRuntime } from '../runtime.js'
+
+export interface Platform {
+  config: AppConfig
+  logger: Logger
+  lifecycle: Lifecycle
+  brokers: string[]
+  store: Store
+  devTenant?: DevTenant
+}
+
+/** Brings up what every service needs: Kafka (local when none is configured), the store, migrations, topics. */
+export async function startPlatform(
+  baseConfig: AppConfig,
+  logger: Logger,
+  lifecycle: Lifecycle,
+): Promise<Platform> {
+  const { config, devTenant } = withDevTenant(baseConfig)
+  let brokers = config.kafka.brokers ?? []
+  if (brokers.length === 0) {
+    const local = await startLocalKafka({
+      dir: path.join(config.dataDir, 'kafka'),
+      port: config.kafka.localPort,
+      partitions: config.kafka.partitions,
+      logger,
+    })
+    lifecycle.register('kafka-local', local.stop)
+    brokers = local.brokers
+  }
+
+  const store = openStore(config)
+  lifecycle.register('clickhouse', store.close)
+  await migrate(store, logger)
+
+  const kafka = createKafka({ brokers, clientId: config.kafka.clientId }, logger)
+  const { raw, dlq, receipts } = config.kafka.topics
+  const created = await ensureTopics(kafka, [
+    { topic: raw, numPartitions: config.kafka.partitions },
+    { topic: dlq, numPartitions: 1 },
+    { topic: receipts, numPartitions: 1 },
+  ])
+  if (created.length > 0) logger.info({ topics: created }, 'kafka_topics_created')
+  return { config, logger, lifecycle, brokers, store, ...(devTenant ? { devTenant } : {}) }
+}
+
+function printBanner(platform: Platform): void {
+  const { config, store, brokers, devTenant } = platform
+  const lines = [
+    '',
+    'mcp-audit is running',
+    `  kafka:       ${brokers.join(', ')}${config.kafka.brokers ? '' : ' (local broker)'}`,
+    `  clickhouse:  ${store.mode === 'embedded' ? `embedded at ${store.location}` : store.location} (database ${store.database})`,
+    `  data dir:    ${path.resolve(config.dataDir)}`,
+  ]
+  if (devTenant) {
+    lines.push(
+      `  dev tenant:  ${devTenant.tenantId}`,
+      `  ingest token (dev): ${devTenant.ingestToken}`,
+      `  admin token  (dev): ${devTenant.adminToken}`,
+      `  (kept in ${path.join(path.resolve(config.dataDir), 'dev-tokens.json')}; configure tenants for production)`,
+    )
+  }
+  lines.push('Press Ctrl-C to stop.', '')
+  console.log(lines.join('\n'))
+}
+
+export function registerStart(program: Command): void {
+  program
+    .command('start')
+    .description(
+      'run everything in one process: a local Kafka unless KAFKA_BROKERS is set, embedded ClickHouse unless CLICKHOUSE_URL is set, migrations and the services',
+    )
+    .action(async () => {
+      const { config, logger } = loadRuntime()
+      const lifecycle = new Lifecycle(logger)
+      lifecycle.handleSignals()
+      try {
+        const platform = await startPlatform(config, logger, lifecycle)
+        printBanner(platform)
+      } catch (err) {
+        await lifecycle.stop('start_failed')
+        throw err
+      }
+    })
+}

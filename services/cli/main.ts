@@ -1,0 +1,30 @@
+import { Command, CommanderError } from 'commander'
+import { ConfigError } from '../platform/config.js'
+import { registerMigrate } from './commands/migrate.js'
+import { registerQuery } from './commands/query.js'
+import { registerStart } from './commands/start.js'
+
+const program = new Command()
+  .name('mcp-audit')
+  .description('Audit analytics and compliance pipeline for MCP traffic')
+  .version('0.1.0')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride()
+
+registerStart(program)
+registerMigrate(program)
+registerQuery(program)
+
+try {
+  await program.parseAsync(process.argv)
+} catch (err) {
+  if (err instanceof CommanderError) {
+    process.exitCode = err.exitCode
+  } else if (err instanceof ConfigError) {
+    console.error(`error: ${err.message}`)
+    process.exitCode = 2
+  } else {
+    console.error(`error: ${err instanceof Error ? err.message : String(err)}`)
+    process.exitCode = 1
+  }
+}

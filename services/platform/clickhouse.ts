@@ -1,0 +1,78 @@
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
+import { createClient, type ClickHouseClient } from '@clickhouse/client'
+import { createChdbConnection } from 'chdb/connection'
+import type { AppConfig } from '../../schemas/config.js'
+
+export type { ClickHouseClient }
+
+export interface Store {
+  client: ClickHouseClient
+  /** Validated plain identifier (see schemas/config.ts), safe to place in DDL and table names. */
+  database: string
+  mode: 'server' | 'embedded'
+  /** Human-readable location for logs and errors: the server URL without credentials, or the directory. */
+  location: string
+  close: () => Promise<void>
+}
+
+export class StoreUnavailableError extends Error {
+  readonly retryable: boolean
+  constructor(message: string, options: { retryable: boolean; cause?: unknown }) {
+    super(message, { cause: options.cause })
+    this.name = 'StoreUnavailableError'
+    this.retryable = options.retryable
+  }
+}
+
+export function embeddedStorePath(dataDir: string): string {
+  return path.resolve(dataDir, 'clickhouse')
+}
+
+function redactUrl(url: string): string {
+  const parsed = new URL(url)
+  parsed.username = ''
+  parsed.password = ''
+  return parsed.toString()
+}
+
+/**
+ * The one way to reach ClickHouse: HTTP to a server when `clickhouse.url` is configured, otherwise
+ * the embedded chDB engine on `<dataDir>/clickhouse` behind the same `@clickhouse/client` API.
+ * An embedded directory belongs to one process at a time.
+ */
+export function openStore(config: Pick<AppConfig, 'clickhouse' | 'dataDir'>): Store {
+  const { url, database, username, password } = config.clickhouse
+  if (url) {
+    const client = createClient({
+      url,
+      username: username ?? 'default',
+      password: password ?? '',
+      request_timeout: 60_000,
+      compression: { request: true, response: true },
+      clickhouse_settings: { date_time_input_format: 'best_effort' },
+    })
+    return { client, database, mode: 'server', location: redactUrl(url), close: () => client.close() }
+  }
+
+  const dir = embeddedStorePath(config.dataDir)
+  mkdirSync(dir, { recursive: true })
+  let connection: ReturnType<typeof createChdbConnection>
+  try {
+    connection = createChdbConnection({ path: dir })
+  } catch (err) {
+    throw new StoreUnavailableError(
+      `cannot open the embedded ClickHouse store at ${dir}: another process holds it (embedded mode allows one process per data directory). ` +
+        'Stop the other mcp-audit process (for `query` and `migrate`, stop `mcp-audit start` first), ' +
+        'use another MCP_AUDIT_DATA_DIR, or set CLICKHOUSE_URL to use a ClickHouse server.',
+      { retryable: false, cause: err },
+    )
+  }
+  const client = createClient({
+    // chdb types its connection against @clickhouse/client-common, which @clickhouse/client now
+    // bundles under its own copy of the same types; the runtime contract is identical.
+    connection: connection as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection'],
+    clickhouse_settings: { date_time_input_format: 'best_effort' },
+  })
+  return { client, database, mode: 'embedded', location: dir, close: () => client.close() }
+}

@@ -1,0 +1,73 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { runCli, spawnCli } from '../helpers/cli.js'
+
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mcp-audit-test-cli-'))
+const env = { MCP_AUDIT_DATA_DIR: dataDir, CLICKHOUSE_DATABASE: 'mcp_audit_test_cli' }
+
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
+
+describe('mcp-audit CLI', () => {
+  it('prints help that lists the commands', () => {
+    const result = runCli(['--help'], env)
+    expect(result.status).toBe(0)
+    for (const command of ['start', 'migrate', 'query']) expect(result.stdout).toContain(command)
+  })
+
+  it('migrates idempotently', () => {
+    const first = runCli(['migrate'], env)
+    expect(first.stderr).toBe('')
+    expect(first.status).toBe(0)
+    expect(first.stdout).toMatch(/applied \d+ migration\(s\) to mcp_audit_test_cli/)
+    const second = runCli(['migrate'], env)
+    expect(second.status).toBe(0)
+    expect(second.stdout).toContain('mcp_audit_test_cli is up to date')
+  })
+
+  it('prints one JSON object per row, with bound parameters', () => {
+    const result = runCli(
+      ['query', 'SELECT number AS n, {who:String} AS who FROM numbers(3)', '-p', 'who=alice'],
+      env,
+    )
+    expect(result.status).toBe(0)
+    expect(
+      result.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line)),
+    ).toEqual([
+      { n: 0, who: 'alice' },
+      { n: 1, who: 'alice' },
+      { n: 2, who: 'alice' },
+    ])
+  })
+
+  it('refuses writes and DDL', () => {
+    const result = runCli(['query', 'DROP TABLE mcp_audit_test_cli.audit_events'], env)
+    expect(result.status).toBe(1)
+    expect(result.stderr).toMatch(/read-only/i)
+    const still = runCli(['query', 'EXISTS TABLE mcp_audit_test_cli.audit_events'], env)
+    expect(still.stdout.trim()).toBe('{"result":1}')
+  })
+
+  it('says clearly when another process holds the embedded store', async () => {
+    const holder = spawnCli(['query', 'SELECT sleep(3)'], env)
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+    const result = runCli(['query', 'SELECT 1'], env)
+    holder.kill('SIGKILL')
+    expect(result.status).toBe(1)
+    expect(result.stderr).toContain('another process holds it')
+    expect(result.stderr).toContain('CLICKHOUSE_URL')
+  })
+
+  it('names the bad key when the config is invalid', () => {
+    const file = path.join(dataDir, 'bad.yaml')
+    writeFileSync(file, 'collector:\n  port: not-a-port\ntenants:\n  - id: Acme Corp\n')
+    const result = runCli(['migrate'], { ...env, MCP_AUDIT_CONFIG: file })
+    expect(result.status).toBe(2)
+    expect(result.stderr).toContain('collector.port')
+    expect(result.stderr).toContain('tenants.0.id')
+  })
+})
