@@ -5,7 +5,6 @@ COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY services services
 COPY schemas schemas
 COPY scripts scripts
-COPY bench bench
 RUN npm ci && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
@@ -16,7 +15,5 @@ COPY --from=build /app/dist dist
 COPY package.json ./
 COPY bin bin
 COPY schemas/clickhouse schemas/clickhouse
-COPY rules rules
-COPY reports reports
 USER node
 ENTRYPOINT ["node", "bin/mcp-audit.js"]
