@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander'
 import { ConfigError } from '../platform/config.js'
+import { registerCollector } from './commands/collector.js'
 import { registerMigrate } from './commands/migrate.js'
 import { registerQuery } from './commands/query.js'
 import { registerStart } from './commands/start.js'
@@ -12,6 +13,7 @@ const program = new Command()
   .exitOverride()
 
 registerStart(program)
+registerCollector(program)
 registerMigrate(program)
 registerQuery(program)
 

@@ -23,7 +23,7 @@ describe('mcp-audit start (all-in-one, embedded defaults)', () => {
     const config = path.join(dataDir, 'mcp-audit.yaml')
     writeFileSync(
       config,
-      `dataDir: ${dataDir}\nkafka:\n  localPort: ${port}\nclickhouse:\n  database: mcp_audit_test_start\n`,
+      `dataDir: ${dataDir}\nkafka:\n  localPort: ${port}\nclickhouse:\n  database: mcp_audit_test_start\ncollector:\n  port: 0\n  host: 127.0.0.1\n`,
     )
     const child = spawnCli(['start'], { MCP_AUDIT_CONFIG: config })
     let stdout = ''
@@ -41,6 +41,21 @@ describe('mcp-audit start (all-in-one, embedded defaults)', () => {
     expect(stdout).toContain('ingest token (dev): mcpa_dev_')
     const brokerPid = Number(readFileSync(path.join(dataDir, 'kafka', 'broker.pid'), 'utf8'))
     expect(processAlive(brokerPid)).toBe(true)
+
+    const collectorUrl = /collector: +(http:\/\/\S+)/.exec(stdout)?.[1]
+    const token = /ingest token \(dev\): (\S+)/.exec(stdout)?.[1]
+    expect(collectorUrl).toBeDefined()
+    const posted = await fetch(`${collectorUrl}/v1/events`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        timestamp: new Date().toISOString(),
+        method: 'tools/call',
+        server: { name: 'fs' },
+        tool: 'read_file',
+      }),
+    })
+    expect(posted.status).toBe(202)
 
     // Still up a moment later: start is a long-running process, not a one-shot.
     await new Promise((resolve) => setTimeout(resolve, 1500))

@@ -1,5 +1,6 @@
 import path from 'node:path'
 import type { Command } from 'commander'
+import type { Registry } from 'prom-client'
 import type { AppConfig } from '../../../schemas/config.js'
 import { openStore, type Store } from '../../platform/clickhouse.js'
 import { withDevTenant, type DevTenant } from '../../platform/dev-tenant.js'
@@ -7,7 +8,9 @@ import { createKafka, ensureTopics } from '../../platform/kafka.js'
 import { Lifecycle } from '../../platform/lifecycle.js'
 import { startLocalKafka } from '../../platform/local-kafka.js'
 import type { Logger } from '../../platform/logger.js'
+import { createMetricsRegistry } from '../../platform/metrics.js'
 import { migrate } from '../../platform/migrations.js'
+import { startCollector } from '../../collector/service.js'
 import { loadRuntime } from '../runtime.js'
 
 export interface Platform {
@@ -16,7 +19,10 @@ export interface Platform {
   lifecycle: Lifecycle
   brokers: string[]
   store: Store
+  registry: Registry
   devTenant?: DevTenant
+  /** Services started so far, with the URL each listens on (when it does). */
+  services: Array<{ name: string; url?: string }>
 }
 
 /** Brings up what every service needs: Kafka (local when none is configured), the store, migrations, topics. */
@@ -50,7 +56,24 @@ export async function startPlatform(
     { topic: receipts, numPartitions: 1 },
   ])
   if (created.length > 0) logger.info({ topics: created }, 'kafka_topics_created')
-  return { config, logger, lifecycle, brokers, store, ...(devTenant ? { devTenant } : {}) }
+  const registry = createMetricsRegistry()
+  return {
+    config,
+    logger,
+    lifecycle,
+    brokers,
+    store,
+    registry,
+    services: [],
+    ...(devTenant ? { devTenant } : {}),
+  }
+}
+
+/** Starts every service that exists in this process, in pipeline order. */
+async function startServices(platform: Platform): Promise<void> {
+  const { config, brokers, logger, registry, lifecycle } = platform
+  const collector = await startCollector({ config, brokers, logger, registry, lifecycle })
+  platform.services.push({ name: 'collector', url: collector.url })
 }
 
 function printBanner(platform: Platform): void {
@@ -61,11 +84,15 @@ function printBanner(platform: Platform): void {
     `  kafka:       ${brokers.join(', ')}${config.kafka.brokers ? '' : ' (local broker)'}`,
     `  clickhouse:  ${store.mode === 'embedded' ? `embedded at ${store.location}` : store.location} (database ${store.database})`,
     `  data dir:    ${path.resolve(config.dataDir)}`,
+    ...platform.services.map((service) => `  ${`${service.name}:`.padEnd(12)} ${service.url ?? 'running'}`),
   ]
   if (devTenant) {
     lines.push(
       `  dev tenant:  ${devTenant.tenantId}`,
       `  ingest token (dev): ${devTenant.ingestToken}`,
+      `    try: curl -H 'Authorization: Bearer ${devTenant.ingestToken}' -H 'Content-Type: application/json' \\`,
+      `         -d '{"timestamp":"${new Date().toISOString()}","method":"tools/call","server":{"name":"filesystem"},"tool":"read_file"}' \\`,
+      `         ${platform.services.find((s) => s.name === 'collector')?.url ?? ''}/v1/events`,
       `  admin token  (dev): ${devTenant.adminToken}`,
       `  (kept in ${path.join(path.resolve(config.dataDir), 'dev-tokens.json')}; configure tenants for production)`,
     )
@@ -86,6 +113,7 @@ export function registerStart(program: Command): void {
       lifecycle.handleSignals()
       try {
         const platform = await startPlatform(config, logger, lifecycle)
+        await startServices(platform)
         printBanner(platform)
       } catch (err) {
         await lifecycle.stop('start_failed')

@@ -1,0 +1,41 @@
+import type { Command } from 'commander'
+import { startCollector } from '../../collector/service.js'
+import { createKafka, ensureTopics } from '../../platform/kafka.js'
+import { Lifecycle } from '../../platform/lifecycle.js'
+import { createMetricsRegistry } from '../../platform/metrics.js'
+import { loadRuntime } from '../runtime.js'
+
+export function registerCollector(program: Command): void {
+  program
+    .command('collector')
+    .description(
+      'run the HTTP collector alone (server mode): needs KAFKA_BROKERS and tenants with ingest tokens',
+    )
+    .action(async () => {
+      const { config, logger } = loadRuntime()
+      const brokers = config.kafka.brokers ?? []
+      if (brokers.length === 0) {
+        throw new Error(
+          'the collector needs Kafka: set KAFKA_BROKERS (or kafka.brokers), or use `mcp-audit start`',
+        )
+      }
+      if (!config.tenants.some((tenant) => tenant.tokens.some((token) => token.scope === 'ingest'))) {
+        throw new Error('no tenant has an ingest token: add tenants[].tokens with scope ingest to the config')
+      }
+      const lifecycle = new Lifecycle(logger)
+      lifecycle.handleSignals()
+      const { raw, receipts } = config.kafka.topics
+      await ensureTopics(createKafka({ brokers, clientId: config.kafka.clientId }, logger), [
+        { topic: raw, numPartitions: config.kafka.partitions },
+        { topic: receipts, numPartitions: 1 },
+      ])
+      const collector = await startCollector({
+        config,
+        brokers,
+        logger,
+        registry: createMetricsRegistry(),
+        lifecycle,
+      })
+      console.log(`collector listening on ${collector.url}`)
+    })
+}

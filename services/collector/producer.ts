@@ -1,0 +1,160 @@
+import { CompressionTypes, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs'
+import type { Logger } from '../platform/logger.js'
+
+export class KafkaUnavailableError extends Error {
+  readonly retryable = true
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'KafkaUnavailableError'
+  }
+}
+
+export interface ProducerOptions {
+  /** How long a batch waits for more requests to join it. */
+  lingerMs?: number
+  /** A batch is sent at once when it holds this many messages. */
+  maxBatchMessages?: number
+  /** A request that is not acknowledged by then gets a 503; Kafka may still take it later (ids dedupe). */
+  ackTimeoutMs?: number
+}
+
+interface Pending {
+  topicMessages: TopicMessages[]
+  count: number
+  resolve: () => void
+  reject: (err: Error) => void
+}
+
+export interface ProduceObserver {
+  onBatch?: (messages: number, seconds: number, ok: boolean) => void
+}
+
+/**
+ * One idempotent producer (acks=all) shared by every request. Requests that arrive within
+ * `lingerMs` of each other are sent as one batch, and each request's promise settles only when
+ * Kafka has acknowledged every message of the batch it rode in.
+ */
+export class BatchingProducer {
+  private readonly producer: Producer
+  private readonly lingerMs: number
+  private readonly maxBatchMessages: number
+  private readonly ackTimeoutMs: number
+  private pending: Pending[] = []
+  private pendingCount = 0
+  private timer: NodeJS.Timeout | undefined
+  private inFlight = new Set<Promise<void>>()
+  private connected = false
+  private lastFailureAt = 0
+  private lastSuccessAt = 0
+
+  constructor(
+    kafka: Kafka,
+    private readonly logger: Logger,
+    options: ProducerOptions = {},
+    private readonly observer: ProduceObserver = {},
+  ) {
+    this.lingerMs = options.lingerMs ?? 2
+    this.maxBatchMessages = options.maxBatchMessages ?? 5_000
+    this.ackTimeoutMs = options.ackTimeoutMs ?? 10_000
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      retry: { initialRetryTime: 100, retries: 5, maxRetryTime: 2_000 },
+    })
+    this.producer.on('producer.disconnect', () => {
+      this.connected = false
+    })
+  }
+
+  async connect(): Promise<void> {
+    await this.producer.connect()
+    this.connected = true
+  }
+
+  /** True when the last produce attempt succeeded (or none has failed yet) and the client is connected. */
+  get healthy(): boolean {
+    return this.connected && this.lastSuccessAt >= this.lastFailureAt
+  }
+
+  /** Resolves when every message is acknowledged by all in-sync replicas; rejects with KafkaUnavailableError. */
+  publish(topicMessages: TopicMessages[]): Promise<void> {
+    const count = topicMessages.reduce((sum, entry) => sum + entry.messages.length, 0)
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          reject(
+            new KafkaUnavailableError(`Kafka did not acknowledge the events within ${this.ackTimeoutMs} ms`),
+          ),
+        this.ackTimeoutMs,
+      )
+      this.pending.push({
+        topicMessages,
+        count,
+        resolve: () => {
+          clearTimeout(timer)
+          resolve()
+        },
+        reject: (err) => {
+          clearTimeout(timer)
+          reject(err)
+        },
+      })
+      this.pendingCount += count
+      if (this.pendingCount >= this.maxBatchMessages) this.flush()
+      else this.timer ??= setTimeout(() => this.flush(), this.lingerMs)
+    })
+  }
+
+  private flush(): void {
+    clearTimeout(this.timer)
+    this.timer = undefined
+    if (this.pending.length === 0) return
+    const batch = this.pending
+    this.pending = []
+    this.pendingCount = 0
+    const send = this.sendBatch(batch).finally(() => this.inFlight.delete(send))
+    this.inFlight.add(send)
+  }
+
+  private async sendBatch(batch: Pending[]): Promise<void> {
+    const byTopic = new Map<string, Message[]>()
+    for (const entry of batch) {
+      for (const { topic, messages } of entry.topicMessages) {
+        const list = byTopic.get(topic) ?? []
+        for (const message of messages) list.push(message)
+        byTopic.set(topic, list)
+      }
+    }
+    const messages = batch.reduce((sum, entry) => sum + entry.count, 0)
+    const started = performance.now()
+    try {
+      if (!this.connected) await this.connect()
+      await this.producer.sendBatch({
+        acks: -1,
+        timeout: this.ackTimeoutMs,
+        compression: CompressionTypes.GZIP,
+        topicMessages: [...byTopic].map(([topic, list]) => ({ topic, messages: list })),
+      })
+      this.lastSuccessAt = Date.now()
+      this.observer.onBatch?.(messages, (performance.now() - started) / 1000, true)
+      for (const entry of batch) entry.resolve()
+    } catch (err) {
+      this.lastFailureAt = Date.now()
+      this.observer.onBatch?.(messages, (performance.now() - started) / 1000, false)
+      this.logger.warn({ err, messages }, 'kafka_produce_failed')
+      const error = new KafkaUnavailableError(`Kafka did not accept the events: ${(err as Error).message}`, {
+        cause: err,
+      })
+      for (const entry of batch) entry.reject(error)
+    }
+  }
+
+  /** Sends what is queued, waits for every batch in flight, then disconnects. */
+  async stop(): Promise<void> {
+    this.flush()
+    await Promise.allSettled([...this.inFlight])
+    await this.producer.disconnect()
+    this.connected = false
+  }
+}

@@ -1,0 +1,32 @@
+import { createHash } from 'node:crypto'
+import type { IngestReceipt } from '../../schemas/raw-envelope.js'
+import type { AcceptedEvent } from './ingest.js'
+
+/**
+ * The receipt of one acknowledged request: accepted events per minute of occurrence. Its id is a
+ * hash of the accepted event ids, so when a gateway retries an identical request the store keeps
+ * one receipt, just as it keeps one row per event.
+ */
+export function buildReceipt(
+  accepted: readonly AcceptedEvent[],
+  rejected: number,
+  meta: { tenantId: string; gateway: string; receivedAt: string },
+): IngestReceipt {
+  const hash = createHash('sha256').update(meta.tenantId).update('\u0000')
+  const minutes: Record<string, number> = {}
+  for (const { envelope } of accepted) {
+    hash.update(envelope.event.event_id ?? '').update('\u0000')
+    const minute = new Date(envelope.event.timestamp).toISOString().slice(0, 16)
+    minutes[minute] = (minutes[minute] ?? 0) + 1
+  }
+  return {
+    v: 1,
+    receipt_id: hash.digest('hex').slice(0, 32),
+    tenant_id: meta.tenantId,
+    gateway: meta.gateway,
+    received_at: meta.receivedAt,
+    minutes,
+    accepted: accepted.length,
+    rejected,
+  }
+}

@@ -1,0 +1,97 @@
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Registry } from 'prom-client'
+import type { AppConfig } from '../../schemas/config.js'
+import { createKafka } from '../platform/kafka.js'
+import type { Lifecycle } from '../platform/lifecycle.js'
+import type { Logger } from '../platform/logger.js'
+import { createCollectorApp } from './app.js'
+import { TokenAuthenticator } from './auth.js'
+import { createCollectorMetrics } from './metrics.js'
+import { BatchingProducer, type ProducerOptions } from './producer.js'
+import { TenantRateLimiter } from './rate-limit.js'
+
+export interface CollectorHandle {
+  url: string
+  port: number
+}
+
+export interface CollectorOptions {
+  config: AppConfig
+  brokers: string[]
+  logger: Logger
+  registry: Registry
+  lifecycle: Lifecycle
+  producer?: ProducerOptions
+}
+
+/** Readiness asks the cluster for metadata at most every two seconds. */
+function kafkaProbe(brokers: string[], clientId: string, logger: Logger) {
+  const kafka = createKafka({ brokers, clientId: `${clientId}-probe` }, logger.child({ probe: true }))
+  let cached: { at: number; ready: boolean } | undefined
+  return async (): Promise<boolean> => {
+    if (cached && Date.now() - cached.at < 2_000) return cached.ready
+    const admin = kafka.admin({ retry: { retries: 0 } })
+    let ready = false
+    try {
+      await admin.connect()
+      await admin.describeCluster()
+      ready = true
+    } catch {
+      ready = false
+    } finally {
+      await admin.disconnect().catch(() => undefined)
+    }
+    cached = { at: Date.now(), ready }
+    return ready
+  }
+}
+
+/** Starts the HTTP collector; stops in order: stop accepting, finish requests in flight, flush the producer. */
+export async function startCollector(options: CollectorOptions): Promise<CollectorHandle> {
+  const { config, brokers, logger, registry, lifecycle } = options
+  const kafka = createKafka({ brokers, clientId: `${config.kafka.clientId}-collector` }, logger)
+  const metrics = createCollectorMetrics(registry)
+  const producer = new BatchingProducer(kafka, logger, options.producer, {
+    onBatch: (messages, seconds, ok) => {
+      metrics.produceSeconds.observe({ outcome: ok ? 'ok' : 'error' }, seconds)
+      metrics.produceBatchMessages.observe(messages)
+    },
+  })
+  await producer.connect()
+  lifecycle.register('collector-producer', () => producer.stop())
+
+  const limits = new Map(
+    config.tenants.map((tenant) => [tenant.id, tenant.rateLimit ?? config.collector.rateLimit]),
+  )
+  const app = createCollectorApp({
+    config,
+    logger,
+    registry,
+    metrics,
+    publisher: producer,
+    auth: new TokenAuthenticator(config.tenants),
+    limiter: new TenantRateLimiter((tenantId) => limits.get(tenantId) ?? config.collector.rateLimit),
+    kafkaReady: kafkaProbe(brokers, config.kafka.clientId, logger),
+  })
+
+  const server: Server = await new Promise((resolve, reject) => {
+    const listening = app.listen(config.collector.port, config.collector.host, () => resolve(listening))
+    listening.once('error', reject)
+  })
+  server.requestTimeout = 60_000
+  server.headersTimeout = 15_000
+  server.keepAliveTimeout = 65_000
+  lifecycle.register(
+    'collector-http',
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeIdleConnections()
+      }),
+  )
+  const { port } = server.address() as AddressInfo
+  const host = config.collector.host === '0.0.0.0' ? '127.0.0.1' : config.collector.host
+  logger.info({ port }, 'collector_listening')
+  return { url: `http://${host}:${port}`, port }
+}
