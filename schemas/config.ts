@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { RedactionSettings } from '../services/normalizer/redaction/settings.js'
 
 /** The configuration file (`mcp-audit.yaml`), as documented in DESIGN.md. Parsed once at start. */
 
@@ -121,7 +122,31 @@ export const AppConfig = z
       })
       .prefault({}),
     console: z.object({ port: Port.default(8081), host: z.string().default('0.0.0.0') }).prefault({}),
-    pseudonymization: z.object({ key: z.string().min(16).optional() }).prefault({}),
+    pseudonymization: z
+      .object({
+        key: z.string().min(16, 'must be at least 16 characters (use 32 random bytes)').optional(),
+        /** User ids kept in clear (service accounts, bots); everyone else is a keyed pseudonym. */
+        serviceAccounts: z.array(z.string().min(1)).default([]),
+      })
+      .prefault({}),
+    redaction: RedactionSettings,
+    normalizer: z
+      .object({
+        consumerGroup: z.string().min(1).default('mcp-audit-normalizer'),
+        /** /healthz, /readyz and /metrics when the normalizer runs on its own. */
+        opsPort: Port.default(9464),
+        /** Rows per ClickHouse insert at most (embedded inserts block the event loop in proportion). */
+        batchMaxRows: z.coerce.number().int().positive().max(100_000).default(10_000),
+        /** Longest a row waits in the buffer before it is inserted. */
+        batchMaxWaitMs: z.coerce.number().int().positive().default(1_000),
+        /** Messages processed between heartbeats. */
+        chunkSize: z.coerce.number().int().positive().default(1_000),
+        /** Worker threads for parse/normalize/redact; 0 runs them on the main thread. */
+        workers: z.coerce.number().int().min(0).max(16).default(1),
+        argumentsMaxBytes: z.coerce.number().int().positive().default(16_384),
+        resultMaxBytes: z.coerce.number().int().positive().default(8_192),
+      })
+      .prefault({}),
     tenants: z.array(TenantConfig).default([]),
     rules: z.object({ paths: z.array(z.string()).default(['rules/']) }).prefault({}),
     alerts: z

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander'
 import { ConfigError } from '../platform/config.js'
 import { registerCollector } from './commands/collector.js'
+import { registerDlq, registerNormalizer } from './commands/normalizer.js'
 import { registerMigrate } from './commands/migrate.js'
 import { registerQuery } from './commands/query.js'
 import { registerStart } from './commands/start.js'
@@ -14,6 +15,8 @@ const program = new Command()
 
 registerStart(program)
 registerCollector(program)
+registerNormalizer(program)
+registerDlq(program)
 registerMigrate(program)
 registerQuery(program)
 

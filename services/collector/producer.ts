@@ -1,4 +1,11 @@
-import { CompressionTypes, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs'
+import {
+  CompressionTypes,
+  Partitioners,
+  type Kafka,
+  type Message,
+  type Producer,
+  type TopicMessages,
+} from 'kafkajs'
 import type { Logger } from '../platform/logger.js'
 
 export class KafkaUnavailableError extends Error {
@@ -60,6 +67,7 @@ export class BatchingProducer {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
       retry: { initialRetryTime: 100, retries: 5, maxRetryTime: 2_000 },
     })
     this.producer.on('producer.disconnect', () => {

@@ -228,7 +228,16 @@ export async function startLocalKafka(options: LocalKafkaOptions): Promise<Local
   if (!existsSync(path.join(dir, 'data', 'meta.properties'))) {
     const format = spawnSync(
       'java',
-      [...javaBase, 'kafka.tools.StorageTool', 'format', '-t', clusterId(), '-c', configFile, '--standalone'],
+      // `--cluster-id=` form: a random id may start with '-', which the option parser would take for a flag.
+      [
+        ...javaBase,
+        'kafka.tools.StorageTool',
+        'format',
+        `--cluster-id=${clusterId()}`,
+        '-c',
+        configFile,
+        '--standalone',
+      ],
       { encoding: 'utf8' },
     )
     if (format.status !== 0) {

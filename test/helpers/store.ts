@@ -38,3 +38,31 @@ export function openTestStore(): TestStore {
     },
   }
 }
+
+/** Polls a count query until it reaches `expected` (or the deadline), returning the last value. */
+export async function waitForCount(
+  store: Store,
+  sql: string,
+  expected: number,
+  { timeoutMs = 60_000, params = {} }: { timeoutMs?: number; params?: Record<string, unknown> } = {},
+): Promise<number> {
+  const deadline = Date.now() + timeoutMs
+  let last = -1
+  while (Date.now() < deadline) {
+    const result = await store.client.query({ query: sql, query_params: params, format: 'JSONEachRow' })
+    const [row] = await result.json<{ n: number | string }>()
+    last = Number(row?.n ?? 0)
+    if (last >= expected) return last
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+  return last
+}
+
+export async function queryRows<T>(
+  store: Store,
+  sql: string,
+  params: Record<string, unknown> = {},
+): Promise<T[]> {
+  const result = await store.client.query({ query: sql, query_params: params, format: 'JSONEachRow' })
+  return result.json<T>()
+}

@@ -11,6 +11,8 @@ import type { Logger } from '../../platform/logger.js'
 import { createMetricsRegistry } from '../../platform/metrics.js'
 import { migrate } from '../../platform/migrations.js'
 import { startCollector } from '../../collector/service.js'
+import { startNormalizer } from '../../normalizer/service.js'
+import { resolvePseudonymizationKey } from '../../platform/pseudonymization-key.js'
 import { loadRuntime } from '../runtime.js'
 
 export interface Platform {
@@ -71,7 +73,11 @@ export async function startPlatform(
 
 /** Starts every service that exists in this process, in pipeline order. */
 async function startServices(platform: Platform): Promise<void> {
-  const { config, brokers, logger, registry, lifecycle } = platform
+  const { config, brokers, logger, registry, lifecycle, store } = platform
+  // Started in pipeline order and stopped in reverse: the collector stops taking events first.
+  const pseudonymizationKey = resolvePseudonymizationKey(config, { allowGenerated: true })
+  await startNormalizer({ config, brokers, store, logger, registry, lifecycle, pseudonymizationKey })
+  platform.services.push({ name: 'normalizer' })
   const collector = await startCollector({ config, brokers, logger, registry, lifecycle })
   platform.services.push({ name: 'collector', url: collector.url })
 }

@@ -1,0 +1,172 @@
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { packageRoot } from '../services/platform/paths.js'
+import { collectorBenchmark } from './collector.js'
+import { redactionBenchmark } from './redaction.js'
+import { describeMachine } from './lib/machine.js'
+import { renderSections, type Benchmark, type BenchmarkContext, type BenchmarkReport } from './lib/report.js'
+
+/**
+ * `npm run bench`: runs the registered benchmarks one after another, prints their tables and
+ * appends a dated section (machine, command, results) to BENCHMARKS.md.
+ */
+
+const redaction: Benchmark = {
+  name: 'redaction',
+  summary:
+    'our redaction engine beside redact-pii and @openredaction/openredaction on the same inputs: speed, recall, precision',
+  run: async () => {
+    const { markdown } = await redactionBenchmark()
+    return { sections: [], markdown }
+  },
+}
+
+const BENCHMARKS: readonly Benchmark[] = [collectorBenchmark, redaction]
+
+const USAGE = `Usage: npm run bench -- [--only NAME] [--quick] [--no-record]
+
+  --only NAME    run one benchmark
+  --quick        short windows for a smoke run; figures are not comparable with a full run
+  --no-record    print the results without appending them to BENCHMARKS.md
+
+Benchmarks:
+${BENCHMARKS.map((b) => `  ${b.name.padEnd(13)}  ${b.summary}`).join('\n')}`
+
+interface Cleanup {
+  name: string
+  step: () => Promise<void> | void
+}
+
+const cleanups: Cleanup[] = []
+
+async function cleanUp(): Promise<void> {
+  while (cleanups.length > 0) {
+    const { name, step } = cleanups.pop()!
+    try {
+      await step()
+    } catch (err) {
+      console.error(`clean-up "${name}" failed: ${(err as Error).message}`)
+    }
+  }
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  console.error(`\n${signal}: stopping the broker and removing temporary folders…`)
+  void cleanUp().finally(() => process.exit(130))
+}
+
+function commandLine(args: readonly string[]): string {
+  const rest = args.length > 0 ? ` ${args.join(' ')}` : ''
+  return process.env.npm_lifecycle_event === 'bench'
+    ? `npm run bench${rest ? ` --${rest}` : ''}`
+    : `node dist/bench/run.js${rest}`
+}
+
+function usageError(message: string): never {
+  console.error(`${message}\n\n${USAGE}`)
+  process.exit(2)
+}
+
+function parseCommandLine(args: string[]): { selected: Benchmark[]; quick: boolean; record: boolean } {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args,
+      options: {
+        only: { type: 'string' },
+        quick: { type: 'boolean', default: false },
+        'no-record': { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    })
+  } catch (err) {
+    usageError((err as Error).message)
+  }
+  const { values } = parsed
+  if (values.help) {
+    console.log(USAGE)
+    process.exit(0)
+  }
+  const selected = values.only
+    ? BENCHMARKS.filter((benchmark) => benchmark.name === values.only)
+    : [...BENCHMARKS]
+  if (selected.length === 0) {
+    usageError(`no benchmark named "${values.only}"`)
+  }
+  return { selected, quick: values.quick, record: !values['no-record'] }
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2)
+  const { selected, quick, record } = parseCommandLine(args)
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
+
+  const machine = describeMachine()
+  const loadAverage = os.loadavg()[0]!
+  const started = new Date()
+  const results: Array<{ benchmark: Benchmark; report: BenchmarkReport; seconds: number }> = []
+  for (const benchmark of selected) {
+    const ctx: BenchmarkContext = {
+      quick,
+      progress: (message) => console.error(`[${benchmark.name}] ${message}`),
+      defer: (name, step) => cleanups.push({ name, step }),
+    }
+    const begun = performance.now()
+    try {
+      results.push({
+        benchmark,
+        report: await benchmark.run(ctx),
+        seconds: (performance.now() - begun) / 1000,
+      })
+    } finally {
+      await cleanUp()
+    }
+  }
+
+  const environment = Object.assign(
+    {},
+    ...results.map((result) => result.report.environment ?? {}),
+  ) as Record<string, string>
+  const totalSeconds = Math.round((Date.now() - started.getTime()) / 1000)
+  const lines = [
+    `## ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC: ${selected.map((b) => b.name).join(', ')}${quick ? ' (quick run, not comparable)' : ''}`,
+    '',
+    `- Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.ramGiB} GiB RAM, ${os.type()} ${os.release()}; load average ${loadAverage.toFixed(2)} at start`,
+    `- Node ${machine.node}${Object.entries(environment)
+      .map(([name, value]) => `; ${name}: ${value}`)
+      .join('')}`,
+    `- Command: \`${commandLine(args)}\` (${totalSeconds} s)`,
+  ]
+  for (const { benchmark, report, seconds } of results) {
+    lines.push(
+      '',
+      `### ${benchmark.name} (${Math.round(seconds)} s)`,
+      '',
+      renderSections(report.sections, '####'),
+      ...(report.markdown ? ['', report.markdown] : []),
+    )
+  }
+  const section = `${lines.join('\n')}\n`
+  console.log(`\n${section}`)
+
+  const problems = results.flatMap(({ report }) => report.problems ?? [])
+  if (record) {
+    const file = path.join(packageRoot(), 'BENCHMARKS.md')
+    if (!existsSync(file)) writeFileSync(file, '# Benchmarks\n')
+    appendFileSync(file, `\n${section}`)
+    console.error(`appended to ${file}`)
+  }
+  if (problems.length > 0) {
+    for (const problem of problems) console.error(`problem: ${problem}`)
+    process.exitCode = 1
+  }
+}
+
+main().catch(async (err: unknown) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : String(err))
+  await cleanUp()
+  process.exitCode = 1
+})

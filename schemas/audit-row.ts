@@ -1,0 +1,83 @@
+import { z } from 'zod'
+
+/**
+ * The canonical normalized event: one row of `audit_events`, after normalization, redaction and
+ * pseudonymization. Version 1. The normalizer builds these; inserts and tests import the type.
+ * Times are ISO 8601 strings in UTC (ClickHouse reads them with date_time_input_format=best_effort).
+ */
+export const AUDIT_ROW_VERSION = 1
+
+export const UserIdKind = z.enum(['none', 'pseudonym', 'service_account'])
+
+/** How a failed call failed, following MCP: protocol-level client mistakes are not server errors. */
+export const ErrorClass = z.enum([
+  '',
+  'tool_error',
+  'client_error',
+  'server_error',
+  'unknown_error',
+  'denied',
+  'timeout',
+])
+export type ErrorClass = z.infer<typeof ErrorClass>
+
+export const AuditRow = z.object({
+  tenant_id: z.string(),
+  event_id: z.string(),
+  schema_version: z.number().int(),
+  occurred_at: z.string(),
+  received_at: z.string(),
+  ingested_at: z.string(),
+  gateway: z.string(),
+  gateway_format: z.string(),
+  method: z.string(),
+  server_name: z.string(),
+  server_version: z.string(),
+  server_transport: z.string(),
+  tool: z.string(),
+  resource_uri: z.string(),
+  prompt: z.string(),
+  session_id: z.string(),
+  request_id: z.string(),
+  trace_id: z.string(),
+  client_name: z.string(),
+  client_version: z.string(),
+  user_id: z.string(),
+  user_id_kind: UserIdKind,
+  user_roles: z.array(z.string()),
+  auth_method: z.string(),
+  source_ip: z.string(),
+  user_agent: z.string(),
+  arguments: z.string(),
+  arguments_bytes: z.number().int().nonnegative(),
+  arguments_truncated: z.boolean(),
+  result: z.string(),
+  result_bytes: z.number().int().nonnegative(),
+  result_truncated: z.boolean(),
+  status: z.enum(['success', 'error', 'denied', 'timeout']),
+  error_class: ErrorClass,
+  error_code: z.number().int().nullable(),
+  error_message: z.string(),
+  duration_ms: z.number().nullable(),
+  decision: z.string(),
+  data_region: z.string(),
+  tls: z.boolean().nullable(),
+  attributes: z.record(z.string(), z.string()),
+  redaction_findings: z.record(z.string(), z.number().int().nonnegative()),
+  retention_until: z.string(),
+  source_partition: z.number().int().nonnegative(),
+  source_offset: z.number().int().nonnegative(),
+})
+export type AuditRow = z.infer<typeof AuditRow>
+
+/** One row of `ingest_receipts`: what the collector acknowledged for one request and minute. */
+export const ReceiptRow = z.object({
+  receipt_id: z.string(),
+  tenant_id: z.string(),
+  gateway: z.string(),
+  minute: z.string(),
+  received_at: z.string(),
+  accepted: z.number().int().nonnegative(),
+  rejected: z.number().int().nonnegative(),
+})
+export type ReceiptRow = z.infer<typeof ReceiptRow>

@@ -1,0 +1,206 @@
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs'
+import type { Logger } from '../platform/logger.js'
+import type { DeadLetter, DeadLetterPublisher } from './dlq.js'
+import type { NormalizerMetrics } from './metrics.js'
+import { ClickHouseWriter, WriterStoppedError, type SourcePosition, type WriterOptions } from './writer.js'
+
+/** What processing made of one message: rows to store, or a reason to dead-letter or drop it. */
+export type MessageOutcome<Row> =
+  { kind: 'ok'; rows: Row[] } | { kind: 'dlq'; reason: string } | { kind: 'drop'; reason: string }
+
+export type ProcessMessages<Row> = (
+  messages: readonly KafkaMessage[],
+  source: { topic: string; partition: number },
+) => Promise<Array<MessageOutcome<Row>>>
+
+export interface LoopOptions<Row extends object> {
+  name: string
+  kafka: Kafka
+  groupId: string
+  topic: string
+  logger: Logger
+  metrics: NormalizerMetrics
+  process: ProcessMessages<Row>
+  dlq: DeadLetterPublisher
+  writer: Omit<WriterOptions, 'commit' | 'logger' | 'onFlush' | 'onHealthChange'>
+  /** Messages handed to `process` at once; heartbeats go out between chunks. */
+  chunkSize?: number
+  /** No progress for this long while messages wait counts as a stalled loop. */
+  stallAfterMs?: number
+}
+
+export interface IngestLoop {
+  start: () => Promise<void>
+  stop: () => Promise<void>
+  health: () => { healthy: boolean; reason?: string }
+}
+
+async function whileHeartbeating<T>(work: Promise<T>, heartbeat: () => Promise<void>): Promise<T> {
+  const timer = setInterval(() => {
+    heartbeat().catch(() => undefined)
+  }, 3_000)
+  try {
+    return await work
+  } finally {
+    clearInterval(timer)
+  }
+}
+
+/**
+ * Kafka → process → ClickHouse with at-least-once delivery and effectively-once storage:
+ * `eachBatch` with manual offset resolution; offsets are committed by the writer only after the
+ * rows up to them are inserted (or their messages are in the DLQ). While ClickHouse fails the topic
+ * is paused, heartbeats continue, and nothing past the failed rows is committed.
+ */
+export function createIngestLoop<Row extends object>(options: LoopOptions<Row>): IngestLoop {
+  const { kafka, groupId, topic, metrics, dlq } = options
+  const logger = options.logger.child({ component: options.name })
+  const chunkSize = options.chunkSize ?? 1_000
+  const stallAfterMs = options.stallAfterMs ?? 120_000
+  const consumer: Consumer = kafka.consumer({
+    groupId,
+    // A member that died without leaving (SIGKILL) holds its partitions until its session expires,
+    // and a restarted normalizer waits that long to rejoin: keep it short. Heartbeats go out between
+    // chunks of at most `chunkSize` messages, well within it.
+    sessionTimeout: 10_000,
+    heartbeatInterval: 1_000,
+    maxBytesPerPartition: 4 * 1024 * 1024,
+    allowAutoTopicCreation: false,
+  })
+  let crashed: string | undefined
+  let draining = false
+  let activeBatch: Promise<void> | undefined
+  let lastProgressAt = Date.now()
+  let lagged = false
+  const tableLabel = options.writer.table
+
+  const writer = new ClickHouseWriter<Row>({
+    ...options.writer,
+    logger,
+    commit: async (positions: SourcePosition[]) => {
+      try {
+        await consumer.commitOffsets(
+          positions.map(({ topic: t, partition, offset }) => ({
+            topic: t,
+            partition,
+            offset: (BigInt(offset) + 1n).toString(),
+          })),
+        )
+      } catch (err) {
+        // After a rebalance the partition may belong to another member; it re-reads from the last
+        // commit and the store collapses the repeats by event id.
+        logger.warn({ err, positions: positions.length }, 'offset_commit_failed')
+      }
+    },
+    onFlush: (rows, seconds, ok) => {
+      metrics.insertSeconds.observe({ table: tableLabel, outcome: ok ? 'ok' : 'error' }, seconds)
+      if (ok) metrics.rowsWritten.inc({ table: tableLabel }, rows)
+    },
+    onHealthChange: (healthy) => {
+      metrics.writerHealthy.set({ table: tableLabel }, healthy ? 1 : 0)
+      if (healthy) {
+        logger.info({ topic }, 'consumption_resumed')
+        consumer.resume([{ topic }])
+      } else {
+        logger.warn({ topic }, 'consumption_paused_store_failing')
+        consumer.pause([{ topic }])
+      }
+    },
+  })
+  metrics.writerHealthy.set({ table: tableLabel }, 1)
+
+  consumer.on(consumer.events.CRASH, (event) => {
+    crashed = String((event.payload.error as Error | undefined)?.message ?? 'crashed')
+    logger.error({ err: event.payload.error, restart: event.payload.restart }, 'consumer_crashed')
+    if (event.payload.restart) crashed = undefined
+  })
+
+  const start = async () => {
+    await consumer.connect()
+    await consumer.subscribe({ topic, fromBeginning: true })
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: async (payload) => {
+        if (draining) return
+        activeBatch = handleBatch(payload)
+        try {
+          await activeBatch
+        } finally {
+          activeBatch = undefined
+        }
+      },
+    })
+  }
+
+  const handleBatch = async (payload: EachBatchPayload) => {
+    const { batch } = payload
+    const heartbeat = () => payload.heartbeat()
+    const { partition } = batch
+    metrics.batchMessages.observe({ topic }, batch.messages.length)
+    for (let start = 0; start < batch.messages.length; start += chunkSize) {
+      if (!payload.isRunning() || payload.isStale() || draining) return
+      const chunk = batch.messages.slice(start, start + chunkSize)
+      const outcomes = await options.process(chunk, { topic, partition })
+      const rows: Row[] = []
+      const dead: DeadLetter[] = []
+      outcomes.forEach((outcome, index) => {
+        metrics.messages.inc({ topic, outcome: outcome.kind })
+        if (outcome.kind === 'ok') for (const row of outcome.rows) rows.push(row)
+        else if (outcome.kind === 'dlq') dead.push({ message: chunk[index]!, reason: outcome.reason })
+        else
+          logger.debug({ partition, offset: chunk[index]!.offset, reason: outcome.reason }, 'message_dropped')
+      })
+      if (dead.length > 0) {
+        await dlq.publish(topic, partition, dead)
+        metrics.dlqMessages.inc({ topic }, dead.length)
+      }
+      const last = chunk[chunk.length - 1]!
+      writer.add(rows, { topic, partition, offset: last.offset })
+      payload.resolveOffset(last.offset)
+      if (writer.isFull()) {
+        try {
+          await whileHeartbeating(writer.flush(), heartbeat)
+        } catch (err) {
+          if (err instanceof WriterStoppedError) return
+          throw err
+        }
+      }
+      await heartbeat()
+      lastProgressAt = Date.now()
+    }
+    const lag = Number(batch.offsetLag())
+    metrics.consumerLag.set({ topic, partition: String(partition) }, lag)
+    lagged = lag > 0
+  }
+
+  // Drain in order: no new batches, let the current one finish, flush and commit while still a
+  // group member (after leaving, commits are refused), then leave.
+  const stop = async () => {
+    draining = true
+    consumer.pause([{ topic }])
+    // A flush stuck retrying a failing store gives up after the grace period; its rows stay uncommitted.
+    const giveUp = setTimeout(() => writer.abort(), 10_000)
+    while (activeBatch) await activeBatch.catch(() => undefined)
+    clearTimeout(giveUp)
+    await writer.shutdown().catch((err: unknown) => logger.warn({ err }, 'final_flush_failed'))
+    writer.abort()
+    await consumer.stop()
+    await consumer.disconnect()
+  }
+
+  const health = () => {
+    if (crashed) return { healthy: false, reason: `consumer crashed: ${crashed}` }
+    if (!writer.isHealthy) return { healthy: false, reason: 'ClickHouse inserts are failing (retrying)' }
+    if ((lagged || writer.size > 0) && Date.now() - lastProgressAt > stallAfterMs) {
+      return {
+        healthy: false,
+        reason: `no progress for ${Math.round((Date.now() - lastProgressAt) / 1000)} s`,
+      }
+    }
+    return { healthy: true }
+  }
+
+  return { start, stop, health }
+}

@@ -1,0 +1,48 @@
+import type { KafkaMessage } from 'kafkajs'
+import type { AuditRow, ReceiptRow } from '../../schemas/audit-row.js'
+import type { MessageOutcome, ProcessMessages } from './consumer.js'
+import { normalizeEnvelope } from './steps/normalize.js'
+import { parseMessage } from './steps/parse.js'
+import { receiptRows } from './steps/receipts.js'
+import { redactEvent, type EventRedactor, type PayloadLimits } from './steps/redact.js'
+
+export interface EventPipelineDeps {
+  redactor: EventRedactor
+  limits: PayloadLimits
+  retentionDays: (tenantId: string) => number
+}
+
+/** parse → normalize → redact for one message; every failure becomes an outcome, never an exception. */
+export function processEventMessage(
+  message: Pick<KafkaMessage, 'value' | 'offset'>,
+  partition: number,
+  deps: EventPipelineDeps,
+): MessageOutcome<AuditRow> {
+  const parsed = parseMessage(message.value)
+  if (parsed.kind !== 'ok') return parsed
+  const normalized = normalizeEnvelope(parsed.value, {
+    partition,
+    offset: Number(message.offset),
+    retentionDays: deps.retentionDays,
+  })
+  if (normalized.kind !== 'ok') return normalized
+  try {
+    return { kind: 'ok', rows: [redactEvent(normalized.value, deps.redactor, deps.limits)] }
+  } catch (err) {
+    // A redactor bug must not let a clear value through or block the partition: dead-letter it.
+    return { kind: 'dlq', reason: `redaction failed: ${(err as Error).name}` }
+  }
+}
+
+export function inlineEventProcessor(deps: EventPipelineDeps): ProcessMessages<AuditRow> {
+  return (messages, { partition }) =>
+    Promise.resolve(messages.map((m) => processEventMessage(m, partition, deps)))
+}
+
+export const receiptProcessor: ProcessMessages<ReceiptRow> = (messages) =>
+  Promise.resolve(
+    messages.map((message): MessageOutcome<ReceiptRow> => {
+      const result = receiptRows(message.value)
+      return result.kind === 'ok' ? { kind: 'ok', rows: result.value } : result
+    }),
+  )

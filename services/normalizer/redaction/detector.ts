@@ -1,0 +1,67 @@
+import type { FindingType } from './types.js'
+
+/** A value found by a detector; `start`/`end` may be narrower than the regex match (e.g. only the password). */
+export interface Hit {
+  type: FindingType
+  start: number
+  end: number
+}
+
+/**
+ * One alternative of the combined scanning regex. `pattern` must not match the empty string and must
+ * not contain capture groups or backreferences (the scanner numbers the alternatives itself). Its left
+ * edge should be guarded by a lookbehind so that it can only start at a token boundary: together with
+ * bounded quantifiers this keeps each alternative linear and the whole scan single-pass.
+ */
+export interface Detector {
+  readonly name: string
+  readonly pattern: string
+  /**
+   * A cheap test that is true of every text in which `pattern` can produce an accepted hit (a
+   * necessary condition, e.g. `@` for emails). Texts failing it skip this alternative entirely.
+   */
+  readonly prefilter: RegExp
+  /** Characters every accepted hit contains ({@link CharClass} bits); lets short texts skip `prefilter` calls. */
+  readonly requires: number
+  /** Validates a regex match (checksums, context, shape); `null` lets later alternatives try the same spot. */
+  classify(text: string, start: number, end: number): Hit | null
+}
+
+/** Character classes a detector may require (bit flags), checked in one pass over short texts. */
+export const CharClass = {
+  DIGIT: 1,
+  AT: 2,
+  COLON: 4,
+  /** `:` or `=` */
+  SEPARATOR: 8,
+  DASH: 16,
+  DOT: 32,
+} as const
+
+/** The {@link CharClass} bits present in `text`. */
+export function charClasses(text: string): number {
+  let classes = 0
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code >= 48 && code <= 57) classes |= CharClass.DIGIT
+    else if (code === 64) classes |= CharClass.AT
+    else if (code === 58) classes |= CharClass.COLON | CharClass.SEPARATOR
+    else if (code === 61) classes |= CharClass.SEPARATOR
+    else if (code === 45) classes |= CharClass.DASH
+    else if (code === 46) classes |= CharClass.DOT
+  }
+  return classes
+}
+
+/** Characters allowed in the body of API tokens (base64url plus `_`). */
+export const TOKEN_CHAR = '[A-Za-z0-9_-]'
+export const NOT_AFTER_TOKEN_CHAR = '(?<![A-Za-z0-9_-])'
+
+export function hasDigit(value: string): boolean {
+  return /\d/.test(value)
+}
+
+/** The text just before `start`, on the same line or the line before, for context keywords. */
+export function textBefore(text: string, start: number, length: number): string {
+  return text.slice(Math.max(0, start - length), start)
+}

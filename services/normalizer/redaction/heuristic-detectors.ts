@@ -1,0 +1,82 @@
+import { CharClass, type Detector } from './detector.js'
+
+/**
+ * Names and street addresses need NER in general; these two detectors only fire where the text
+ * itself says what follows (an honorific, `Name:`, `my name is`, `Dear`) or where a house number
+ * sits next to a street-type word. They are precise on forms, letters and signatures and miss names
+ * in running prose; disable them with `disabledTypes` if that trade is wrong for you.
+ */
+
+const UPPER = 'A-ZÀ-ÖØ-Þ'
+const LOWER = "a-zß-öø-ÿ'’"
+const NAME_WORD = `[${UPPER}][${LOWER}]+(?:-[${UPPER}]?[${LOWER}]+)*`
+const NAME = `${NAME_WORD}(?:[ \\t]+(?:[${UPPER}]\\.|${NAME_WORD})){0,3}`
+const PERSON_ANCHOR =
+  '(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\\.?[ \\t]+|[Mm]y name is[ \\t]+|(?:Full |Customer |Patient )?(?:Name|NAME)[ \\t]*:[ \\t]*|Dear[ \\t]+)'
+const PERSON_ANCHOR_RE = new RegExp(PERSON_ANCHOR, 'y')
+const NOT_A_NAME = new Set([
+  'Sir',
+  'Madam',
+  'Customer',
+  'Team',
+  'All',
+  'Friend',
+  'Friends',
+  'Colleague',
+  'Colleagues',
+  'User',
+  'Admin',
+  'Support',
+  'Hiring',
+  'Manager',
+  'The',
+  'This',
+  'Unknown',
+  'None',
+  'Null',
+])
+/** Words that make a capitalised run an organisation rather than a person (`Name: National Institute of …`). */
+const ORGANISATION_WORD =
+  /^(?:Institute|University|College|School|Inc|Ltd|LLC|GmbH|Company|Corporation|Corp|Foundation|Department|Bank|Group|Association|Center|Centre|Hospital|Agency|Ministry|Council|Services|Technologies|Systems|Labs?)\.?$/
+
+const person: Detector = {
+  name: 'person',
+  requires: 0,
+  prefilter: /Mr|Ms|Miss|Mx|Dr|Prof|name is|Name|NAME|Dear/,
+  pattern: `(?<![A-Za-z])${PERSON_ANCHOR}${NAME}`,
+  classify(text, start, end) {
+    PERSON_ANCHOR_RE.lastIndex = start
+    const anchor = PERSON_ANCHOR_RE.exec(text)
+    if (anchor === null) return null
+    const nameStart = start + anchor[0].length
+    const name = text.slice(nameStart, end).replace(/['’]s$/, '')
+    const words = name.split(/[ \t]+/)
+    if (NOT_A_NAME.has(words[0]!) || words.some((word) => ORGANISATION_WORD.test(word))) return null
+    return { type: 'PERSON', start: nameStart, end: nameStart + name.length }
+  },
+}
+
+const STREET_TYPE =
+  '(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Crescent|Square|Sq|Highway|Hwy|Parkway|Pkwy|Circle|Close|Gardens|Grove|Row|Walk|Trail|Turnpike|Plaza|Mews)\\.?(?![A-Za-z])'
+const UNIT = `(?:,?[ \\t]+(?:Apt|Apartment|Suite|Ste|Unit|Floor|Fl)\\.?[ \\t]*#?[A-Za-z0-9-]{1,6})?`
+const STREET_WORD = `[${UPPER}][A-Za-zß-öø-ÿ'’.-]*`
+const COMPOUND_STREET = `[${UPPER}][a-zß-öø-ÿ]*(?:strasse|straße|str\\.|weg|gasse|platz|allee|katu|gatan|vägen|vej|gade|straat|laan)`
+const ROMANCE_STREET = `(?:Via|Viale|Piazza|Corso|Rua|Avenida|Avda\\.|Calle|Carrer|Rue|ul\\.|Ulica)(?:[ \\t]+${STREET_WORD}){1,4}`
+
+const STREET_PREFILTER = new RegExp(
+  `\\d[A-Za-z]?[ \\t]+[${UPPER}]|(?:strasse|straße|str\\.|weg|gasse|platz|allee|katu|gatan|vägen|vej|gade|straat|laan|Strasse|Straße|Via|Viale|Piazza|Corso|Rua|Avenida|Avda\\.|Calle|Carrer|Rue|ul\\.|Ulica)[^\\n]*\\d|Box[ \\t]+\\d`,
+)
+
+const streetAddress: Detector = {
+  name: 'street-address',
+  requires: CharClass.DIGIT,
+  prefilter: STREET_PREFILTER,
+  pattern: [
+    `(?<![A-Za-z0-9])\\d{1,5}[A-Za-z]?(?:[ \\t]+${STREET_WORD}){1,4}?[ \\t]+${STREET_TYPE}${UNIT}`,
+    `(?<![A-Za-z0-9])(?:(?:${STREET_WORD}[ \\t]+)?(?:${COMPOUND_STREET}|Strasse|Straße)|${ROMANCE_STREET})[ \\t]+\\d{1,5}[A-Za-z]?(?![0-9])${UNIT}`,
+    '(?<![A-Za-z0-9])(?:P\\.? ?O\\.?[ \\t]+Box|PSC[ \\t]+\\d{1,5},?[ \\t]+Box|Unit[ \\t]+\\d{1,5},?[ \\t]+Box)[ \\t]+\\d{1,6}',
+  ].join('|'),
+  classify: (_text, start, end) => ({ type: 'STREET_ADDRESS', start, end }),
+}
+
+export const HEURISTIC_DETECTORS: readonly Detector[] = [streetAddress, person]

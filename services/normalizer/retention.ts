@@ -1,0 +1,10 @@
+import type { TenantConfig } from '../../schemas/config.js'
+
+/** Days each tenant keeps events (its retention maximum); unknown tenants get the longest configured, never less than two years. */
+export function retentionLookup(
+  tenants: ReadonlyArray<Pick<TenantConfig, 'id' | 'retention'>>,
+): (tenantId: string) => number {
+  const byTenant = new Map(tenants.map((tenant) => [tenant.id, tenant.retention.maxDays]))
+  const fallback = Math.max(730, ...byTenant.values())
+  return (tenantId) => byTenant.get(tenantId) ?? fallback
+}

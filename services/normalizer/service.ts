@@ -1,0 +1,143 @@
+import type { Registry } from 'prom-client'
+import type { AuditRow, ReceiptRow } from '../../schemas/audit-row.js'
+import type { AppConfig } from '../../schemas/config.js'
+import type { Store } from '../platform/clickhouse.js'
+import { createKafka } from '../platform/kafka.js'
+import type { Lifecycle } from '../platform/lifecycle.js'
+import type { Logger } from '../platform/logger.js'
+import { createIngestLoop, type ProcessMessages } from './consumer.js'
+import { DeadLetterPublisher } from './dlq.js'
+import { normalizerMetrics } from './metrics.js'
+import { inlineEventProcessor, receiptProcessor } from './pipeline.js'
+import { createRedactor } from './redaction/index.js'
+import { redactionConfigFrom } from './redaction-config.js'
+import { retentionLookup } from './retention.js'
+import type { PayloadLimits } from './steps/redact.js'
+import { startWorkerPool } from './worker-pool.js'
+
+export interface NormalizerOptions {
+  config: AppConfig
+  brokers: string[]
+  store: Store
+  logger: Logger
+  registry: Registry
+  lifecycle: Lifecycle
+  pseudonymizationKey: string
+}
+
+export interface NormalizerHandle {
+  health: () => { healthy: boolean; reasons: string[] }
+}
+
+/**
+ * Two consumer loops: `mcp.audit.raw` → parse, normalize, redact → `audit_events`, and
+ * `mcp.audit.receipts` → `ingest_receipts`. Both dead-letter what they cannot read.
+ */
+export async function startNormalizer(options: NormalizerOptions): Promise<NormalizerHandle> {
+  const { config, brokers, store, logger, registry, lifecycle } = options
+  const settings = config.normalizer
+  const metrics = normalizerMetrics(registry)
+  const kafka = createKafka({ brokers, clientId: `${config.kafka.clientId}-normalizer` }, logger)
+  const dlq = new DeadLetterPublisher(kafka, config.kafka.topics.dlq, logger)
+  await dlq.connect()
+  lifecycle.register('normalizer-dlq', () => dlq.disconnect())
+
+  const limits: PayloadLimits = {
+    argumentsMaxBytes: settings.argumentsMaxBytes,
+    resultMaxBytes: settings.resultMaxBytes,
+    textMaxBytes: 2_048,
+    maxAttributes: 64,
+  }
+  const redactionConfig = redactionConfigFrom(config, options.pseudonymizationKey)
+  const retentionDays = retentionLookup(config.tenants)
+  let process: ProcessMessages<AuditRow>
+  if (settings.workers > 0) {
+    const tenants = config.tenants.map(({ id, retention }) => ({ id, retention }))
+    const pool = startWorkerPool({ threads: settings.workers, redaction: redactionConfig, limits, tenants })
+    lifecycle.register('normalizer-workers', () => pool.close())
+    process = pool.process
+  } else {
+    process = inlineEventProcessor({ redactor: createRedactor(redactionConfig), limits, retentionDays })
+  }
+  const countFindings: ProcessMessages<AuditRow> = async (messages, source) => {
+    const outcomes = await process(messages, source)
+    for (const outcome of outcomes) {
+      if (outcome.kind !== 'ok') continue
+      for (const row of outcome.rows) {
+        for (const [type, count] of Object.entries(row.redaction_findings))
+          metrics.redactionFindings.inc({ type }, count)
+      }
+    }
+    return outcomes
+  }
+
+  const rejectedRows = (table: string) => async (rows: readonly object[], reason: string) => {
+    logger.error({ table, rows: rows.length, reason }, 'rows_rejected_by_store')
+    await dlq.publish(
+      `clickhouse:${table}`,
+      0,
+      rows.map((row) => ({
+        message: {
+          key: null,
+          value: Buffer.from(JSON.stringify(row)),
+          offset: '-1',
+          headers: {},
+          timestamp: String(Date.now()),
+          attributes: 0,
+        },
+        reason: `ClickHouse rejected the row: ${reason.slice(0, 300)}`,
+      })),
+    )
+  }
+
+  const events = createIngestLoop<AuditRow>({
+    name: 'normalizer',
+    kafka,
+    groupId: settings.consumerGroup,
+    topic: config.kafka.topics.raw,
+    logger,
+    metrics,
+    dlq,
+    process: countFindings,
+    chunkSize: settings.chunkSize,
+    writer: {
+      client: store.client,
+      table: `${store.database}.audit_events`,
+      maxRows: settings.batchMaxRows,
+      maxWaitMs: settings.batchMaxWaitMs,
+      onRejected: rejectedRows('audit_events'),
+    },
+  })
+  const receipts = createIngestLoop<ReceiptRow>({
+    name: 'receipts',
+    kafka,
+    groupId: `${settings.consumerGroup}-receipts`,
+    topic: config.kafka.topics.receipts,
+    logger,
+    metrics,
+    dlq,
+    process: receiptProcessor,
+    writer: {
+      client: store.client,
+      table: `${store.database}.ingest_receipts`,
+      maxRows: settings.batchMaxRows,
+      maxWaitMs: settings.batchMaxWaitMs,
+      onRejected: rejectedRows('ingest_receipts'),
+    },
+  })
+  // Both joins wait for the group to settle (after a crash, until the dead member's session
+  // expires), so they run side by side.
+  await Promise.all([events.start(), receipts.start()])
+  lifecycle.register('normalizer-events', () => events.stop())
+  lifecycle.register('normalizer-receipts', () => receipts.stop())
+  logger.info({ topic: config.kafka.topics.raw, workers: settings.workers }, 'normalizer_started')
+
+  return {
+    health: () => {
+      const reasons = [events.health(), receipts.health()].flatMap((h) =>
+        h.healthy ? [] : [h.reason ?? 'unhealthy'],
+      )
+      return { healthy: reasons.length === 0, reasons }
+    },
+  }
+}

@@ -1,0 +1,112 @@
+import type { AuditRow } from '../../../schemas/audit-row.js'
+import type { NormalizedEvent } from './normalize.js'
+
+export type Findings = Record<string, number>
+
+/** The part of the redaction engine this step uses (services/normalizer/redaction). */
+export interface EventRedactor {
+  redactText(text: string): { text: string; findings: Findings }
+  redactJson(
+    value: unknown,
+    options?: { maxBytes?: number },
+  ): { json: string; findings: Findings; truncated: boolean; originalBytes: number }
+  pseudonymizeUser(id: string | null | undefined): {
+    value: string
+    kind: 'pseudonym' | 'service_account' | 'none'
+  }
+}
+
+export interface PayloadLimits {
+  /** Stored excerpt of the arguments, in bytes of JSON. */
+  argumentsMaxBytes: number
+  /** Stored excerpt of the result. */
+  resultMaxBytes: number
+  /** Error messages, user agents, URIs and each attribute value. */
+  textMaxBytes: number
+  /** Attributes kept per event. */
+  maxAttributes: number
+}
+
+export const DEFAULT_PAYLOAD_LIMITS: PayloadLimits = {
+  argumentsMaxBytes: 16_384,
+  resultMaxBytes: 8_192,
+  textMaxBytes: 2_048,
+  maxAttributes: 64,
+}
+
+function addFindings(into: Findings, from: Findings): void {
+  for (const [type, count] of Object.entries(from)) into[type] = (into[type] ?? 0) + count
+}
+
+function clip(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text) <= maxBytes) return text
+  // Cut on a character boundary, then mark the cut.
+  let cut = text.slice(0, maxBytes)
+  while (Buffer.byteLength(cut) > maxBytes - 3) cut = cut.slice(0, -1)
+  return `${cut}…`
+}
+
+/**
+ * Every free-text and payload field goes through the redactor before the row exists; the row has
+ * no clear-text field left. The user id is always a keyed pseudonym (service accounts on the
+ * allow-list stay readable). Findings from all fields are counted together.
+ */
+export function redactEvent(
+  event: NormalizedEvent,
+  redactor: EventRedactor,
+  limits: PayloadLimits,
+): AuditRow {
+  const { clear } = event
+  const findings: Findings = {}
+  const text = (value: string | null): string => {
+    if (value === null || value === '') return ''
+    const out = redactor.redactText(value)
+    addFindings(findings, out.findings)
+    return clip(out.text, limits.textMaxBytes)
+  }
+  const payload = (value: unknown, maxBytes: number) => {
+    if (value === undefined || value === null) return { json: '', bytes: 0, truncated: false }
+    const out = redactor.redactJson(value, { maxBytes })
+    addFindings(findings, out.findings)
+    return { json: out.json, bytes: out.originalBytes, truncated: out.truncated }
+  }
+
+  const args = payload(clear.arguments, limits.argumentsMaxBytes)
+  const result = payload(clear.result, limits.resultMaxBytes)
+  const user = redactor.pseudonymizeUser(clear.userId)
+
+  // Attributes are redacted as one JSON object, so sensitive key names are seen, then flattened.
+  const attributes: Record<string, string> = {}
+  const entries = Object.entries(clear.attributes).slice(0, limits.maxAttributes)
+  if (entries.length > 0) {
+    const out = redactor.redactJson(Object.fromEntries(entries))
+    addFindings(findings, out.findings)
+    let redacted: Record<string, unknown>
+    try {
+      redacted = JSON.parse(out.json) as Record<string, unknown>
+    } catch {
+      redacted = { attributes: out.json }
+    }
+    for (const [key, value] of Object.entries(redacted)) {
+      attributes[key] = clip(typeof value === 'string' ? value : JSON.stringify(value), limits.textMaxBytes)
+    }
+  }
+
+  return {
+    ...event.row,
+    user_id: user.value,
+    user_id_kind: user.kind,
+    source_ip: text(clear.sourceIp),
+    user_agent: text(clear.userAgent),
+    resource_uri: text(clear.resourceUri),
+    arguments: args.json,
+    arguments_bytes: args.bytes,
+    arguments_truncated: args.truncated,
+    result: result.json,
+    result_bytes: result.bytes,
+    result_truncated: result.truncated,
+    error_message: text(clear.errorMessage),
+    attributes,
+    redaction_findings: findings,
+  }
+}

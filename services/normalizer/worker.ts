@@ -1,0 +1,29 @@
+import { workerData } from 'node:worker_threads'
+import type { AuditRow } from '../../schemas/audit-row.js'
+import type { MessageOutcome } from './consumer.js'
+import { processEventMessage, type EventPipelineDeps } from './pipeline.js'
+import { createRedactor } from './redaction/index.js'
+import { retentionLookup } from './retention.js'
+import type { WorkerSetup, WorkerTask } from './worker-pool.js'
+
+const setup = workerData as WorkerSetup
+const deps: EventPipelineDeps = {
+  redactor: createRedactor(setup.redaction),
+  limits: setup.limits,
+  retentionDays: retentionLookup(setup.tenants),
+}
+
+/** One chunk of messages of one partition → their outcomes, in order. */
+export default function processChunk(task: WorkerTask): Array<MessageOutcome<AuditRow>> {
+  // Buffers arrive as plain Uint8Arrays after the structured clone into this thread.
+  return task.messages.map(({ value, offset }) =>
+    processEventMessage(
+      {
+        value: value === null ? null : Buffer.from(value.buffer, value.byteOffset, value.byteLength),
+        offset,
+      },
+      task.partition,
+      deps,
+    ),
+  )
+}

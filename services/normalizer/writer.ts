@@ -1,0 +1,232 @@
+import { createHash } from 'node:crypto'
+import type { ClickHouseClient } from '../platform/clickhouse.js'
+import type { Logger } from '../platform/logger.js'
+
+export class WriterStoppedError extends Error {
+  readonly retryable = false
+  constructor() {
+    super('the writer is stopping; rows not yet inserted stay uncommitted and will be redelivered')
+    this.name = 'WriterStoppedError'
+  }
+}
+
+/** Position of a message in Kafka; the writer commits these only after its rows are stored. */
+export interface SourcePosition {
+  topic: string
+  partition: number
+  offset: string
+}
+
+export interface WriterOptions {
+  client: ClickHouseClient
+  /** Fully qualified table name (`db.table`), from validated identifiers. */
+  table: string
+  logger: Logger
+  /** Flush when this many rows are buffered (embedded inserts block the event loop in proportion to size). */
+  maxRows?: number
+  /** Flush when the oldest buffered row is this old. */
+  maxWaitMs?: number
+  /** Called with the highest flushed position per partition, after the insert succeeded. */
+  commit: (positions: SourcePosition[]) => Promise<void>
+  onFlush?: (rows: number, seconds: number, ok: boolean) => void
+  onHealthChange?: (healthy: boolean) => void
+  /** Rows ClickHouse refuses for good (bad values); they go to the DLQ so their offsets can be committed. */
+  onRejected?: (rows: readonly object[], reason: string) => Promise<void>
+  backoff?: { initialMs: number; maxMs: number }
+}
+
+/**
+ * ClickHouse error codes that say a row's values are bad: retrying the same rows cannot help, so
+ * they are isolated and dead-lettered. Everything else (network, timeouts, too many parts, a
+ * missing table or column during a deploy) is retried: the data waits in Kafka, uncommitted.
+ */
+const ROW_DATA_ERROR_CODES = new Set([6, 26, 27, 38, 41, 53, 69, 70, 72, 117, 131])
+
+/** The server's numeric error code, from the HTTP client, the embedded engine, or the message. */
+export function clickhouseErrorCode(err: unknown): number | undefined {
+  const candidate = err as { code?: unknown; clickhouseCode?: unknown; message?: unknown } | null
+  for (const value of [candidate?.clickhouseCode, candidate?.code]) {
+    if (typeof value === 'number' && Number.isInteger(value)) return value
+    if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value)
+  }
+  const match = /Code: (\d+)\./.exec(typeof candidate?.message === 'string' ? candidate.message : '')
+  return match ? Number(match[1]) : undefined
+}
+
+export function isRetryableInsertError(err: unknown): boolean {
+  const code = clickhouseErrorCode(err)
+  return code === undefined || !ROW_DATA_ERROR_CODES.has(code)
+}
+
+/**
+ * The one owner of batching into a ClickHouse table. Rows arrive with their Kafka position; a flush
+ * (on size, on age, or at shutdown) inserts them with a deduplication token derived from the
+ * positions it covers, retries retryable failures with capped exponential backoff, and only then
+ * hands the positions to `commit`. No buffered row outlives a committed offset.
+ */
+export class ClickHouseWriter<Row extends object> {
+  private rows: Row[] = []
+  private positions = new Map<string, SourcePosition & { first: string }>()
+  private oldestAt: number | undefined
+  private flushing: Promise<void> | undefined
+  private stopping = false
+  private healthy = true
+  private readonly maxRows: number
+  private readonly maxWaitMs: number
+  private readonly timer: NodeJS.Timeout
+
+  constructor(private readonly options: WriterOptions) {
+    this.maxRows = options.maxRows ?? 10_000
+    this.maxWaitMs = options.maxWaitMs ?? 1_000
+    this.timer = setInterval(
+      () => {
+        if (this.isDue() && !this.flushing) this.flush().catch(() => undefined)
+      },
+      Math.max(50, Math.min(250, this.maxWaitMs / 4)),
+    )
+    this.timer.unref()
+  }
+
+  get size(): number {
+    return this.rows.length
+  }
+
+  get isHealthy(): boolean {
+    return this.healthy
+  }
+
+  /** Buffers rows and records that everything up to `position` has been handed over. */
+  add(rows: readonly Row[], position: SourcePosition): void {
+    for (const row of rows) this.rows.push(row)
+    const key = `${position.topic}:${position.partition}`
+    const existing = this.positions.get(key)
+    this.positions.set(key, { ...position, first: existing?.first ?? position.offset })
+    this.oldestAt ??= Date.now()
+  }
+
+  isFull(): boolean {
+    return this.rows.length >= this.maxRows
+  }
+
+  private isDue(): boolean {
+    return (
+      this.positions.size > 0 &&
+      (this.isFull() || Date.now() - (this.oldestAt ?? Date.now()) >= this.maxWaitMs)
+    )
+  }
+
+  /** Flushes what is buffered now; concurrent callers share one flush at a time. */
+  async flush(): Promise<void> {
+    while (this.flushing) await this.flushing.catch(() => undefined)
+    if (this.positions.size === 0) return
+    const rows = this.rows
+    const positions = [...this.positions.values()]
+    this.rows = []
+    this.positions = new Map()
+    this.oldestAt = undefined
+    this.flushing = this.insertAndCommit(rows, positions)
+    try {
+      await this.flushing
+    } catch (err) {
+      // Put the batch back in front, so the next flush retries it whole, before anything newer.
+      this.rows = [...rows, ...this.rows]
+      for (const position of positions) {
+        const key = `${position.topic}:${position.partition}`
+        const newer = this.positions.get(key)
+        this.positions.set(key, newer ? { ...newer, first: position.first } : position)
+      }
+      this.oldestAt = Date.now() - this.maxWaitMs
+      throw err
+    } finally {
+      this.flushing = undefined
+    }
+  }
+
+  private dedupToken(positions: ReadonlyArray<SourcePosition & { first: string }>): string {
+    const ranges = positions
+      .map((p) => `${p.topic}:${p.partition}:${p.first}-${p.offset}`)
+      .sort()
+      .join(',')
+    return createHash('sha256').update(this.options.table).update(ranges).digest('hex')
+  }
+
+  private async insertAndCommit(
+    rows: Row[],
+    positions: Array<SourcePosition & { first: string }>,
+  ): Promise<void> {
+    if (rows.length > 0) await this.insertWithRetry(rows, this.dedupToken(positions))
+    await this.options.commit(positions.map(({ topic, partition, offset }) => ({ topic, partition, offset })))
+  }
+
+  /**
+   * Retries retryable failures until they pass or the writer stops. A permanent rejection is
+   * narrowed down by halving the batch, so only the rows ClickHouse refuses go to `onRejected`
+   * (the DLQ) and the rest are stored.
+   */
+  private async insertWithRetry(rows: Row[], token: string): Promise<void> {
+    const { client, table, logger } = this.options
+    let delay = this.options.backoff?.initialMs ?? 200
+    const maxDelay = this.options.backoff?.maxMs ?? 10_000
+    for (let attempt = 1; ; attempt++) {
+      const started = performance.now()
+      try {
+        await client.insert({
+          table,
+          values: rows,
+          format: 'JSONEachRow',
+          clickhouse_settings: { insert_deduplication_token: token, async_insert: 0 },
+        })
+        this.options.onFlush?.(rows.length, (performance.now() - started) / 1000, true)
+        this.setHealthy(true)
+        return
+      } catch (err) {
+        this.options.onFlush?.(rows.length, (performance.now() - started) / 1000, false)
+        if (!isRetryableInsertError(err)) {
+          if (rows.length === 1 || !this.options.onRejected) {
+            logger.error({ err, table, rows: rows.length }, 'clickhouse_insert_rejected')
+            if (!this.options.onRejected) throw err
+            await this.options.onRejected(rows, (err as Error).message)
+            return
+          }
+          const half = Math.ceil(rows.length / 2)
+          await this.insertWithRetry(rows.slice(0, half), `${token}:a${half}`)
+          await this.insertWithRetry(rows.slice(half), `${token}:b${half}`)
+          return
+        }
+        this.setHealthy(false)
+        logger.warn(
+          { err, table, rows: rows.length, attempt, retry_in_ms: delay },
+          'clickhouse_insert_failed',
+        )
+        if (this.stopping) throw new WriterStoppedError()
+        await new Promise((resolve) => setTimeout(resolve, delay))
+        if (this.stopping) throw new WriterStoppedError()
+        delay = Math.min(maxDelay, delay * 2)
+      }
+    }
+  }
+
+  private setHealthy(healthy: boolean): void {
+    if (healthy === this.healthy) return
+    this.healthy = healthy
+    this.options.onHealthChange?.(healthy)
+  }
+
+  /** Stops the age timer and makes a retrying flush give up (its rows stay uncommitted). */
+  abort(): void {
+    this.stopping = true
+    clearInterval(this.timer)
+  }
+
+  /** Final flush at shutdown: one attempt cycle; whatever fails stays uncommitted and is redelivered. */
+  async shutdown(graceMs = 10_000): Promise<void> {
+    clearInterval(this.timer)
+    const giveUp = setTimeout(() => (this.stopping = true), graceMs)
+    try {
+      await this.flush()
+    } finally {
+      clearTimeout(giveUp)
+      this.stopping = true
+    }
+  }
+}

@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createLogger } from '../../services/platform/logger.js'
+import { ClickHouseWriter, type SourcePosition } from '../../services/normalizer/writer.js'
+import { queryRows } from '../helpers/store.js'
+import { openTestStore, type TestStore } from '../helpers/store.js'
+
+const logger = createLogger({ level: 'silent' })
+
+describe('ClickHouseWriter against the embedded engine', () => {
+  let store: TestStore
+  let table: string
+
+  beforeAll(async () => {
+    store = openTestStore()
+    await store.client.command({ query: `CREATE DATABASE IF NOT EXISTS ${store.database}` })
+    table = `${store.database}.writer_rows`
+    await store.client.command({
+      query: `CREATE TABLE ${table} (id String, d Date) ENGINE = MergeTree ORDER BY id SETTINGS non_replicated_deduplication_window = 100`,
+    })
+  })
+  afterAll(async () => {
+    await store.dispose()
+  })
+
+  const count = async () =>
+    Number((await queryRows<{ n: number }>(store, `SELECT count() AS n FROM ${table}`))[0]!.n)
+
+  it('commits positions only after the rows are stored, flushing on size and on age', async () => {
+    const commits: SourcePosition[][] = []
+    const writer = new ClickHouseWriter<{ id: string; d: string }>({
+      client: store.client,
+      table,
+      logger,
+      maxRows: 3,
+      maxWaitMs: 200,
+      commit: (positions) => {
+        commits.push(positions)
+        return Promise.resolve()
+      },
+    })
+    writer.add([{ id: 'a', d: '2026-11-24' }], { topic: 't', partition: 0, offset: '10' })
+    expect(writer.isFull()).toBe(false)
+    expect(commits).toEqual([])
+    writer.add(
+      [
+        { id: 'b', d: '2026-11-24' },
+        { id: 'c', d: '2026-11-24' },
+      ],
+      { topic: 't', partition: 1, offset: '4' },
+    )
+    expect(writer.isFull()).toBe(true)
+    await writer.flush()
+    expect(await count()).toBe(3)
+    expect(commits[0]).toEqual([
+      { topic: 't', partition: 0, offset: '10' },
+      { topic: 't', partition: 1, offset: '4' },
+    ])
+    writer.add([{ id: 'd', d: '2026-11-24' }], { topic: 't', partition: 0, offset: '11' })
+    await new Promise((resolve) => setTimeout(resolve, 600))
+    expect(await count()).toBe(4)
+    expect(commits[1]).toEqual([{ topic: 't', partition: 0, offset: '11' }])
+    await writer.shutdown()
+  })
+
+  it('retries while the table is unavailable, reports unhealthy, and stores the batch once when it is back', async () => {
+    const health: boolean[] = []
+    const commits: SourcePosition[][] = []
+    const writer = new ClickHouseWriter<{ id: string; d: string }>({
+      client: store.client,
+      table,
+      logger,
+      maxRows: 100,
+      maxWaitMs: 50,
+      backoff: { initialMs: 50, maxMs: 200 },
+      onHealthChange: (healthy) => health.push(healthy),
+      commit: (positions) => {
+        commits.push(positions)
+        return Promise.resolve()
+      },
+    })
+    await store.client.command({ query: `RENAME TABLE ${table} TO ${table}_away` })
+    writer.add([{ id: 'e', d: '2026-11-24' }], { topic: 't', partition: 0, offset: '12' })
+    const flushing = writer.flush()
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    expect(health).toEqual([false])
+    expect(commits).toEqual([])
+    await store.client.command({ query: `RENAME TABLE ${table}_away TO ${table}` })
+    await flushing
+    expect(health).toEqual([false, true])
+    expect(commits).toEqual([[{ topic: 't', partition: 0, offset: '12' }]])
+    expect((await queryRows(store, `SELECT id FROM ${table} WHERE id = 'e'`)).length).toBe(1)
+    await writer.shutdown()
+  })
+
+  it('isolates rows the store refuses for good and stores the rest', async () => {
+    const rejected: object[] = []
+    const writer = new ClickHouseWriter<{ id: string; d: string }>({
+      client: store.client,
+      table,
+      logger,
+      maxRows: 100,
+      commit: () => Promise.resolve(),
+      onRejected: (rows) => {
+        rejected.push(...rows)
+        return Promise.resolve()
+      },
+    })
+    const rows = Array.from({ length: 8 }, (_, i) => ({
+      id: `bad-batch-${i}`,
+      d: i === 5 ? 'not a date' : '2026-11-24',
+    }))
+    writer.add(rows, { topic: 't', partition: 2, offset: '99' })
+    await writer.flush()
+    expect(rejected).toEqual([{ id: 'bad-batch-5', d: 'not a date' }])
+    const stored = await queryRows<{ id: string }>(
+      store,
+      `SELECT id FROM ${table} WHERE startsWith(id, 'bad-batch-') ORDER BY id`,
+    )
+    expect(stored.map((r) => r.id)).toEqual(rows.filter((_, i) => i !== 5).map((r) => r.id))
+    await writer.shutdown()
+  })
+})
