@@ -118,6 +118,10 @@ export const AppConfig = z
         port: Port.default(8080),
         host: z.string().default('0.0.0.0'),
         maxBodyBytes: z.coerce.number().int().positive().default(5_242_880),
+        /** Worker threads that parse and validate large bodies; 0 keeps all of it on the main thread. */
+        workers: z.coerce.number().int().min(0).max(16).default(1),
+        /** Bodies smaller than this are parsed on the main thread (a worker hop costs ~0.1 ms). */
+        workerMinBytes: z.coerce.number().int().min(0).default(32_768),
         rateLimit: RateLimitConfig.default({ eventsPerSecond: 2000, burst: 10_000 }),
       })
       .prefault({}),

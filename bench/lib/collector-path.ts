@@ -1,12 +1,11 @@
 import type { Message } from 'kafkajs'
 import { GenericEvent } from '../../schemas/event.js'
-import { parseBody } from '../../services/collector/body.js'
-import { ingestRecords } from '../../services/collector/ingest.js'
+import { prepareBody } from '../../services/collector/prepare.js'
 import { buildReceipt } from '../../services/collector/receipts.js'
 
 /**
  * The CPU work the collector does for one request body between reading it and handing it to the
- * producer, as in services/collector/app.ts: parse, detect the format, adapt, validate, derive ids
+ * producer (services/collector/prepare.ts, plus the receipt): parse, detect the format, adapt, validate, derive ids
  * and keys, build the receipt, serialise the envelopes.
  */
 
@@ -21,20 +20,22 @@ export interface ProducedMessages {
 }
 
 export function collectorPath(body: string, ctx: PathContext): ProducedMessages {
-  const parsed = parseBody(body, 'application/json')
-  if (parsed.kind === 'error') throw new Error(`benchmark body rejected: ${parsed.message}`)
   const receivedAt = new Date().toISOString()
-  const result = ingestRecords(parsed.records, { tenantId: ctx.tenantId, gateway: ctx.gateway, receivedAt })
-  if (result.errors.length > 0) {
-    throw new Error(`benchmark event rejected: ${JSON.stringify(result.errors[0])}`)
-  }
-  const receipt = buildReceipt(result.accepted, 0, { ...ctx, receivedAt })
+  const prepared = prepareBody({
+    body: Buffer.from(body),
+    contentType: 'application/json',
+    ctx: { tenantId: ctx.tenantId, gateway: ctx.gateway, receivedAt },
+  })
+  if (prepared.kind === 'error') throw new Error(`benchmark body rejected: ${prepared.message}`)
+  if (prepared.errors.length > 0)
+    throw new Error(`benchmark event rejected: ${JSON.stringify(prepared.errors[0])}`)
+  const receipt = buildReceipt(prepared.events, 0, { ...ctx, receivedAt })
   const headers = { tenant_id: ctx.tenantId, gateway: ctx.gateway }
   return {
-    events: result.accepted.map(({ key, envelope }) => ({
+    events: prepared.events.map(({ key, value, format }) => ({
       key,
-      value: JSON.stringify(envelope),
-      headers: { ...headers, format: envelope.format },
+      value,
+      headers: { ...headers, format },
     })),
     receipt: { key: ctx.tenantId, value: JSON.stringify(receipt), headers },
   }

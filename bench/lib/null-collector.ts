@@ -2,6 +2,7 @@ import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { AppConfig } from '../../schemas/config.js'
 import { createCollectorApp } from '../../services/collector/app.js'
+import { createPreparer } from '../../services/collector/prepare-pool.js'
 import { TokenAuthenticator } from '../../services/collector/auth.js'
 import { createCollectorMetrics } from '../../services/collector/metrics.js'
 import { TenantRateLimiter } from '../../services/collector/rate-limit.js'
@@ -23,6 +24,7 @@ export async function startNullCollector(
     registry,
     metrics: createCollectorMetrics(registry),
     publisher: { publish: () => Promise.resolve() },
+    preparer: createPreparer({ threads: 0, minBytes: 0 }),
     auth: new TokenAuthenticator(config.tenants),
     limiter: new TenantRateLimiter(() => config.collector.rateLimit),
     kafkaReady: () => Promise.resolve(true),

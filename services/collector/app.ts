@@ -6,8 +6,8 @@ import type { AppConfig } from '../../schemas/config.js'
 import type { Logger } from '../platform/logger.js'
 import { GatewayFormat, type AdapterName } from './adapters/types.js'
 import type { TokenAuthenticator } from './auth.js'
-import { parseBody } from './body.js'
-import { ingestRecords, type EventError } from './ingest.js'
+import type { EventError } from './ingest.js'
+import type { Preparer } from './prepare-pool.js'
 import type { CollectorMetrics } from './metrics.js'
 import { KafkaUnavailableError } from './producer.js'
 import type { TenantRateLimiter } from './rate-limit.js'
@@ -23,6 +23,8 @@ export interface CollectorDeps {
   registry: Registry
   metrics: CollectorMetrics
   publisher: Publisher
+  /** Parses and validates bodies, on worker threads when they are large. */
+  preparer: Preparer
   auth: TokenAuthenticator
   limiter: TenantRateLimiter
   /** Whether Kafka currently takes writes (for `/readyz`). */
@@ -143,69 +145,66 @@ export function createCollectorApp(deps: CollectorDeps): express.Express {
       }
 
       const body: unknown = req.body
-      const bytes = Buffer.isBuffer(body) ? body : Buffer.alloc(0)
-      const parsed = parseBody(bytes.toString('utf8'), req.headers['content-type'])
-      if (parsed.kind === 'error') {
-        reply(parsed.status, answer(0, [], parsed.message))
-        return
-      }
-
       const receivedAt = new Date().toISOString()
       const serverName = typeof req.query.server === 'string' ? req.query.server.slice(0, 512) : undefined
-      const result = ingestRecords(parsed.records, {
-        tenantId,
-        gateway: tokenName,
-        receivedAt,
-        ...(format ? { format } : {}),
-        ...(serverName ? { serverName } : {}),
+      const prepared = await deps.preparer.prepare({
+        body: Buffer.isBuffer(body) ? body : Buffer.alloc(0),
+        contentType: req.headers['content-type'],
+        ctx: {
+          tenantId,
+          gateway: tokenName,
+          receivedAt,
+          ...(format ? { format } : {}),
+          ...(serverName ? { serverName } : {}),
+        },
       })
-      const rejectedRecords = new Set(result.errors.map((e) => e.index)).size
+      if (prepared.kind === 'error') {
+        reply(prepared.status, answer(0, [], prepared.message))
+        return
+      }
+      const { events, errors } = prepared
+      const rejectedRecords = new Set(errors.map((e) => e.index)).size
       if (rejectedRecords > 0)
         metrics.eventsRejected.inc({ tenant: tenantId, reason: 'invalid' }, rejectedRecords)
-      if (result.accepted.length === 0) {
-        reply(400, answer(0, result.errors, 'no valid event in the request'))
+      if (events.length === 0) {
+        reply(400, answer(0, errors, 'no valid event in the request'))
         return
       }
 
-      const allowed = limiter.take(tenantId, result.accepted.length)
+      const allowed = limiter.take(tenantId, events.length)
       if (!allowed.ok) {
-        metrics.eventsRejected.inc({ tenant: tenantId, reason: 'rate_limited' }, result.accepted.length)
+        metrics.eventsRejected.inc({ tenant: tenantId, reason: 'rate_limited' }, events.length)
         res.setHeader('Retry-After', String(allowed.retryAfterSeconds))
-        reply(429, answer(0, result.errors, allowed.reason))
+        reply(429, answer(0, errors, allowed.reason))
         return
       }
 
-      const receipt = buildReceipt(result.accepted, rejectedRecords, {
-        tenantId,
-        gateway: tokenName,
-        receivedAt,
-      })
+      const receipt = buildReceipt(events, rejectedRecords, { tenantId, gateway: tokenName, receivedAt })
       const headers = { tenant_id: tenantId, gateway: tokenName }
       try {
         await publisher.publish([
           {
             topic: topics.raw,
-            messages: result.accepted.map(({ key, envelope }) => ({
+            messages: events.map(({ key, value, format: eventFormat }) => ({
               key,
-              value: JSON.stringify(envelope),
-              headers: { ...headers, format: envelope.format },
+              value,
+              headers: { ...headers, format: eventFormat },
             })),
           },
           { topic: topics.receipts, messages: [{ key: tenantId, value: JSON.stringify(receipt), headers }] },
         ])
       } catch (err) {
         if (!(err instanceof KafkaUnavailableError)) throw err
-        metrics.eventsRejected.inc({ tenant: tenantId, reason: 'kafka_unavailable' }, result.accepted.length)
+        metrics.eventsRejected.inc({ tenant: tenantId, reason: 'kafka_unavailable' }, events.length)
         res.setHeader('Retry-After', String(RETRY_AFTER_UNAVAILABLE_SECONDS))
-        reply(
-          503,
-          answer(0, result.errors, `${err.message}; nothing from this request was acknowledged, retry it`),
-        )
+        reply(503, answer(0, errors, `${err.message}; nothing from this request was acknowledged, retry it`))
         return
       }
-      for (const { envelope } of result.accepted)
-        metrics.eventsAccepted.inc({ tenant: tenantId, format: envelope.format })
-      reply(202, answer(result.accepted.length, result.errors))
+      const byFormat = new Map<string, number>()
+      for (const event of events) byFormat.set(event.format, (byFormat.get(event.format) ?? 0) + 1)
+      for (const [eventFormat, count] of byFormat)
+        metrics.eventsAccepted.inc({ tenant: tenantId, format: eventFormat }, count)
+      reply(202, answer(events.length, errors))
     } finally {
       metrics.inFlight.dec()
       metrics.requestSeconds.observe({ route }, (performance.now() - started) / 1000)

@@ -28,6 +28,7 @@ export interface ProducerOptions {
 interface Pending {
   topicMessages: TopicMessages[]
   count: number
+  expired: boolean
   resolve: () => void
   reject: (err: Error) => void
 }
@@ -89,16 +90,10 @@ export class BatchingProducer {
   publish(topicMessages: TopicMessages[]): Promise<void> {
     const count = topicMessages.reduce((sum, entry) => sum + entry.messages.length, 0)
     return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () =>
-          reject(
-            new KafkaUnavailableError(`Kafka did not acknowledge the events within ${this.ackTimeoutMs} ms`),
-          ),
-        this.ackTimeoutMs,
-      )
-      this.pending.push({
+      const entry: Pending = {
         topicMessages,
         count,
+        expired: false,
         resolve: () => {
           clearTimeout(timer)
           resolve()
@@ -107,25 +102,44 @@ export class BatchingProducer {
           clearTimeout(timer)
           reject(err)
         },
-      })
+      }
+      // A request still waiting when its deadline passes is answered 503 and never sent, so that a
+      // 503 means "not in Kafka" whenever possible (one already on the wire may still land).
+      const timer = setTimeout(() => {
+        entry.expired = true
+        reject(
+          new KafkaUnavailableError(`Kafka did not acknowledge the events within ${this.ackTimeoutMs} ms`),
+        )
+      }, this.ackTimeoutMs)
+      this.pending.push(entry)
       this.pendingCount += count
       if (this.pendingCount >= this.maxBatchMessages) this.flush()
       else this.timer ??= setTimeout(() => this.flush(), this.lingerMs)
     })
   }
 
+  /**
+   * One batch in flight at a time (the idempotent producer allows one request per broker anyway):
+   * requests that arrive meanwhile gather into the next batch, which leaves as soon as the current
+   * one is acknowledged.
+   */
   private flush(): void {
     clearTimeout(this.timer)
     this.timer = undefined
-    if (this.pending.length === 0) return
+    if (this.pending.length === 0 || this.inFlight.size > 0) return
     const batch = this.pending
     this.pending = []
     this.pendingCount = 0
-    const send = this.sendBatch(batch).finally(() => this.inFlight.delete(send))
+    const send = this.sendBatch(batch).finally(() => {
+      this.inFlight.delete(send)
+      this.flush()
+    })
     this.inFlight.add(send)
   }
 
-  private async sendBatch(batch: Pending[]): Promise<void> {
+  private async sendBatch(all: Pending[]): Promise<void> {
+    const batch = all.filter((entry) => !entry.expired)
+    if (batch.length === 0) return
     const byTopic = new Map<string, Message[]>()
     for (const entry of batch) {
       for (const { topic, messages } of entry.topicMessages) {
@@ -161,7 +175,10 @@ export class BatchingProducer {
   /** Sends what is queued, waits for every batch in flight, then disconnects. */
   async stop(): Promise<void> {
     this.flush()
-    await Promise.allSettled([...this.inFlight])
+    while (this.inFlight.size > 0 || this.pending.length > 0) {
+      await Promise.allSettled([...this.inFlight])
+      this.flush()
+    }
     await this.producer.disconnect()
     this.connected = false
   }

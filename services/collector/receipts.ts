@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { IngestReceipt } from '../../schemas/raw-envelope.js'
-import type { AcceptedEvent } from './ingest.js'
+import type { PreparedEvent } from './prepare.js'
 
 /**
  * The receipt of one acknowledged request: accepted events per minute of occurrence. Its id is a
@@ -8,15 +8,15 @@ import type { AcceptedEvent } from './ingest.js'
  * one receipt, just as it keeps one row per event.
  */
 export function buildReceipt(
-  accepted: readonly AcceptedEvent[],
+  accepted: ReadonlyArray<Pick<PreparedEvent, 'eventId' | 'timestamp'>>,
   rejected: number,
   meta: { tenantId: string; gateway: string; receivedAt: string },
 ): IngestReceipt {
   const hash = createHash('sha256').update(meta.tenantId).update('\u0000')
   const minutes: Record<string, number> = {}
-  for (const { envelope } of accepted) {
-    hash.update(envelope.event.event_id ?? '').update('\u0000')
-    const minute = new Date(envelope.event.timestamp).toISOString().slice(0, 16)
+  for (const { eventId, timestamp } of accepted) {
+    hash.update(eventId).update('\u0000')
+    const minute = new Date(timestamp).toISOString().slice(0, 16)
     minutes[minute] = (minutes[minute] ?? 0) + 1
   }
   return {

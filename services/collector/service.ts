@@ -8,6 +8,7 @@ import type { Logger } from '../platform/logger.js'
 import { createCollectorApp } from './app.js'
 import { TokenAuthenticator } from './auth.js'
 import { createCollectorMetrics } from './metrics.js'
+import { createPreparer } from './prepare-pool.js'
 import { BatchingProducer, type ProducerOptions } from './producer.js'
 import { TenantRateLimiter } from './rate-limit.js'
 
@@ -61,6 +62,12 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   await producer.connect()
   lifecycle.register('collector-producer', () => producer.stop())
 
+  const preparer = createPreparer({
+    threads: config.collector.workers,
+    minBytes: config.collector.workerMinBytes,
+  })
+  lifecycle.register('collector-workers', () => preparer.close())
+
   const limits = new Map(
     config.tenants.map((tenant) => [tenant.id, tenant.rateLimit ?? config.collector.rateLimit]),
   )
@@ -70,6 +77,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     registry,
     metrics,
     publisher: producer,
+    preparer,
     auth: new TokenAuthenticator(config.tenants),
     limiter: new TenantRateLimiter((tenantId) => limits.get(tenantId) ?? config.collector.rateLimit),
     kafkaReady: kafkaProbe(brokers, config.kafka.clientId, logger),

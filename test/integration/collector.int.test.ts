@@ -152,6 +152,23 @@ describe('collector against the real Kafka broker', () => {
     expect(errors[3]!.message).toMatch(/512/)
   })
 
+  it('prepares large bodies on a worker thread with the same answers', async () => {
+    const batch = Array.from({ length: 800 }, (_, i) =>
+      i === 17
+        ? event({ timestamp: 'not a time' })
+        : event({ event_id: `large-${i}`, arguments: { path: `/data/${i}.txt` } }),
+    )
+    const body = JSON.stringify(batch)
+    expect(body.length).toBeGreaterThan(collector.config.collector.workerMinBytes)
+    const response = await post(events(), body)
+    expect(response.status).toBe(202)
+    expect(response.body).toMatchObject({
+      accepted: 799,
+      rejected: 1,
+      errors: [{ index: 17, path: 'timestamp' }],
+    })
+  })
+
   it('answers 400 with every reason when no event is valid', async () => {
     const response = await post(events(), JSON.stringify([{ method: 'tools/call' }, 'not an event']))
     expect(response.status).toBe(400)

@@ -7,7 +7,7 @@ const redactor = createRedactor({ hmacKey, pseudonymizeTypes: [] })
 const bytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value))
 
 describe('redactJson', () => {
-  it('walks nested objects and arrays, redacting values and never keys', () => {
+  it('walks nested objects and arrays, redacting values, and keys only where they hold PII', () => {
     const input = {
       path: '/home/alice/notes.txt',
       recipients: ['bob@example.com', { cc: 'carol@example.com', count: 2 }],
@@ -21,11 +21,11 @@ describe('redactJson', () => {
       path: '/home/alice/notes.txt',
       recipients: ['[REDACTED:EMAIL]', { cc: '[REDACTED:EMAIL]', count: 2 }],
       nested: { deeper: { text: 'card [REDACTED:CREDIT_CARD]' } },
-      'jane@example.com': 'kept key',
+      '[REDACTED:EMAIL]': 'kept key',
       ok: true,
       none: null,
     })
-    expect(result.findings).toEqual({ EMAIL: 2, CREDIT_CARD: 1 })
+    expect(result.findings).toEqual({ EMAIL: 3, CREDIT_CARD: 1 })
     expect(JSON.parse(result.json)).toEqual(result.value)
     expect(result.truncated).toBe(false)
   })
@@ -164,5 +164,24 @@ describe('jsonExcerpt', () => {
       expect(Buffer.byteLength(excerpt), String(budget)).toBeLessThanOrEqual(budget)
       expect(() => JSON.parse(excerpt) as unknown).not.toThrow()
     }
+  })
+})
+
+describe('redactJson: keys and numbers', () => {
+  const redactor = createRedactor({ hmacKey: 'k'.repeat(32) })
+
+  it('redacts personal data used as object keys', () => {
+    const out = redactor.redactJson({ 'alice@example.com': { role: 'admin' }, 'bob@example.com': 1 })
+    expect(out.json).not.toContain('alice@example.com')
+    expect(out.json).not.toContain('bob@example.com')
+    expect(Object.keys(out.value as object)).toHaveLength(2)
+    expect(out.findings.EMAIL).toBe(2)
+  })
+
+  it('redacts card numbers sent as JSON numbers and leaves ordinary numbers alone', () => {
+    const out = redactor.redactJson({ card: 4111111111111111, count: 12345, ms: 1732442400000 })
+    expect(out.json).not.toContain('4111111111111111')
+    expect(out.findings.CREDIT_CARD).toBe(1)
+    expect(out.value).toMatchObject({ count: 12345, ms: 1732442400000 })
   })
 })

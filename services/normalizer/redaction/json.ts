@@ -129,6 +129,12 @@ export function createJsonRedactor(
       if (value === null || typeof value !== 'object') {
         originalBytes += primitiveJsonBytes(value)
         if (typeof value === 'number' && !Number.isFinite(value)) return null
+        // Long integers can be card numbers, national ids or phone numbers sent as JSON numbers.
+        if (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) >= 1e8) {
+          const digits = String(value)
+          const result = text.redact(digits, findings)
+          return result.text === digits ? value : result.text
+        }
         return isDropped(value) ? null : value
       }
       if (depth >= settings.maxDepth) {
@@ -148,14 +154,21 @@ export function createJsonRedactor(
       const infos = entries.map(([key]) => keyInfo(key))
       const besideContact = infos.some((info) => info.contact)
       for (let i = 0; i < entries.length; i++) {
-        const [key, item] = entries[i]!
+        const [originalKey, item] = entries[i]!
         const info = infos[i]!
         if (isDropped(item)) continue
-        originalBytes += stringJsonBytes(key) + 1
+        // Keys can hold personal data too (a map keyed by email); a key with a finding is replaced.
+        let key = text.redact(originalKey, findings).text
+        if (key !== originalKey) {
+          let suffix = 2
+          const base = key
+          while (Object.hasOwn(out, key)) key = `${base}#${suffix++}`
+        }
+        originalBytes += stringJsonBytes(originalKey) + 1
         members++
         if (info.sensitive) {
           originalBytes += measure(item)
-          setMember(out, key, redactSensitive(key, item))
+          setMember(out, key, redactSensitive(originalKey, item))
           continue
         }
         const announced =

@@ -64,6 +64,18 @@ export function redactEvent(
     addFindings(findings, out.findings)
     return clip(out.text, limits.textMaxBytes)
   }
+  // Percent-encoding hides a token's boundaries from the detectors, so URIs are decoded first; the
+  // stored URI is the decoded, redacted form.
+  const uri = (value: string | null): string => {
+    if (value === null || value === '') return ''
+    let decoded = value
+    try {
+      decoded = decodeURIComponent(value.replaceAll('+', ' '))
+    } catch {
+      // Malformed escapes: redact the text as it came.
+    }
+    return text(decoded)
+  }
   const payload = (value: unknown, maxBytes: number) => {
     if (value === undefined || value === null) return { json: '', bytes: 0, truncated: false }
     const out = redactor.redactJson(value, { maxBytes })
@@ -98,7 +110,7 @@ export function redactEvent(
     user_id_kind: user.kind,
     source_ip: text(clear.sourceIp),
     user_agent: text(clear.userAgent),
-    resource_uri: text(clear.resourceUri),
+    resource_uri: uri(clear.resourceUri),
     arguments: args.json,
     arguments_bytes: args.bytes,
     arguments_truncated: args.truncated,

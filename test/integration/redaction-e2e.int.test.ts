@@ -1,0 +1,129 @@
+import { existsSync } from 'node:fs'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import {
+  loadPresidioSynth,
+  loadSecretsCorpus,
+  PRESIDIO_SYNTH_PATH,
+} from '../../services/normalizer/redaction/fixtures.js'
+import { createLogger } from '../../services/platform/logger.js'
+import { migrate } from '../../services/platform/migrations.js'
+import { post, startTestCollector, type TestCollector } from '../helpers/collector.js'
+import { startTestNormalizer, type TestNormalizer } from '../helpers/pipeline.js'
+import { openTestStore, queryRows, waitForCount, type TestStore } from '../helpers/store.js'
+
+const brokers = inject('kafkaBrokers')
+const logger = createLogger({ level: 'silent' })
+
+/** Types the engine finds in every labelled example of the presidio corpus (see BENCHMARKS.md). */
+const FULL_RECALL_TYPES = new Set(['EMAIL_ADDRESS', 'CREDIT_CARD', 'IBAN_CODE', 'US_SSN', 'IP_ADDRESS'])
+const presidioAvailable = existsSync(PRESIDIO_SYNTH_PATH)
+
+describe('planted PII and secrets through the whole pipeline', () => {
+  let store: TestStore
+  let collector: TestCollector
+  let normalizer: TestNormalizer
+
+  beforeAll(async () => {
+    store = openTestStore()
+    await migrate(store, logger)
+    collector = await startTestCollector(brokers)
+    normalizer = await startTestNormalizer(brokers, store, collector.topics, { workers: 1 })
+  })
+  afterAll(async () => {
+    await normalizer?.stop()
+    await collector?.stop()
+    await store?.dispose()
+  })
+
+  it('stores no secret from the secrets corpus in any column, wherever the gateway put it', async () => {
+    const { positives } = loadSecretsCorpus()
+    const events = positives.map((positive, i) => ({
+      event_id: `secret-${i}`,
+      timestamp: '2026-11-24T10:00:00Z',
+      method: 'tools/call',
+      server: { name: 'shell' },
+      tool: 'run_command',
+      user_agent: i % 4 === 0 ? positive.text : 'agent/1.0',
+      resource_uri: i % 4 === 1 ? `file:///tmp/${encodeURIComponent(positive.text)}` : null,
+      arguments: { command: positive.text, nested: { deeper: [positive.text] } },
+      result: { content: [{ type: 'text', text: positive.text }], isError: false },
+      error: i % 4 === 2 ? { code: -32603, message: positive.text } : null,
+      attributes: i % 4 === 3 ? { note: positive.text } : {},
+    }))
+    const response = await post(`${collector.url}/v1/events`, JSON.stringify(events))
+    expect(response.status).toBe(202)
+    expect(response.body.accepted).toBe(positives.length)
+    const table = `${store.database}.audit_events`
+    expect(
+      await waitForCount(
+        store,
+        `SELECT count() AS n FROM ${table} FINAL WHERE startsWith(event_id, 'secret-')`,
+        events.length,
+      ),
+    ).toBe(events.length)
+    const rows = await queryRows<Record<string, unknown>>(
+      store,
+      `SELECT * FROM ${table} FINAL WHERE startsWith(event_id, 'secret-')`,
+    )
+    const leaked = positives.flatMap((positive) =>
+      rows.flatMap((row) =>
+        Object.entries(row)
+          .filter(([, value]) => JSON.stringify(value).includes(positive.secret))
+          .map(([column]) => `${positive.type} in ${column}`),
+      ),
+    )
+    expect(leaked).toEqual([])
+  })
+
+  it.skipIf(!presidioAvailable)(
+    `stores no email, card, IBAN, SSN or IP from the presidio corpus (${presidioAvailable ? 'found' : `skipped: ${PRESIDIO_SYNTH_PATH} is absent`})`,
+    async () => {
+      const records = loadPresidioSynth()
+      const planted = records.flatMap((record) =>
+        record.spans
+          .filter((span) => FULL_RECALL_TYPES.has(span.entity_type))
+          .map((span) => span.entity_value),
+      )
+      expect(planted.length).toBeGreaterThan(200)
+      const events = records.map((record, i) => ({
+        event_id: `presidio-${i}`,
+        timestamp: '2026-11-24T11:00:00Z',
+        method: 'tools/call',
+        server: { name: 'crm' },
+        tool: 'add_note',
+        arguments: { note: record.full_text },
+        result: { content: [{ type: 'text', text: `Saved: ${record.full_text}` }] },
+      }))
+      for (let start = 0; start < events.length; start += 500) {
+        const response = await post(
+          `${collector.url}/v1/events`,
+          JSON.stringify(events.slice(start, start + 500)),
+        )
+        expect(response.status).toBe(202)
+      }
+      const table = `${store.database}.audit_events`
+      expect(
+        await waitForCount(
+          store,
+          `SELECT count() AS n FROM ${table} FINAL WHERE startsWith(event_id, 'presidio-')`,
+          events.length,
+        ),
+      ).toBe(events.length)
+      const stored = JSON.stringify(
+        await queryRows(
+          store,
+          `SELECT arguments, result FROM ${table} FINAL WHERE startsWith(event_id, 'presidio-')`,
+        ),
+      )
+      const leaked = planted.filter((value) => stored.includes(JSON.stringify(value).slice(1, -1)))
+      expect(leaked).toEqual([])
+      const [findings] = await queryRows<{ emails: number; cards: number }>(
+        store,
+        `SELECT sum(redaction_findings['EMAIL']) AS emails, sum(redaction_findings['CREDIT_CARD']) AS cards
+         FROM ${table} FINAL WHERE startsWith(event_id, 'presidio-')`,
+      )
+      expect(Number(findings!.emails)).toBeGreaterThan(0)
+      expect(Number(findings!.cards)).toBeGreaterThan(0)
+    },
+  )
+})
