@@ -4,6 +4,7 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { packageRoot } from '../services/platform/paths.js'
 import { collectorBenchmark } from './collector.js'
+import { normalizerBenchmark } from './normalizer.js'
 import { redactionBenchmark } from './redaction.js'
 import { describeMachine } from './lib/machine.js'
 import { renderSections, type Benchmark, type BenchmarkContext, type BenchmarkReport } from './lib/report.js'
@@ -23,7 +24,7 @@ const redaction: Benchmark = {
   },
 }
 
-const BENCHMARKS: readonly Benchmark[] = [collectorBenchmark, redaction]
+const BENCHMARKS: readonly Benchmark[] = [collectorBenchmark, normalizerBenchmark, redaction]
 
 const USAGE = `Usage: npm run bench -- [--only NAME] [--quick] [--no-record]
 

@@ -125,7 +125,24 @@ export const AppConfig = z
         rateLimit: RateLimitConfig.default({ eventsPerSecond: 2000, burst: 10_000 }),
       })
       .prefault({}),
-    console: z.object({ port: Port.default(8081), host: z.string().default('0.0.0.0') }).prefault({}),
+    console: z
+      .object({
+        port: Port.default(8081),
+        host: z.string().default('0.0.0.0'),
+        /** The console's address as people reach it, for links in alerts and reports. */
+        publicUrl: z.url().optional(),
+      })
+      .prefault({}),
+    detector: z
+      .object({
+        /** How often windowed rules are evaluated. */
+        intervalMs: z.coerce.number().int().positive().default(15_000),
+        /** Windows are judged this long after they end, so late events still count. */
+        lagMs: z.coerce.number().int().nonnegative().default(30_000),
+        /** /healthz, /readyz and /metrics when the detector runs on its own. */
+        opsPort: Port.default(9465),
+      })
+      .prefault({}),
     pseudonymization: z
       .object({
         key: z.string().min(16, 'must be at least 16 characters (use 32 random bytes)').optional(),

@@ -25,6 +25,8 @@ export interface LoopOptions<Row extends object> {
   writer: Omit<WriterOptions, 'commit' | 'logger' | 'onFlush' | 'onHealthChange'>
   /** Messages handed to `process` at once; heartbeats go out between chunks. */
   chunkSize?: number
+  /** Chunks processed ahead of the one being stored (worker threads + 1 is a good value). */
+  pipelineDepth?: number
   /** No progress for this long while messages wait counts as a stalled loop. */
   stallAfterMs?: number
 }
@@ -56,6 +58,7 @@ export function createIngestLoop<Row extends object>(options: LoopOptions<Row>):
   const { kafka, groupId, topic, metrics, dlq } = options
   const logger = options.logger.child({ component: options.name })
   const chunkSize = options.chunkSize ?? 1_000
+  const pipelineDepth = Math.max(1, options.pipelineDepth ?? 1)
   const stallAfterMs = options.stallAfterMs ?? 120_000
   const consumer: Consumer = kafka.consumer({
     groupId,
@@ -139,10 +142,28 @@ export function createIngestLoop<Row extends object>(options: LoopOptions<Row>):
     const heartbeat = () => payload.heartbeat()
     const { partition } = batch
     metrics.batchMessages.observe({ topic }, batch.messages.length)
+    const chunks: KafkaMessage[][] = []
     for (let start = 0; start < batch.messages.length; start += chunkSize) {
-      if (!payload.isRunning() || payload.isStale() || draining) return
-      const chunk = batch.messages.slice(start, start + chunkSize)
-      const outcomes = await options.process(chunk, { topic, partition })
+      chunks.push(batch.messages.slice(start, start + chunkSize))
+    }
+    // Up to `pipelineDepth` chunks are processed ahead (on the worker threads), so the main thread
+    // inserts and fetches while they work; results are still taken strictly in offset order.
+    const inFlight: Array<Promise<Array<MessageOutcome<Row>>>> = []
+    let next = 0
+    const launch = () => {
+      while (next < chunks.length && inFlight.length < pipelineDepth) {
+        inFlight.push(options.process(chunks[next]!, { topic, partition }))
+        next++
+      }
+    }
+    launch()
+    for (const chunk of chunks) {
+      if (!payload.isRunning() || payload.isStale() || draining) {
+        await Promise.allSettled(inFlight)
+        return
+      }
+      const outcomes = await inFlight.shift()!
+      launch()
       const rows: Row[] = []
       const dead: DeadLetter[] = []
       outcomes.forEach((outcome, index) => {
@@ -159,9 +180,12 @@ export function createIngestLoop<Row extends object>(options: LoopOptions<Row>):
       const last = chunk[chunk.length - 1]!
       writer.add(rows, { topic, partition, offset: last.offset })
       payload.resolveOffset(last.offset)
+      // A full buffer starts a flush in the background (processing goes on while it inserts); only
+      // a second full buffer waits for it: back-pressure without stalling the pipeline.
       if (writer.isFull()) {
         try {
-          await whileHeartbeating(writer.flush(), heartbeat)
+          if (writer.isBacklogged()) await whileHeartbeating(writer.flush(), heartbeat)
+          else writer.flushInBackground()
         } catch (err) {
           if (err instanceof WriterStoppedError) return
           throw err
@@ -169,6 +193,8 @@ export function createIngestLoop<Row extends object>(options: LoopOptions<Row>):
       }
       await heartbeat()
       lastProgressAt = Date.now()
+      // Let timers and sockets run between chunks (HTTP in the same process, health probes).
+      await new Promise((resolve) => setImmediate(resolve))
     }
     const lag = Number(batch.offsetLag())
     metrics.consumerLag.set({ topic, partition: String(partition) }, lag)

@@ -23,6 +23,8 @@ export interface NormalizerOptions {
   registry: Registry
   lifecycle: Lifecycle
   pseudonymizationKey: string
+  /** In-stream detection on stored rows (the detector's match rules). */
+  onRowsStored?: (rows: readonly AuditRow[]) => Promise<void>
 }
 
 export interface NormalizerHandle {
@@ -100,12 +102,16 @@ export async function startNormalizer(options: NormalizerOptions): Promise<Norma
     dlq,
     process: countFindings,
     chunkSize: settings.chunkSize,
+    pipelineDepth: settings.workers + 1,
     writer: {
       client: store.client,
       table: `${store.database}.audit_events`,
       maxRows: settings.batchMaxRows,
       maxWaitMs: settings.batchMaxWaitMs,
       onRejected: rejectedRows('audit_events'),
+      ...(options.onRowsStored
+        ? { afterInsert: (rows: readonly object[]) => options.onRowsStored!(rows as readonly AuditRow[]) }
+        : {}),
     },
   })
   const receipts = createIngestLoop<ReceiptRow>({

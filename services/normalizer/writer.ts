@@ -30,6 +30,11 @@ export interface WriterOptions {
   commit: (positions: SourcePosition[]) => Promise<void>
   onFlush?: (rows: number, seconds: number, ok: boolean) => void
   onHealthChange?: (healthy: boolean) => void
+  /**
+   * Runs after the rows are stored and before their offsets are committed (in-stream detection).
+   * Its failures are logged, never retried: ingestion does not wait on alerting.
+   */
+  afterInsert?: (rows: readonly object[]) => Promise<void>
   /** Rows ClickHouse refuses for good (bad values); they go to the DLQ so their offsets can be committed. */
   onRejected?: (rows: readonly object[], reason: string) => Promise<void>
   backoff?: { initialMs: number; maxMs: number }
@@ -108,6 +113,17 @@ export class ClickHouseWriter<Row extends object> {
     return this.rows.length >= this.maxRows
   }
 
+  /** A flush is running and another full batch is already waiting behind it. */
+  isBacklogged(): boolean {
+    return this.flushing !== undefined && this.rows.length >= this.maxRows
+  }
+
+  /** Starts a flush unless one is running; failures stay buffered and are retried by the timer. */
+  flushInBackground(): void {
+    if (this.flushing) return
+    this.flush().catch(() => undefined)
+  }
+
   private isDue(): boolean {
     return (
       this.positions.size > 0 &&
@@ -155,6 +171,13 @@ export class ClickHouseWriter<Row extends object> {
     positions: Array<SourcePosition & { first: string }>,
   ): Promise<void> {
     if (rows.length > 0) await this.insertWithRetry(rows, this.dedupToken(positions))
+    if (rows.length > 0 && this.options.afterInsert) {
+      await this.options
+        .afterInsert(rows)
+        .catch((err: unknown) =>
+          this.options.logger.error({ err, table: this.options.table }, 'after_insert_failed'),
+        )
+    }
     await this.options.commit(positions.map(({ topic, partition, offset }) => ({ topic, partition, offset })))
   }
 
