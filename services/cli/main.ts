@@ -1,9 +1,11 @@
 import { Command, CommanderError } from 'commander'
 import { ConfigError } from '../platform/config.js'
 import { registerCollector } from './commands/collector.js'
-import { registerDlq, registerNormalizer } from './commands/normalizer.js'
+import { registerDetector, registerDlq, registerNormalizer } from './commands/normalizer.js'
 import { registerMigrate } from './commands/migrate.js'
 import { registerQuery } from './commands/query.js'
+import { registerRules } from './commands/rules.js'
+import { registerRulesTest } from './commands/rules-test.js'
 import { registerStart } from './commands/start.js'
 
 const program = new Command()
@@ -16,9 +18,11 @@ const program = new Command()
 registerStart(program)
 registerCollector(program)
 registerNormalizer(program)
+registerDetector(program)
 registerDlq(program)
 registerMigrate(program)
 registerQuery(program)
+registerRulesTest(registerRules(program))
 
 try {
   await program.parseAsync(process.argv)

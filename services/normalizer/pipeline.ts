@@ -10,6 +10,7 @@ export interface EventPipelineDeps {
   redactor: EventRedactor
   limits: PayloadLimits
   retentionDays: (tenantId: string) => number
+  timeZone?: (tenantId: string) => string
 }
 
 /** parse → normalize → redact for one message; every failure becomes an outcome, never an exception. */
@@ -24,6 +25,7 @@ export function processEventMessage(
     partition,
     offset: Number(message.offset),
     retentionDays: deps.retentionDays,
+    ...(deps.timeZone ? { timeZone: deps.timeZone } : {}),
   })
   if (normalized.kind !== 'ok') return normalized
   try {

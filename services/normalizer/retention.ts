@@ -8,3 +8,11 @@ export function retentionLookup(
   const fallback = Math.max(730, ...byTenant.values())
   return (tenantId) => byTenant.get(tenantId) ?? fallback
 }
+
+/** Each tenant's IANA time zone (UTC when unset or unknown). */
+export function timeZoneLookup(
+  tenants: ReadonlyArray<Pick<TenantConfig, 'id' | 'timezone'>>,
+): (tenantId: string) => string {
+  const byTenant = new Map(tenants.map((tenant) => [tenant.id, tenant.timezone]))
+  return (tenantId) => byTenant.get(tenantId) ?? 'UTC'
+}

@@ -11,7 +11,7 @@ import { normalizerMetrics } from './metrics.js'
 import { inlineEventProcessor, receiptProcessor } from './pipeline.js'
 import { createRedactor } from './redaction/index.js'
 import { redactionConfigFrom } from './redaction-config.js'
-import { retentionLookup } from './retention.js'
+import { retentionLookup, timeZoneLookup } from './retention.js'
 import type { PayloadLimits } from './steps/redact.js'
 import { startWorkerPool } from './worker-pool.js'
 
@@ -54,12 +54,17 @@ export async function startNormalizer(options: NormalizerOptions): Promise<Norma
   const retentionDays = retentionLookup(config.tenants)
   let process: ProcessMessages<AuditRow>
   if (settings.workers > 0) {
-    const tenants = config.tenants.map(({ id, retention }) => ({ id, retention }))
+    const tenants = config.tenants.map(({ id, retention, timezone }) => ({ id, retention, timezone }))
     const pool = startWorkerPool({ threads: settings.workers, redaction: redactionConfig, limits, tenants })
     lifecycle.register('normalizer-workers', () => pool.close())
     process = pool.process
   } else {
-    process = inlineEventProcessor({ redactor: createRedactor(redactionConfig), limits, retentionDays })
+    process = inlineEventProcessor({
+      redactor: createRedactor(redactionConfig),
+      limits,
+      retentionDays,
+      timeZone: timeZoneLookup(config.tenants),
+    })
   }
   const countFindings: ProcessMessages<AuditRow> = async (messages, source) => {
     const outcomes = await process(messages, source)

@@ -10,7 +10,7 @@ import type { PayloadLimits } from './steps/redact.js'
 export interface WorkerSetup {
   redaction: RedactionConfig
   limits: PayloadLimits
-  tenants: Array<Pick<TenantConfig, 'id' | 'retention'>>
+  tenants: Array<Pick<TenantConfig, 'id' | 'retention' | 'timezone'>>
 }
 
 export interface WorkerTask {

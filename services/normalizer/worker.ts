@@ -3,7 +3,7 @@ import type { AuditRow } from '../../schemas/audit-row.js'
 import type { MessageOutcome } from './consumer.js'
 import { processEventMessage, type EventPipelineDeps } from './pipeline.js'
 import { createRedactor } from './redaction/index.js'
-import { retentionLookup } from './retention.js'
+import { retentionLookup, timeZoneLookup } from './retention.js'
 import type { WorkerSetup, WorkerTask } from './worker-pool.js'
 
 const setup = workerData as WorkerSetup
@@ -11,6 +11,7 @@ const deps: EventPipelineDeps = {
   redactor: createRedactor(setup.redaction),
   limits: setup.limits,
   retentionDays: retentionLookup(setup.tenants),
+  timeZone: timeZoneLookup(setup.tenants),
 }
 
 /** One chunk of messages of one partition → their outcomes, in order. */

@@ -6,6 +6,7 @@ import { createMetricsRegistry } from '../../platform/metrics.js'
 import { migrate } from '../../platform/migrations.js'
 import { startOpsServer } from '../../platform/ops-server.js'
 import { resolvePseudonymizationKey } from '../../platform/pseudonymization-key.js'
+import { createDetectorParts, startDetector } from '../../detector/service.js'
 import { replayDeadLetters } from '../../normalizer/dlq-replay.js'
 import { startNormalizer } from '../../normalizer/service.js'
 import { loadRuntime } from '../runtime.js'
@@ -39,6 +40,8 @@ export function registerNormalizer(program: Command): void {
         { topic: receipts, numPartitions: 1 },
       ])
       const registry = createMetricsRegistry()
+      // Match rules run here, on stored rows; their alerts are enqueued for the detector to deliver.
+      const detection = createDetectorParts({ config, store, logger, registry })
       const normalizer = await startNormalizer({
         config,
         brokers,
@@ -47,6 +50,9 @@ export function registerNormalizer(program: Command): void {
         registry,
         lifecycle,
         pseudonymizationKey: key,
+        onRowsStored: async (rows) => {
+          await detection.stream.inspect(rows)
+        },
       })
       const ops = await startOpsServer({
         port: config.normalizer.opsPort,
@@ -59,6 +65,32 @@ export function registerNormalizer(program: Command): void {
       })
       lifecycle.register('normalizer-ops', ops.close)
       console.log(`normalizer running; health and metrics on ${ops.url}`)
+    })
+}
+
+export function registerDetector(program: Command): void {
+  program
+    .command('detector')
+    .description(
+      'run the detector alone (server mode): windowed rules on a schedule and webhook delivery; needs a ClickHouse server (CLICKHOUSE_URL)',
+    )
+    .action(async () => {
+      const { config, logger } = loadRuntime()
+      const lifecycle = new Lifecycle(logger)
+      lifecycle.handleSignals()
+      const store = openStore(config)
+      lifecycle.register('clickhouse', store.close)
+      await migrate(store, logger)
+      const registry = createMetricsRegistry()
+      startDetector({ config, store, logger, registry, lifecycle })
+      const ops = await startOpsServer({
+        port: config.detector.opsPort,
+        host: '0.0.0.0',
+        registry,
+        ready: () => ({ ready: true, reasons: [] }),
+      })
+      lifecycle.register('detector-ops', ops.close)
+      console.log(`detector running; health and metrics on ${ops.url}`)
     })
 }
 

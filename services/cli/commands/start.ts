@@ -11,6 +11,7 @@ import type { Logger } from '../../platform/logger.js'
 import { createMetricsRegistry } from '../../platform/metrics.js'
 import { migrate } from '../../platform/migrations.js'
 import { startCollector } from '../../collector/service.js'
+import { startDetector } from '../../detector/service.js'
 import { startNormalizer } from '../../normalizer/service.js'
 import { resolvePseudonymizationKey } from '../../platform/pseudonymization-key.js'
 import { loadRuntime } from '../runtime.js'
@@ -76,7 +77,18 @@ async function startServices(platform: Platform): Promise<void> {
   const { config, brokers, logger, registry, lifecycle, store } = platform
   // Started in pipeline order and stopped in reverse: the collector stops taking events first.
   const pseudonymizationKey = resolvePseudonymizationKey(config, { allowGenerated: true })
-  await startNormalizer({ config, brokers, store, logger, registry, lifecycle, pseudonymizationKey })
+  const detector = startDetector({ config, store, logger, registry, lifecycle })
+  platform.services.push({ name: 'detector', url: `${detector.parts.rules.length} rules` })
+  await startNormalizer({
+    config,
+    brokers,
+    store,
+    logger,
+    registry,
+    lifecycle,
+    pseudonymizationKey,
+    onRowsStored: detector.inspectRows,
+  })
   platform.services.push({ name: 'normalizer' })
   const collector = await startCollector({ config, brokers, logger, registry, lifecycle })
   platform.services.push({ name: 'collector', url: collector.url })

@@ -1,0 +1,40 @@
+import type { z } from 'zod'
+import type { WebhookConfig as WebhookConfigSchema } from '../../../../schemas/config.js'
+
+/** Types and text helpers the webhook formats share. */
+
+export type WebhookConfig = z.output<typeof WebhookConfigSchema>
+export type WebhookFormat = WebhookConfig['format']
+
+/** The group as `key=value|key=value`, keys sorted (the detector's group key). */
+export function groupKey(group: Record<string, string>): string {
+  return groupText(group, '|')
+}
+
+/** Cuts to `max` UTF-16 units with an ellipsis, never inside a surrogate pair. */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text
+  let cut = text.slice(0, max - 1)
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1)
+  return `${cut}…`
+}
+
+/** ISO 8601 in UTC; ClickHouse's `YYYY-MM-DD hh:mm:ss.sss` (UTC) is read as UTC, not local time. */
+export function toIso(text: string): string {
+  const normalized = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d+)?$/.test(text)
+    ? `${text.replace(' ', 'T')}Z`
+    : text
+  const time = Date.parse(normalized)
+  return Number.isNaN(time) ? text : new Date(time).toISOString()
+}
+
+export function groupText(group: Record<string, string>, separator: string): string {
+  return Object.keys(group)
+    .sort()
+    .map((key) => `${key}=${group[key]}`)
+    .join(separator)
+}
+
+export function isHttpUrl(text: string): boolean {
+  return /^https?:\/\//i.test(text)
+}

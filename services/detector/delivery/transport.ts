@@ -1,0 +1,184 @@
+import http from 'node:http'
+import https from 'node:https'
+import type { LookupFunction } from 'node:net'
+import { DeliveryError } from './errors.js'
+import { checkTarget, systemResolver, type Cidr, type Resolver } from './ssrf.js'
+
+/**
+ * One POST to one webhook: SSRF-checked, pinned to the checked address, bounded by a deadline that
+ * covers DNS, connect, TLS, the answer and its body. Redirects are never followed. Failures are
+ * `DeliveryError`s that say whether a retry can help; the outbox decides what happens next.
+ */
+
+export interface WebhookRequest {
+  url: string
+  body: string
+  headers: Record<string, string>
+}
+
+export interface DeliveryReceipt {
+  status: number
+}
+
+export interface WebhookTransport {
+  /** Resolves on a 2xx answer; rejects with a `DeliveryError` otherwise. */
+  post(request: WebhookRequest): Promise<DeliveryReceipt>
+}
+
+export interface HttpTransportOptions {
+  /** Parsed `alerts.allowPrivateNetworks`. */
+  allowList: readonly Cidr[]
+  timeoutMs?: number
+  resolve?: Resolver
+}
+
+export const DEFAULT_TIMEOUT_MS = 10_000
+/** Enough of an error answer to say what the receiver disliked (Slack answers `invalid_token`). */
+const MAX_SNIPPET_BYTES = 512
+
+/** `Retry-After` as delay-seconds or an HTTP date, in milliseconds from `nowMs`; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | undefined, nowMs: number): number | undefined {
+  if (value === undefined) return undefined
+  const text = value.trim()
+  if (/^\d+$/.test(text)) return Number(text) * 1000
+  if (!/[a-z]/i.test(text)) return undefined
+  const date = Date.parse(text)
+  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs)
+}
+
+interface Answer {
+  status: number
+  retryAfter: string | undefined
+  snippet: string
+}
+
+function describeAnswer(host: string, answer: Answer): string {
+  const snippet = answer.snippet.replace(/\s+/g, ' ').trim().slice(0, 200)
+  return `webhook ${host} answered ${answer.status}${snippet ? ` (${snippet})` : ''}`
+}
+
+/** What a receiver's status means for this delivery: undefined for success, else the typed failure. */
+export function classifyAnswer(host: string, answer: Answer, nowMs: number): DeliveryError | undefined {
+  const { status } = answer
+  if (status >= 200 && status < 300) return undefined
+  const said = describeAnswer(host, answer)
+  if (status === 410) {
+    return new DeliveryError(`${said}: the receiver asks for no more deliveries`, {
+      failure: 'gone',
+      retryable: false,
+      status,
+    })
+  }
+  if (status === 408 || status === 429 || status >= 500) {
+    const retryAfterMs = parseRetryAfter(answer.retryAfter, nowMs)
+    return new DeliveryError(said, {
+      failure: 'http',
+      retryable: true,
+      status,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    })
+  }
+  const advice =
+    status >= 300 && status < 400
+      ? 'redirects are not followed: configure the final URL'
+      : 'not retried: check the webhook URL, its secret or routing key, and its format'
+  return new DeliveryError(`${said}; ${advice}`, { failure: 'http', retryable: false, status })
+}
+
+function sendOnce(
+  url: URL,
+  request: WebhookRequest,
+  lookup: LookupFunction,
+  signal: AbortSignal,
+): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const client = url.protocol === 'https:' ? https : http
+    const req = client.request(url, {
+      method: 'POST',
+      headers: { ...request.headers, 'content-length': String(Buffer.byteLength(request.body)) },
+      lookup,
+      agent: false,
+      signal,
+    })
+    req.on('error', reject)
+    req.on('response', (res) => {
+      const chunks: Buffer[] = []
+      let size = 0
+      const finish = () => {
+        resolve({
+          status: res.statusCode ?? 0,
+          retryAfter: res.headers['retry-after'],
+          snippet: Buffer.concat(chunks).subarray(0, MAX_SNIPPET_BYTES).toString('utf8'),
+        })
+      }
+      res.on('data', (chunk: Buffer) => {
+        chunks.push(chunk)
+        size += chunk.length
+        if (size >= MAX_SNIPPET_BYTES) {
+          finish()
+          res.destroy()
+        }
+      })
+      res.on('end', finish)
+      res.on('error', reject)
+    })
+    req.end(request.body)
+  })
+}
+
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(new Error('aborted'))
+    signal.addEventListener('abort', onAbort, { once: true })
+    void promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+  })
+}
+
+function errorCode(err: unknown): string {
+  const { code, message } = err as { code?: unknown; message?: unknown }
+  if (typeof code === 'string') return code
+  return typeof message === 'string' ? message : String(err)
+}
+
+export function createHttpTransport(options: HttpTransportOptions): WebhookTransport {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  const resolveHost = options.resolve ?? systemResolver
+
+  return {
+    async post(request) {
+      const url = new URL(request.url)
+      const host = url.host
+      const controller = new AbortController()
+      const timer = setTimeout(() => controller.abort(), timeoutMs)
+      try {
+        const target = await abortable(checkTarget(url, options.allowList, resolveHost), controller.signal)
+        if (target.kind === 'refused') {
+          throw new DeliveryError(`refused to call webhook ${host}: ${target.reason}`, {
+            failure: 'blocked',
+            retryable: false,
+          })
+        }
+        const answer = await sendOnce(url, request, target.lookup, controller.signal)
+        const failure = classifyAnswer(host, answer, Date.now())
+        if (failure) throw failure
+        return { status: answer.status }
+      } catch (err) {
+        if (err instanceof DeliveryError) throw err
+        if (controller.signal.aborted) {
+          throw new DeliveryError(`webhook ${host} did not answer within ${timeoutMs} ms`, {
+            failure: 'timeout',
+            retryable: true,
+            cause: err,
+          })
+        }
+        throw new DeliveryError(`cannot reach webhook ${host} (${errorCode(err)})`, {
+          failure: 'network',
+          retryable: true,
+          cause: err,
+        })
+      } finally {
+        clearTimeout(timer)
+      }
+    },
+  }
+}

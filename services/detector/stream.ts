@@ -1,0 +1,73 @@
+import type { AuditRow } from '../../schemas/audit-row.js'
+import type { Rule } from '../../schemas/rules.js'
+import type { Logger } from '../platform/logger.js'
+import type { AlertCandidate, AlertStore } from './alerts.js'
+import { compileMatchRule } from './rules/match.js'
+
+/** Fields that make one incident of a match rule when the rule does not say (`suppress.group_by`). */
+const DEFAULT_MATCH_GROUP = ['server_name', 'tool', 'user_id'] as const
+
+function groupOf(rule: Rule, row: AuditRow): Record<string, string> {
+  const fields = rule.suppress?.group_by ?? DEFAULT_MATCH_GROUP
+  const record = row as unknown as Record<string, unknown>
+  return Object.fromEntries(
+    fields.map((field) => {
+      const [column, key] = field.split('.', 2)
+      const value =
+        key !== undefined ? (record[column!] as Record<string, unknown> | undefined)?.[key] : record[field]
+      const text =
+        typeof value === 'string' ? value : value === undefined || value === null ? '' : JSON.stringify(value)
+      return [field, text]
+    }),
+  )
+}
+
+export interface StreamDetector {
+  /** Evaluates every enabled match rule on stored rows; returns the number of new incidents. */
+  inspect: (rows: readonly AuditRow[]) => Promise<number>
+  ruleCount: number
+}
+
+/**
+ * Single-event rules evaluated in the normalizer's stream, right after the rows are stored, so an
+ * alert follows the event within the writer's flush interval.
+ */
+export function createStreamDetector(
+  rules: readonly Rule[],
+  alerts: AlertStore,
+  logger: Logger,
+): StreamDetector {
+  const compiled = rules
+    .filter((rule) => 'match' in rule && rule.enabled)
+    .map((rule) => ({ rule, test: compileMatchRule(rule) }))
+  return {
+    ruleCount: compiled.length,
+    async inspect(rows) {
+      if (compiled.length === 0 || rows.length === 0) return 0
+      const candidates: AlertCandidate[] = []
+      for (const row of rows) {
+        for (const { rule, test } of compiled) {
+          let hit = false
+          try {
+            hit = test(row)
+          } catch (err) {
+            logger.warn({ err, rule_id: rule.id }, 'rule_evaluation_failed')
+          }
+          if (!hit) continue
+          const at = new Date(row.occurred_at)
+          candidates.push({
+            rule,
+            tenantId: row.tenant_id,
+            group: groupOf(rule, row),
+            count: 1,
+            value: null,
+            firstSeen: at,
+            lastSeen: at,
+            sampleEventIds: [row.event_id],
+          })
+        }
+      }
+      return candidates.length > 0 ? alerts.record(candidates) : 0
+    },
+  }
+}

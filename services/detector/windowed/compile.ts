@@ -1,0 +1,258 @@
+import type { Condition } from '../../../schemas/rules.js'
+import { compileCondition, groupValueOf, numericValueOf, QueryParams, RuleCompileError } from './sql.js'
+import type { WindowedRule } from './windows.js'
+
+/**
+ * Windowed rules as one parameterized ClickHouse query each, over `audit_events FINAL` (redelivered
+ * copies of an event count once). Every query returns candidate rows of the same shape:
+ *
+ *   tenant_id String, group Map(String, String), count UInt64, value Nullable(Float64),
+ *   first_seen DateTime64(3, 'UTC'), last_seen DateTime64(3, 'UTC'), sample_event_ids Array(String)
+ *
+ * The window is [from, to) of occurred_at (windows.ts). Per kind:
+ * - threshold: groups of the window's events whose aggregate passes `op value` with at least
+ *   `min_count` events; value is the aggregate (a count, a distinct count, a ratio 0–1, a quantile).
+ * - new_term: combinations of the group_by and `fields` values seen in the window and not in the
+ *   `history` before `from`; events whose term fields are empty have no term. The group holds the
+ *   group_by and term fields, so each new term is its own candidate. With `skip_new_groups`, only
+ *   groups that had events in the history count (a changed value, not a newcomer).
+ * - sequence: keys (`by`, none of them empty) with the steps in order, strictly increasing in time,
+ *   within `maxspan`, the last step in the window (earlier steps may be up to maxspan before `from`);
+ *   count and first/last seen cover the key's step events in [from - maxspan, to).
+ * - absence: groups whose last event is such that the silence after it reaches `window` inside
+ *   [from, to), with at least `min_history_count` events in the `history` before; so one silence is
+ *   reported once, by the bucket in which it became long enough. count is those history events,
+ *   last_seen the last event before the silence.
+ * `where` narrows the events a rule looks at; an event matching any of `exceptions` is ignored
+ * everywhere (also in new_term history and absence history).
+ */
+
+export interface CompileOptions {
+  /** A validated identifier (schemas/config.ts); checked again here because it is spliced. */
+  database: string
+  /** Only this tenant's events; all tenants when absent (rows carry their tenant_id). */
+  tenantId?: string
+  from: Date
+  to: Date
+}
+
+export interface CompiledQuery {
+  sql: string
+  params: Record<string, unknown>
+}
+
+export const MAX_SAMPLE_EVENT_IDS = 10
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
+const COMPARISON = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const
+
+interface Builder {
+  params: QueryParams
+  table: string
+  /** Tenant, `where` and exceptions, as conditions joined with AND. */
+  filters: (where: Condition | undefined) => string[]
+  /** Group expressions selected as g0, g1, … and the map that names them. */
+  groups: (fields: readonly string[]) => { select: string[]; names: string[]; map: string }
+}
+
+function builder(rule: WindowedRule, options: CompileOptions): Builder {
+  if (!IDENTIFIER.test(options.database)) {
+    throw new RuleCompileError(`database "${options.database}" is not a plain identifier`)
+  }
+  if (!(options.from.getTime() < options.to.getTime())) {
+    throw new RuleCompileError(
+      `rule ${rule.id}: window from ${options.from.toISOString()} is not before to ${options.to.toISOString()}`,
+    )
+  }
+  const params = new QueryParams()
+  return {
+    params,
+    table: `${options.database}.audit_events`,
+    filters(where) {
+      const out: string[] = []
+      if (options.tenantId !== undefined) out.push(`tenant_id = ${params.add('String', options.tenantId)}`)
+      if (where) out.push(compileCondition(where, params))
+      if (rule.exceptions.length > 0) {
+        out.push(`NOT (${rule.exceptions.map((c) => compileCondition(c, params)).join(' OR ')})`)
+      }
+      return out
+    },
+    groups(fields) {
+      const unique = [...new Set(fields)]
+      const names = unique.map((_, index) => `g${index}`)
+      const select = unique.map((field, index) => `${groupValueOf(field, params)} AS g${index}`)
+      const pairs = unique.map((field, index) => `${params.add('String', field)}, g${index}`)
+      return { select, names, map: `CAST(map(${pairs.join(', ')}), 'Map(String, String)')` }
+    },
+  }
+}
+
+function between(params: QueryParams, from: Date | number, to: Date | number): string {
+  return `occurred_at >= ${params.time(from)} AND occurred_at < ${params.time(to)}`
+}
+
+function where(conditions: string[]): string {
+  return conditions.map((c) => `(${c})`).join('\n    AND ')
+}
+
+function candidateColumns(map: string, value: string, samples: 'first' | 'last'): string {
+  const order = samples === 'first' ? 'occurred_at' : '-toUnixTimestamp64Milli(occurred_at)'
+  return [
+    'tenant_id',
+    `${map} AS \`group\``,
+    'count() AS count',
+    `CAST(${value}, 'Nullable(Float64)') AS value`,
+    'min(occurred_at) AS first_seen',
+    'max(occurred_at) AS last_seen',
+    `arrayMap(e -> e.2, groupArraySorted(${MAX_SAMPLE_EVENT_IDS})((${order}, event_id))) AS sample_event_ids`,
+  ].join(',\n  ')
+}
+
+function threshold(
+  rule: Extract<WindowedRule, { threshold: unknown }>,
+  options: CompileOptions,
+): CompiledQuery {
+  const spec = rule.threshold
+  const b = builder(rule, options)
+  const { params } = b
+  const group = b.groups(spec.group_by)
+  const inner = ['tenant_id', 'event_id', 'occurred_at', ...group.select]
+  let value: string
+  switch (spec.aggregate.type) {
+    case 'count':
+      value = 'count()'
+      break
+    case 'distinct':
+      inner.push(`${groupValueOf(spec.aggregate.field, params)} AS measured`)
+      value = "uniqExactIf(measured, measured != '')"
+      break
+    case 'ratio':
+      inner.push(`${compileCondition(spec.aggregate.numerator, params)} AS measured`)
+      value = 'countIf(measured) / count()'
+      break
+    case 'quantile':
+      inner.push(`${numericValueOf(spec.aggregate.field, params)} AS measured`)
+      value = `quantileExact(${params.add('Float64', spec.aggregate.q)})(measured)`
+      break
+  }
+  const sql = `SELECT
+  ${candidateColumns(group.map, value, 'first')}
+FROM (
+  SELECT ${inner.join(', ')}
+  FROM ${b.table} FINAL
+  WHERE ${where([between(params, options.from, options.to), ...b.filters(spec.where)])}
+)
+GROUP BY tenant_id, ${group.names.join(', ')}
+HAVING count >= ${params.add('UInt64', spec.min_count)}
+  AND ifNull(value ${COMPARISON[spec.op]} ${params.add('Float64', spec.value)}, 0)
+ORDER BY tenant_id, ${group.names.join(', ')}`
+  return { sql, params: params.values }
+}
+
+function newTerm(rule: Extract<WindowedRule, { new_term: unknown }>, options: CompileOptions): CompiledQuery {
+  const spec = rule.new_term
+  const b = builder(rule, options)
+  const { params } = b
+  const fields = [...new Set([...spec.group_by, ...spec.fields])]
+  const group = b.groups(fields)
+  const filters = b.filters(spec.where)
+  const termPresent = spec.fields
+    .filter((field) => field !== 'tenant_id')
+    .map((field) => `${groupValueOf(field, params)} != ''`)
+  const historyFrom = options.from.getTime() - spec.history * 1000
+  const history = where([between(params, historyFrom, options.from), ...filters])
+  const seen = `(tenant_id, ${group.names.join(', ')}) NOT IN (
+  SELECT tenant_id, ${group.select.join(', ')}
+  FROM ${b.table} FINAL
+  WHERE ${history}
+    AND ${termPresent.length > 0 ? termPresent.join(' AND ') : '1'}
+)`
+  const conditions = [seen]
+  if (spec.skip_new_groups) {
+    const byGroup = spec.group_by.map((field) => fields.indexOf(field))
+    conditions.push(`(tenant_id, ${byGroup.map((i) => group.names[i]!).join(', ')}) IN (
+  SELECT tenant_id, ${byGroup.map((i) => group.select[i]!).join(', ')}
+  FROM ${b.table} FINAL
+  WHERE ${history}
+)`)
+  }
+  const sql = `SELECT
+  ${candidateColumns(group.map, 'NULL', 'first')}
+FROM (
+  SELECT tenant_id, event_id, occurred_at, ${group.select.join(', ')}
+  FROM ${b.table} FINAL
+  WHERE ${where([between(params, options.from, options.to), ...filters, ...termPresent])}
+)
+GROUP BY tenant_id, ${group.names.join(', ')}
+HAVING ${conditions.join('\n  AND ')}
+ORDER BY tenant_id, ${group.names.join(', ')}`
+  return { sql, params: params.values }
+}
+
+function sequence(
+  rule: Extract<WindowedRule, { sequence: unknown }>,
+  options: CompileOptions,
+): CompiledQuery {
+  const spec = rule.sequence
+  const b = builder(rule, options)
+  const { params } = b
+  const group = b.groups(spec.by)
+  const keyPresent = spec.by
+    .filter((field) => field !== 'tenant_id')
+    .map((field) => `${groupValueOf(field, params)} != ''`)
+  const steps = spec.steps.map((step, index) => `${compileCondition(step.where, params)} AS s${index}`)
+  const stepNames = spec.steps.map((_, index) => `s${index}`)
+  const spanMs = spec.maxspan * 1000
+  const lastStep = stepNames.length - 1
+  // The last step must fall in the window: earlier windows already reported chains ending before it.
+  const funnelSteps = stepNames.map((name, index) =>
+    index === lastStep ? `${name} AND occurred_at >= ${params.time(options.from)}` : name,
+  )
+  const sql = `SELECT
+  ${candidateColumns(group.map, 'NULL', 'first')}
+FROM (
+  SELECT tenant_id, event_id, occurred_at, ${[...group.select, ...steps].join(', ')}
+  FROM ${b.table} FINAL
+  WHERE ${where([
+    between(params, options.from.getTime() - spanMs, options.to),
+    ...b.filters(undefined),
+    ...keyPresent,
+    stepNames.join(' OR '),
+  ])}
+)
+GROUP BY tenant_id, ${group.names.join(', ')}
+HAVING windowFunnel(${params.add('UInt64', spanMs)}, 'strict_increase')(toUInt64(toUnixTimestamp64Milli(occurred_at)), ${funnelSteps.join(', ')}) = ${params.add('UInt8', stepNames.length)}
+ORDER BY tenant_id, ${group.names.join(', ')}`
+  return { sql, params: params.values }
+}
+
+function absence(rule: Extract<WindowedRule, { absence: unknown }>, options: CompileOptions): CompiledQuery {
+  const spec = rule.absence
+  const b = builder(rule, options)
+  const { params } = b
+  const group = b.groups(spec.group_by)
+  const silenceMs = spec.window * 1000
+  const from = options.from.getTime()
+  const to = options.to.getTime()
+  const sql = `SELECT
+  ${candidateColumns(group.map, 'NULL', 'last')}
+FROM (
+  SELECT tenant_id, event_id, occurred_at, ${group.select.join(', ')}
+  FROM ${b.table} FINAL
+  WHERE ${where([between(params, from - silenceMs - spec.history * 1000, to), ...b.filters(spec.where)])}
+)
+GROUP BY tenant_id, ${group.names.join(', ')}
+HAVING last_seen >= ${params.time(from - silenceMs)}
+  AND last_seen < ${params.time(to - silenceMs)}
+  AND count >= ${params.add('UInt64', spec.min_history_count)}
+ORDER BY tenant_id, ${group.names.join(', ')}`
+  return { sql, params: params.values }
+}
+
+/** The query that finds a windowed rule's candidates for one window. */
+export function compileWindowedRule(rule: WindowedRule, options: CompileOptions): CompiledQuery {
+  if ('threshold' in rule) return threshold(rule, options)
+  if ('new_term' in rule) return newTerm(rule, options)
+  if ('sequence' in rule) return sequence(rule, options)
+  return absence(rule, options)
+}

@@ -1,0 +1,194 @@
+import type { Rule } from '../../../schemas/rules.js'
+import type { Store } from '../../platform/clickhouse.js'
+import type { Logger } from '../../platform/logger.js'
+import { evaluateWindow, type WindowCandidate } from './evaluate.js'
+import {
+  evaluationStepSeconds,
+  isWindowedRule,
+  pendingWindows,
+  type Window,
+  type WindowedRule,
+} from './windows.js'
+
+/**
+ * Runs windowed rules over aligned buckets (windows.ts) and keeps a watermark per rule in
+ * `detector_watermarks`. For each rule, a tick reads the watermark, evaluates the complete buckets
+ * after it (oldest first, at most `maxWindowsPerTick`), hands each bucket's candidates to
+ * `onCandidates`, and only then advances the watermark to the bucket's end.
+ *
+ * At-least-once: a crash after `onCandidates` and before the watermark insert evaluates that bucket
+ * again after the restart and reports the same candidates again. Alert ids are derived from tenant,
+ * rule, group and time (services/detector/alerts.ts), so the repeat updates the same incident
+ * instead of opening another. A failed evaluation or `onCandidates` leaves the watermark where it
+ * was, and the bucket is retried on the next tick. Run one scheduler per store.
+ */
+
+export interface WindowSchedulerOptions {
+  store: Pick<Store, 'client' | 'database'>
+  /** All rules (match rules and disabled rules are ignored); a function to follow reloads. */
+  rules: readonly Rule[] | (() => readonly Rule[])
+  /** How long after a bucket ends its events are trusted to be stored (ingestion delay). */
+  lagMs?: number
+  /** Pause between ticks. */
+  intervalMs?: number
+  /** Bounded catch-up: buckets per rule per tick. */
+  maxWindowsPerTick?: number
+  logger: Logger
+  /** Called for each evaluated bucket that has candidates, before the watermark moves past it. */
+  onCandidates: (rule: WindowedRule, rows: WindowCandidate[], window: Window) => Promise<void>
+}
+
+export const DEFAULT_LAG_MS = 30_000
+export const DEFAULT_INTERVAL_MS = 15_000
+export const DEFAULT_MAX_WINDOWS_PER_TICK = 60
+
+export interface RuleTickReport {
+  ruleId: string
+  windows: Window[]
+  candidates: number
+  /** Complete buckets were left for the next tick (catch-up in progress). */
+  behind: boolean
+  error?: string
+}
+
+export interface WindowScheduler {
+  start: () => void
+  /** Stops the timer and waits for a tick in progress. */
+  stop: () => Promise<void>
+  /** One tick at `now` (ticks never overlap: a second call waits for the first). */
+  runOnce: (now?: Date) => Promise<RuleTickReport[]>
+}
+
+/** `YYYY-MM-DD hh:mm:ss.sss`, read as UTC by the DateTime64(3, 'UTC') column in any input format. */
+function clickhouseTime(at: Date): string {
+  return at.toISOString().replace('T', ' ').replace('Z', '')
+}
+
+export async function readWatermarks(
+  store: Pick<Store, 'client' | 'database'>,
+  ruleIds: readonly string[],
+): Promise<Map<string, number>> {
+  if (ruleIds.length === 0) return new Map()
+  // Watermarks only move forward, so the highest one is current whatever the merge state.
+  const result = await store.client.query({
+    query: `SELECT rule_id, toString(toUnixTimestamp64Milli(max(evaluated_to))) AS evaluated_to_ms
+      FROM ${store.database}.detector_watermarks
+      WHERE rule_id IN {ids:Array(String)}
+      GROUP BY rule_id`,
+    query_params: { ids: ruleIds },
+    format: 'JSONEachRow',
+  })
+  const rows = await result.json<{ rule_id: string; evaluated_to_ms: string }>()
+  return new Map(rows.map((row) => [row.rule_id, Number(row.evaluated_to_ms)]))
+}
+
+export async function writeWatermark(
+  store: Pick<Store, 'client' | 'database'>,
+  ruleId: string,
+  evaluatedTo: Date,
+): Promise<void> {
+  await store.client.insert({
+    table: `${store.database}.detector_watermarks`,
+    values: [
+      { rule_id: ruleId, evaluated_to: clickhouseTime(evaluatedTo), updated_at: clickhouseTime(new Date()) },
+    ],
+    format: 'JSONEachRow',
+  })
+}
+
+export function createWindowScheduler(options: WindowSchedulerOptions): WindowScheduler {
+  const { store, onCandidates } = options
+  const lagMs = options.lagMs ?? DEFAULT_LAG_MS
+  const intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS
+  const maxWindows = options.maxWindowsPerTick ?? DEFAULT_MAX_WINDOWS_PER_TICK
+  const logger = options.logger.child({ component: 'window-scheduler' })
+  const currentRules = () =>
+    (typeof options.rules === 'function' ? options.rules() : options.rules)
+      .filter(isWindowedRule)
+      .filter((rule) => rule.enabled)
+
+  async function runRule(rule: WindowedRule, watermark: number | null, now: Date): Promise<RuleTickReport> {
+    const stepMs = evaluationStepSeconds(rule) * 1000
+    const due = pendingWindows({ watermark, stepMs, horizon: now.getTime() - lagMs, max: maxWindows + 1 })
+    const windows = due.slice(0, maxWindows)
+    const report: RuleTickReport = {
+      ruleId: rule.id,
+      windows: [],
+      candidates: 0,
+      behind: due.length > maxWindows,
+    }
+    for (const window of windows) {
+      try {
+        const rows = await evaluateWindow(store, rule, window)
+        if (rows.length > 0) await onCandidates(rule, rows, window)
+        await writeWatermark(store, rule.id, window.to)
+        report.windows.push(window)
+        report.candidates += rows.length
+      } catch (err) {
+        logger.error(
+          { err, rule_id: rule.id, from: window.from.toISOString(), to: window.to.toISOString() },
+          'windowed_rule_failed',
+        )
+        report.error = err instanceof Error ? err.message : String(err)
+        report.behind = true
+        break
+      }
+    }
+    if (report.behind && !report.error) {
+      logger.warn({ rule_id: rule.id, evaluated: report.windows.length }, 'windowed_rule_catching_up')
+    }
+    return report
+  }
+
+  async function tick(now: Date): Promise<RuleTickReport[]> {
+    const rules = currentRules()
+    if (rules.length === 0) return []
+    const watermarks = await readWatermarks(
+      store,
+      rules.map((rule) => rule.id),
+    )
+    const reports: RuleTickReport[] = []
+    for (const rule of rules) reports.push(await runRule(rule, watermarks.get(rule.id) ?? null, now))
+    return reports
+  }
+
+  let queue: Promise<unknown> = Promise.resolve()
+  let timer: NodeJS.Timeout | undefined
+  let running = false
+
+  function runOnce(now: Date = new Date()): Promise<RuleTickReport[]> {
+    const run = queue.then(() => tick(now))
+    queue = run.catch(() => undefined)
+    return run
+  }
+
+  function schedule(): void {
+    if (!running) return
+    timer = setTimeout(() => {
+      void runOnce()
+        .catch((err: unknown) => logger.error({ err }, 'window_scheduler_tick_failed'))
+        .finally(schedule)
+    }, intervalMs)
+    timer.unref()
+  }
+
+  return {
+    start() {
+      if (running) return
+      running = true
+      logger.info(
+        { rules: currentRules().length, lag_ms: lagMs, interval_ms: intervalMs },
+        'window_scheduler_started',
+      )
+      void runOnce()
+        .catch((err: unknown) => logger.error({ err }, 'window_scheduler_tick_failed'))
+        .finally(schedule)
+    },
+    async stop() {
+      running = false
+      if (timer) clearTimeout(timer)
+      await queue
+    },
+    runOnce,
+  }
+}
