@@ -15,5 +15,6 @@ COPY --from=build /app/dist dist
 COPY package.json ./
 COPY bin bin
 COPY schemas/clickhouse schemas/clickhouse
+COPY rules rules
 USER node
 ENTRYPOINT ["node", "bin/mcp-audit.js"]
