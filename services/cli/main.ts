@@ -6,6 +6,7 @@ import { registerMigrate } from './commands/migrate.js'
 import { registerQuery } from './commands/query.js'
 import { registerRules } from './commands/rules.js'
 import { registerRulesTest } from './commands/rules-test.js'
+import { registerSimulate } from './commands/simulate.js'
 import { registerStart } from './commands/start.js'
 
 const program = new Command()
@@ -22,6 +23,7 @@ registerDetector(program)
 registerDlq(program)
 registerMigrate(program)
 registerQuery(program)
+registerSimulate(program)
 registerRulesTest(registerRules(program))
 
 try {
