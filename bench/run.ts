@@ -4,6 +4,7 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { packageRoot } from '../services/platform/paths.js'
 import { collectorBenchmark } from './collector.js'
+import { detectorBenchmark } from './detector.js'
 import { normalizerBenchmark } from './normalizer.js'
 import { redactionBenchmark } from './redaction.js'
 import { describeMachine } from './lib/machine.js'
@@ -24,7 +25,12 @@ const redaction: Benchmark = {
   },
 }
 
-const BENCHMARKS: readonly Benchmark[] = [collectorBenchmark, normalizerBenchmark, redaction]
+const BENCHMARKS: readonly Benchmark[] = [
+  collectorBenchmark,
+  normalizerBenchmark,
+  detectorBenchmark,
+  redaction,
+]
 
 const USAGE = `Usage: npm run bench -- [--only NAME] [--quick] [--no-record]
 

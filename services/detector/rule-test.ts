@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -212,7 +212,13 @@ async function replaceEvents(sandbox: Sandbox, rows: readonly AuditRow[]): Promi
   const { client, database } = sandbox.store
   await client.command({ query: `TRUNCATE TABLE ${database}.audit_events` })
   if (rows.length > 0)
-    await client.insert({ table: `${database}.audit_events`, values: rows, format: 'JSONEachRow' })
+    await client.insert({
+      table: `${database}.audit_events`,
+      values: rows,
+      format: 'JSONEachRow',
+      // See services/detector/alerts.ts: never inherit another insert's deduplication token.
+      clickhouse_settings: { insert_deduplication_token: randomUUID() },
+    })
 }
 
 function fieldValue(row: AuditRow, field: string): string {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { createClient, type ClickHouseClient } from '@clickhouse/client'
@@ -23,6 +24,21 @@ export class StoreUnavailableError extends Error {
     this.name = 'StoreUnavailableError'
     this.retryable = options.retryable
   }
+}
+
+/**
+ * The embedded engine keeps per-query settings for the rest of the session, so an insert without
+ * an `insert_deduplication_token` would reuse the previous insert's token and be dropped as a
+ * duplicate by tables that deduplicate. Every insert that does not name its own token gets a
+ * fresh one, which makes embedded inserts behave as they do against a server.
+ */
+function guardDeduplicationToken(client: ClickHouseClient): void {
+  const insert = client.insert.bind(client)
+  client.insert = (params: Parameters<ClickHouseClient['insert']>[0]) =>
+    insert({
+      ...params,
+      clickhouse_settings: { insert_deduplication_token: randomUUID(), ...params.clickhouse_settings },
+    })
 }
 
 export function embeddedStorePath(dataDir: string): string {
@@ -74,5 +90,6 @@ export function openStore(config: Pick<AppConfig, 'clickhouse' | 'dataDir'>): St
     connection: connection as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection'],
     clickhouse_settings: { date_time_input_format: 'best_effort' },
   })
+  guardDeduplicationToken(client)
   return { client, database, mode: 'embedded', location: dir, close: () => client.close() }
 }

@@ -94,6 +94,8 @@ export function createDeliveryOutbox(options: DeliveryOutboxOptions): DeliveryOu
   let loop: Promise<void> | undefined
   /** Ends the loop's current sleep (an enqueue wants its delivery now, not after pollMs). */
   let wake: (() => void) | undefined
+  // An enqueue during a delivery pass must not wait a whole poll: the next sleep returns at once.
+  let wakeRequested = false
 
   function count(webhook: string, format: string, outcome: DeliveryOutcome): void {
     metrics.deliveries.inc({ webhook, format, outcome })
@@ -142,7 +144,10 @@ export function createDeliveryOutbox(options: DeliveryOutboxOptions): DeliveryOu
     }
     await table.insert(rows)
     for (const row of rows) if (row.status === 'disabled') count(row.webhook, row.format, 'disabled')
-    if (rows.some((row) => row.status === 'pending')) wake?.()
+    if (rows.some((row) => row.status === 'pending')) {
+      wakeRequested = true
+      wake?.()
+    }
   }
 
   async function record(row: DeliveryRow, changes: Partial<DeliveryRow>, now: Date): Promise<void> {
@@ -277,10 +282,15 @@ export function createDeliveryOutbox(options: DeliveryOutboxOptions): DeliveryOu
   }
 
   function sleep(ms: number): Promise<void> {
+    if (wakeRequested) {
+      wakeRequested = false
+      return Promise.resolve()
+    }
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer)
         wake = undefined
+        wakeRequested = false
         resolve()
       }
       const timer = setTimeout(done, ms)

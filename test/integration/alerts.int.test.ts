@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Rule } from '../../schemas/rules.js'
+import { createAlertStore } from '../../services/detector/alerts.js'
+import { createLogger } from '../../services/platform/logger.js'
+import { migrate } from '../../services/platform/migrations.js'
+import { openTestStore, queryRows, type TestStore } from '../helpers/store.js'
+
+const logger = createLogger({ level: 'silent' })
+const rule = Rule.parse({
+  id: 'test-match',
+  title: 'Test match rule',
+  severity: 'high',
+  match: { field: 'tool', equals: 'read_file' },
+})
+
+describe('alert store on the embedded engine', () => {
+  let store: TestStore
+
+  beforeAll(async () => {
+    store = openTestStore()
+    await migrate(store, logger)
+  })
+  afterAll(async () => {
+    await store.dispose()
+  })
+
+  it('stores every incident even after another insert set a deduplication token on the session', async () => {
+    // The normalizer's writer sets a token on each insert; the embedded engine keeps it for the session.
+    await store.client.insert({
+      table: `${store.database}.ingest_receipts`,
+      values: [
+        {
+          receipt_id: 'r',
+          tenant_id: 't',
+          gateway: 'g',
+          minute: '2026-11-24 10:00:00',
+          received_at: '2026-11-24 10:00:00',
+          accepted: 1,
+          rejected: 0,
+        },
+      ],
+      format: 'JSONEachRow',
+      clickhouse_settings: { insert_deduplication_token: 'sticky-token' },
+    })
+    const announced: string[] = []
+    const alerts = createAlertStore({
+      store,
+      logger,
+      consoleUrl: 'http://console',
+      onNewAlert: (alert) => {
+        announced.push(alert.alert_id)
+        return Promise.resolve()
+      },
+    })
+    for (const user of ['u1', 'u2', 'u3']) {
+      const at = new Date('2026-11-24T10:00:00Z')
+      await alerts.record([
+        {
+          rule,
+          tenantId: 'acme',
+          group: { user_id: user },
+          count: 1,
+          value: null,
+          firstSeen: at,
+          lastSeen: at,
+          sampleEventIds: [`e-${user}`],
+        },
+      ])
+    }
+    // The same event again is a redelivery: no new incident, no new notification.
+    const at = new Date('2026-11-24T10:00:00Z')
+    await alerts.record([
+      {
+        rule,
+        tenantId: 'acme',
+        group: { user_id: 'u1' },
+        count: 1,
+        value: null,
+        firstSeen: at,
+        lastSeen: at,
+        sampleEventIds: ['e-u1'],
+      },
+    ])
+    expect(announced).toHaveLength(3)
+    const rows = await queryRows<{ n: number }>(
+      store,
+      `SELECT count() AS n FROM ${store.database}.alerts FINAL`,
+    )
+    expect(Number(rows[0]!.n)).toBe(3)
+  })
+})
