@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import type { Alert, AlertRow } from '../../schemas/alert.js'
 import { ruleKind, type Rule } from '../../schemas/rules.js'
 import type { Store } from '../platform/clickhouse.js'
@@ -190,15 +190,7 @@ export function createAlertStore(options: AlertStoreOptions): AlertStore {
       cache.set(id, row)
     }
     if (changed.size === 0) return 0
-    // An explicit token on every insert: the embedded engine keeps per-query settings for the
-    // session, so an insert without one would reuse the last writer's token and be dropped as a
-    // duplicate by this deduplicating table. A fresh token stores every version.
-    await store.client.insert({
-      table,
-      values: [...changed.values()],
-      format: 'JSONEachRow',
-      clickhouse_settings: { insert_deduplication_token: randomUUID() },
-    })
+    await store.client.insert({ table, values: [...changed.values()], format: 'JSONEachRow' })
     for (const row of fresh) {
       logger.info(
         { alert_id: row.alert_id, rule_id: row.rule_id, tenant_id: row.tenant_id, severity: row.severity },

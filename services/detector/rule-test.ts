@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -13,7 +13,6 @@ import { DEFAULT_PAYLOAD_LIMITS } from '../normalizer/steps/redact.js'
 import { openStore, type Store } from '../platform/clickhouse.js'
 import { createLogger } from '../platform/logger.js'
 import { migrate } from '../platform/migrations.js'
-import { derivedAttributes } from './rules/derived.js'
 import { compileMatchRule } from './rules/match.js'
 import { evaluateWindow, type WindowCandidate } from './windowed/evaluate.js'
 import { evaluationStepSeconds, isWindowedRule, type Window, type WindowedRule } from './windowed/windows.js'
@@ -21,7 +20,7 @@ import { evaluationStepSeconds, isWindowedRule, type Window, type WindowedRule }
 /**
  * Runs rules over sample events the way production would see them: each generic event goes through
  * the collector's validation (event ids derived when absent), the normalizer's parse, normalize and
- * redact steps (fixed test key), gets the derived attributes (local time, tools/list hash), and is
+ * redact steps (fixed test key, which also derive local time and the tools/list hash), and is
  * stored in a scratch ClickHouse database. Match rules then run in memory as in the stream; windowed
  * rules run as their compiled SQL against the scratch database.
  *
@@ -183,6 +182,8 @@ export function ingestEvents(events: readonly unknown[], receivedAt: Date, timeZ
     limits: DEFAULT_PAYLOAD_LIMITS,
     // Old sample events must not fall to the table's TTL.
     retentionDays: () => 36_500,
+    // The normalize step derives local_hour / local_weekday / tools_list_hash in this zone.
+    timeZone: () => timeZone,
   }
   const rows: AuditRow[] = []
   accepted.forEach(({ envelope }, index) => {
@@ -197,13 +198,7 @@ export function ingestEvents(events: readonly unknown[], receivedAt: Date, timeZ
       )
       return
     }
-    for (const row of outcome.rows) {
-      const derived = derivedAttributes(
-        { occurredAt: row.occurred_at, method: row.method, result: envelope.event.result },
-        timeZone,
-      )
-      rows.push({ ...row, attributes: { ...row.attributes, ...derived } })
-    }
+    rows.push(...outcome.rows)
   })
   return { rows, problems }
 }
@@ -216,8 +211,6 @@ async function replaceEvents(sandbox: Sandbox, rows: readonly AuditRow[]): Promi
       table: `${database}.audit_events`,
       values: rows,
       format: 'JSONEachRow',
-      // See services/detector/alerts.ts: never inherit another insert's deduplication token.
-      clickhouse_settings: { insert_deduplication_token: randomUUID() },
     })
 }
 

@@ -1,4 +1,5 @@
 import { Kafka, logLevel, type ITopicConfig, type LogEntry } from 'kafkajs'
+import type { AppConfig } from '../../schemas/config.js'
 import type { Logger } from './logger.js'
 
 export type { Kafka }
@@ -49,4 +50,14 @@ export async function ensureTopics(kafka: Kafka, topics: ITopicConfig[]): Promis
   } finally {
     await admin.disconnect()
   }
+}
+
+/** The pipeline's topics: raw events (partitioned for throughput), the DLQ and receipts. */
+export function pipelineTopics(config: Pick<AppConfig, 'kafka'>): ITopicConfig[] {
+  const { raw, dlq, receipts } = config.kafka.topics
+  return [
+    { topic: raw, numPartitions: config.kafka.partitions },
+    { topic: dlq, numPartitions: 1 },
+    { topic: receipts, numPartitions: 1 },
+  ]
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import { startCollector } from '../../collector/service.js'
-import { createKafka, ensureTopics } from '../../platform/kafka.js'
+import { createKafka, ensureTopics, pipelineTopics } from '../../platform/kafka.js'
 import { Lifecycle } from '../../platform/lifecycle.js'
 import { createMetricsRegistry } from '../../platform/metrics.js'
 import { loadRuntime } from '../runtime.js'
@@ -24,11 +24,10 @@ export function registerCollector(program: Command): void {
       }
       const lifecycle = new Lifecycle(logger)
       lifecycle.handleSignals()
-      const { raw, receipts } = config.kafka.topics
-      await ensureTopics(createKafka({ brokers, clientId: config.kafka.clientId }, logger), [
-        { topic: raw, numPartitions: config.kafka.partitions },
-        { topic: receipts, numPartitions: 1 },
-      ])
+      await ensureTopics(
+        createKafka({ brokers, clientId: config.kafka.clientId }, logger),
+        pipelineTopics(config),
+      )
       const collector = await startCollector({
         config,
         brokers,

@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import { openStore } from '../../platform/clickhouse.js'
-import { createKafka, ensureTopics } from '../../platform/kafka.js'
+import { createKafka, ensureTopics, pipelineTopics } from '../../platform/kafka.js'
 import { Lifecycle } from '../../platform/lifecycle.js'
 import { createMetricsRegistry } from '../../platform/metrics.js'
 import { migrate } from '../../platform/migrations.js'
@@ -33,12 +33,10 @@ export function registerNormalizer(program: Command): void {
       const store = openStore(config)
       lifecycle.register('clickhouse', store.close)
       await migrate(store, logger)
-      const { raw, dlq, receipts } = config.kafka.topics
-      await ensureTopics(createKafka({ brokers, clientId: config.kafka.clientId }, logger), [
-        { topic: raw, numPartitions: config.kafka.partitions },
-        { topic: dlq, numPartitions: 1 },
-        { topic: receipts, numPartitions: 1 },
-      ])
+      await ensureTopics(
+        createKafka({ brokers, clientId: config.kafka.clientId }, logger),
+        pipelineTopics(config),
+      )
       const registry = createMetricsRegistry()
       // Match rules run here, on stored rows; their alerts are enqueued for the detector to deliver.
       const detection = createDetectorParts({ config, store, logger, registry })

@@ -4,7 +4,7 @@ import type { Registry } from 'prom-client'
 import type { AppConfig } from '../../../schemas/config.js'
 import { openStore, type Store } from '../../platform/clickhouse.js'
 import { withDevTenant, type DevTenant } from '../../platform/dev-tenant.js'
-import { createKafka, ensureTopics } from '../../platform/kafka.js'
+import { createKafka, ensureTopics, pipelineTopics } from '../../platform/kafka.js'
 import { Lifecycle } from '../../platform/lifecycle.js'
 import { startLocalKafka } from '../../platform/local-kafka.js'
 import type { Logger } from '../../platform/logger.js'
@@ -52,12 +52,7 @@ export async function startPlatform(
   await migrate(store, logger)
 
   const kafka = createKafka({ brokers, clientId: config.kafka.clientId }, logger)
-  const { raw, dlq, receipts } = config.kafka.topics
-  const created = await ensureTopics(kafka, [
-    { topic: raw, numPartitions: config.kafka.partitions },
-    { topic: dlq, numPartitions: 1 },
-    { topic: receipts, numPartitions: 1 },
-  ])
+  const created = await ensureTopics(kafka, pipelineTopics(config))
   if (created.length > 0) logger.info({ topics: created }, 'kafka_topics_created')
   const registry = createMetricsRegistry()
   return {
