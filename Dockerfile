@@ -9,6 +9,9 @@ RUN npm ci && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
+# Report PDFs: DejaVu for Latin scripts, WenQuanYi Micro Hei for Chinese, Japanese and Korean names.
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core fonts-wqy-microhei \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
@@ -16,5 +19,8 @@ COPY package.json ./
 COPY bin bin
 COPY schemas/clickhouse schemas/clickhouse
 COPY rules rules
+COPY reports reports
+# The web console's static files (plain ES modules and CSS, served as they are).
+COPY services/console/public services/console/public
 USER node
 ENTRYPOINT ["node", "bin/mcp-audit.js"]

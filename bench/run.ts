@@ -5,8 +5,10 @@ import { parseArgs } from 'node:util'
 import { packageRoot } from '../services/platform/paths.js'
 import { collectorBenchmark } from './collector.js'
 import { detectorBenchmark } from './detector.js'
+import { e2eBenchmark } from './e2e.js'
 import { normalizerBenchmark } from './normalizer.js'
 import { redactionBenchmark } from './redaction.js'
+import { reporterBenchmark } from './reporter.js'
 import { describeMachine } from './lib/machine.js'
 import { renderSections, type Benchmark, type BenchmarkContext, type BenchmarkReport } from './lib/report.js'
 
@@ -30,6 +32,8 @@ const BENCHMARKS: readonly Benchmark[] = [
   normalizerBenchmark,
   detectorBenchmark,
   redaction,
+  e2eBenchmark,
+  reporterBenchmark,
 ]
 
 const USAGE = `Usage: npm run bench -- [--only NAME] [--quick] [--no-record]

@@ -139,6 +139,13 @@ export const AppConfig = z
         intervalMs: z.coerce.number().int().positive().default(15_000),
         /** Windows are judged this long after they end, so late events still count. */
         lagMs: z.coerce.number().int().nonnegative().default(30_000),
+        /**
+         * How far back a rule that has never run looks on its first evaluation (a new deployment,
+         * a new rule); afterwards its watermark decides. 0 starts with the latest complete window.
+         */
+        backfillMs: z.coerce.number().int().nonnegative().default(3_600_000),
+        /** Windows per rule per tick at most, so catching up after an outage stays bounded. */
+        maxWindowsPerTick: z.coerce.number().int().positive().default(60),
         /** /healthz, /readyz and /metrics when the detector runs on its own. */
         opsPort: Port.default(9465),
       })
@@ -177,6 +184,17 @@ export const AppConfig = z
       })
       .prefault({}),
     reports: z.array(ReportScheduleConfig).default([]),
+    reporter: z
+      .object({
+        /**
+         * Ed25519 private key (PKCS#8 PEM) that signs report manifests. When absent, one is generated
+         * on first start under <dataDir>/reports/signing-key.pem; the public key is exported beside it.
+         */
+        signingKey: z.string().min(1).optional(),
+        /** A scheduled run missed during downtime is caught up at start when it fell this recently. */
+        catchUpDays: z.coerce.number().int().min(0).max(366).default(35),
+      })
+      .prefault({}),
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>()

@@ -134,8 +134,18 @@ export const NewTerm = z
      * seen for the first time (a tenant's first day, a server's first `tools/list`).
      */
     skip_new_groups: z.boolean().default(false),
+    /**
+     * Fire only for groups whose events go back at least this far before the window: a tenant's
+     * first `learning` of traffic builds the baseline instead of alerting on everything (implies
+     * skip_new_groups). Shorter than `history`.
+     */
+    learning: Duration.optional(),
   })
   .strict()
+  .refine((spec) => spec.learning === undefined || spec.learning < spec.history, {
+    path: ['learning'],
+    message: 'must be shorter than history (the baseline is looked for within the history)',
+  })
 
 export const Sequence = z
   .object({
@@ -159,8 +169,19 @@ export const Absence = z
     /** … while it had at least `min_history_count` events in this history before. */
     history: Duration,
     min_history_count: z.number().int().positive().default(1),
+    /**
+     * Seasonal baseline: report a silence only while the same `window` this long earlier (1d: the
+     * same time yesterday) held at least `min_expected` events, so quiet nights are not silences.
+     * Without it, any silence after `min_history_count` events in `history` counts.
+     */
+    compare_to: Duration.optional(),
+    min_expected: z.number().int().positive().default(1),
   })
   .strict()
+  .refine((spec) => spec.compare_to === undefined || spec.compare_to + spec.window <= spec.history, {
+    path: ['compare_to'],
+    message: 'compare_to plus window must fit in history',
+  })
 
 export const RuleBase = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{2,80}$/, 'must be lowercase letters, digits and dashes (3–81)'),

@@ -90,3 +90,35 @@ describe('docker-compose.yml', () => {
     expect(new Set(hostPorts).size).toBe(hostPorts.length)
   })
 })
+
+describe('docker-compose.yml observability and console', () => {
+  it('runs the console with a token that can sign in, and Prometheus and Grafana provisioned from the repository', () => {
+    const consoleService = compose.services.console
+    expect(consoleService?.command).toEqual(['console'])
+    expect(consoleService?.ports).toContain('8081:8081')
+    const mount = consoleService!.volumes!.find((v) => v.endsWith(':/etc/mcp-audit/mcp-audit.yaml:ro'))!
+    const { config } = loadConfig({ MCP_AUDIT_CONFIG: path.resolve(root, mount.split(':')[0]!) })
+    expect(
+      config.tenants.flatMap((t) => t.tokens).some((t) => t.scope === 'admin' || t.scope === 'read'),
+    ).toBe(true)
+
+    const grafana = compose.services.grafana
+    expect(grafana?.environment?.GF_INSTALL_PLUGINS).toContain('grafana-clickhouse-datasource')
+    expect(grafana?.volumes).toContain('./dashboards/provisioning:/etc/grafana/provisioning:ro')
+    expect(grafana?.volumes).toContain('./dashboards:/var/lib/grafana/dashboards/mcp-audit:ro')
+    const datasources = parse(
+      readFileSync(path.join(root, 'dashboards/provisioning/datasources/mcp-audit.yaml'), 'utf8'),
+    ) as { datasources: Array<{ type: string; uid: string; url?: string; jsonData?: { host?: string } }> }
+    expect(datasources.datasources.map((d) => d.type).sort()).toEqual([
+      'grafana-clickhouse-datasource',
+      'prometheus',
+    ])
+    expect(datasources.datasources.find((d) => d.type === 'prometheus')?.url).toBe('http://prometheus:9090')
+    expect(datasources.datasources.find((d) => d.uid === 'clickhouse')?.jsonData?.host).toBe('clickhouse')
+    const providers = parse(
+      readFileSync(path.join(root, 'dashboards/provisioning/dashboards/mcp-audit.yaml'), 'utf8'),
+    ) as { providers: Array<{ options: { path: string } }> }
+    expect(providers.providers[0]?.options.path).toBe('/var/lib/grafana/dashboards/mcp-audit')
+    expect(compose.services.prometheus?.image).toMatch(/^prom\/prometheus:v\d/)
+  })
+})

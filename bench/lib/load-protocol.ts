@@ -15,6 +15,13 @@ export interface LoadSpec {
   mode: 'closed' | 'open'
   /** Offered events per second (open loop only). */
   eventsPerSecond?: number
+  /** Closed loop: stop after this many requests (the window then ends with the last answer). */
+  maxRequests?: number
+  /**
+   * A placeholder in the bodies that is replaced with each request's sequence number before it is
+   * sent, so bodies reused from the pool still carry event ids never sent before.
+   */
+  sequencePlaceholder?: string
 }
 
 export interface LoadResult {

@@ -76,23 +76,28 @@ class Tally {
   }
 }
 
-async function closedLoop(spec: LoadSpec, agent: http.Agent, bodies: Buffer[], tally: Tally) {
+type Bodies = (sequence: number) => Buffer
+
+async function closedLoop(spec: LoadSpec, agent: http.Agent, bodyFor: Bodies, tally: Tally) {
   const target = new URL(spec.url)
   const started = performance.now()
   const windowStart = started + spec.warmupMs
   const windowEnd = windowStart + spec.durationMs
+  const maxRequests = spec.maxRequests ?? Number.POSITIVE_INFINITY
   let next = 0
+  let lastAnswer = started
   const connection = async () => {
-    while (performance.now() < windowEnd) {
-      const body = bodies[next++ % bodies.length]!
+    while (performance.now() < windowEnd && next < maxRequests) {
+      const body = bodyFor(next++)
       const sent = performance.now()
       const answer = await post(agent, target, spec.token, body)
       const done = performance.now()
+      lastAnswer = Math.max(lastAnswer, done)
       tally.record(answer, done - sent, done >= windowStart && done <= windowEnd)
     }
   }
   await Promise.all(Array.from({ length: spec.connections }, connection))
-  return spec.durationMs
+  return spec.maxRequests === undefined ? spec.durationMs : lastAnswer - windowStart
 }
 
 /**
@@ -100,7 +105,7 @@ async function closedLoop(spec: LoadSpec, agent: http.Agent, bodies: Buffer[], t
  * request was due, not from when it could leave: a slow collector then shows as latency instead of
  * silently lowering the offered rate (coordinated omission).
  */
-async function openLoop(spec: LoadSpec, agent: http.Agent, bodies: Buffer[], tally: Tally) {
+async function openLoop(spec: LoadSpec, agent: http.Agent, bodyFor: Bodies, tally: Tally) {
   const target = new URL(spec.url)
   const rate = spec.eventsPerSecond ?? 0
   const intervalMs = (spec.batch / rate) * 1000
@@ -114,7 +119,7 @@ async function openLoop(spec: LoadSpec, agent: http.Agent, bodies: Buffer[], tal
       const now = performance.now()
       while (fired < total && started + fired * intervalMs <= now) {
         const due = started + fired * intervalMs
-        const body = bodies[fired % bodies.length]!
+        const body = bodyFor(fired)
         fired++
         inFlight.push(
           post(agent, target, spec.token, body).then((answer) => {
@@ -138,14 +143,19 @@ async function openLoop(spec: LoadSpec, agent: http.Agent, bodies: Buffer[], tal
 
 async function run(spec: LoadSpec, bodyTexts: string[]): Promise<LoadResult> {
   const bodies = bodyTexts.map((text) => Buffer.from(text, 'utf8'))
+  const placeholder = spec.sequencePlaceholder
+  const bodyFor: Bodies = placeholder
+    ? (sequence) =>
+        Buffer.from(bodyTexts[sequence % bodyTexts.length]!.replaceAll(placeholder, String(sequence)))
+    : (sequence) => bodies[sequence % bodies.length]!
   const agent = new http.Agent({ keepAlive: true, maxSockets: spec.connections })
   const tally = new Tally()
   const eluBefore = performance.eventLoopUtilization()
   try {
     const windowMs =
       spec.mode === 'closed'
-        ? await closedLoop(spec, agent, bodies, tally)
-        : await openLoop(spec, agent, bodies, tally)
+        ? await closedLoop(spec, agent, bodyFor, tally)
+        : await openLoop(spec, agent, bodyFor, tally)
     return {
       windowMs,
       requests: tally.requests,

@@ -107,17 +107,22 @@ function enrich(event: Record<string, unknown>, random: Random): void {
 
 const BODY_EVENTS = 1_000
 
+/** `count` generic events (JSON objects) with sensitive content mixed in at SENSITIVE_RATES. */
+export function sensitiveEvents(count: number, seed = 20_261_124): Array<Record<string, unknown>> {
+  const random = lcg(seed)
+  return generateEvents(count, seed).map((text) => {
+    const event = JSON.parse(text) as Record<string, unknown>
+    enrich(event, random)
+    return event
+  })
+}
+
 /** `count` envelopes with distinct event ids, serialized as the collector sends them to Kafka. */
 export function buildRawMessages(count: number, ctx: PathContext, seed = 20_261_124): RawMessage[] {
-  const random = lcg(seed)
   const messages: RawMessage[] = []
-  const events = generateEvents(count, seed)
+  const events = sensitiveEvents(count, seed).map((event) => JSON.stringify(event))
   for (let start = 0; start < events.length; start += BODY_EVENTS) {
-    const body = events.slice(start, start + BODY_EVENTS).map((text) => {
-      const event = JSON.parse(text) as Record<string, unknown>
-      enrich(event, random)
-      return JSON.stringify(event)
-    })
+    const body = events.slice(start, start + BODY_EVENTS)
     for (const message of collectorPath(`[${body.join(',')}]`, ctx).events) {
       messages.push({ key: String(message.key), value: Buffer.from(String(message.value)) })
     }

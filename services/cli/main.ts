@@ -1,9 +1,11 @@
 import { Command, CommanderError } from 'commander'
 import { ConfigError } from '../platform/config.js'
 import { registerCollector } from './commands/collector.js'
+import { registerConsole } from './commands/console.js'
 import { registerDetector, registerDlq, registerNormalizer } from './commands/normalizer.js'
 import { registerMigrate } from './commands/migrate.js'
 import { registerQuery } from './commands/query.js'
+import { registerReport, registerReporter } from './commands/report.js'
 import { registerRules } from './commands/rules.js'
 import { registerRulesTest } from './commands/rules-test.js'
 import { registerSimulate } from './commands/simulate.js'
@@ -20,9 +22,12 @@ registerStart(program)
 registerCollector(program)
 registerNormalizer(program)
 registerDetector(program)
+registerConsole(program)
 registerDlq(program)
 registerMigrate(program)
 registerQuery(program)
+registerReport(program)
+registerReporter(program)
 registerSimulate(program)
 registerRulesTest(registerRules(program))
 

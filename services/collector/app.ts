@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream'
 import express, { type NextFunction, type Request, type Response } from 'express'
 import helmet from 'helmet'
 import type { TopicMessages } from 'kafkajs'
@@ -52,6 +53,42 @@ function answer(accepted: number, errors: EventError[], error?: string): IngestA
   if (errors.length > MAX_LISTED_ERRORS) body.errors_truncated = true
   if (error) body.error = error
   return body
+}
+
+const CLIENT_ERRORS: Record<string, { status: number; text: string; reason: string }> = {
+  HPE_HEADER_OVERFLOW: {
+    status: 431,
+    text: 'Request Header Fields Too Large',
+    reason: 'the request headers are too large',
+  },
+  ERR_HTTP_REQUEST_TIMEOUT: {
+    status: 408,
+    text: 'Request Timeout',
+    reason: 'the request did not arrive in time',
+  },
+}
+
+/**
+ * Answers requests that Node's HTTP parser refuses before express sees them (bytes after a body
+ * shorter than its Content-Length, broken chunking, oversized headers) with the same JSON body as
+ * every other refusal, where Node's default answer is a bare `400 Bad Request`. Then closes the
+ * connection, since its framing can no longer be trusted.
+ */
+export function answerClientError(err: Error & { code?: string }, socket: Duplex): void {
+  const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage
+  if (err.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+    socket.destroy()
+    return
+  }
+  const known = CLIENT_ERRORS[err.code ?? '']
+  const { status, text } = known ?? { status: 400, text: 'Bad Request' }
+  const reason = known?.reason ?? `the request is not well-formed HTTP/1.1 (${err.code ?? err.message})`
+  const body = JSON.stringify(answer(0, [], `${reason}; nothing from this request was accepted`))
+  socket.once('finish', () => socket.destroy())
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  )
 }
 
 export function createCollectorApp(deps: CollectorDeps): express.Express {
@@ -223,7 +260,12 @@ export function createCollectorApp(deps: CollectorDeps): express.Express {
   // Errors from the body reader (size, aborted uploads) and anything unexpected: a status and a
   // reason for the client, never a stack trace.
   app.use(
-    (err: Error & { type?: string; status?: number }, req: Request, res: Response, _next: NextFunction) => {
+    (
+      err: Error & { type?: string; status?: number; code?: string },
+      req: Request,
+      res: Response,
+      _next: NextFunction,
+    ) => {
       const route = req.path === '/v1/events' || req.path === '/v1/logs' ? req.path : 'other'
       if (err.type === 'entity.too.large') {
         metrics.requests.inc({ route, status: '413' })
@@ -245,9 +287,12 @@ export function createCollectorApp(deps: CollectorDeps): express.Express {
       }
       if (err.status !== undefined && err.status >= 400 && err.status < 500) {
         metrics.requests.inc({ route, status: '400' })
-        const reason = /header check|end of file|invalid|zlib|decompress/i.test(err.message)
-          ? `the body does not match its Content-Encoding (${err.message})`
-          : `the request body could not be read: ${err.message}`
+        // zlib's errors (Z_DATA_ERROR, Z_BUF_ERROR: bad header, bad data check, truncated stream).
+        const inflating = err.code?.startsWith('Z_') ?? false
+        const reason =
+          inflating || /header check|end of file|invalid|zlib|decompress/i.test(err.message)
+            ? `the body does not match its Content-Encoding (${err.message})`
+            : `the request body could not be read: ${err.message}`
         res.status(400).json(answer(0, [], reason))
         return
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseBody } from './body.js'
+import { decodeBody, firstInvalidUtf8, parseBody } from './body.js'
 
 describe('parseBody', () => {
   it('reads one event, an array, and NDJSON', () => {
@@ -38,5 +38,32 @@ describe('parseBody', () => {
   it('answers 415 for other media types and 400 for empty bodies', () => {
     expect(parseBody('a,b', 'text/csv')).toMatchObject({ kind: 'error', status: 415 })
     expect(parseBody('  \n', 'application/json')).toMatchObject({ kind: 'error', status: 400 })
+  })
+
+  it('refuses bytes that are not UTF-8 instead of replacing them, and names where they start', () => {
+    const event = (inner: Buffer) =>
+      Buffer.concat([Buffer.from('{"tool":"read_'), inner, Buffer.from('file"}')])
+    for (const bad of [
+      [0xff],
+      [0xc0, 0xaf],
+      [0xed, 0xa0, 0x80],
+      [0xe2, 0x82],
+      [0xf4, 0x90, 0x80, 0x80],
+      [0x80],
+    ]) {
+      const body = event(Buffer.from(bad))
+      expect(firstInvalidUtf8(body), bad.join(',')).toBe(14)
+      expect(decodeBody(body)).toEqual({
+        kind: 'error',
+        status: 400,
+        message: 'the body is not valid UTF-8 (byte offset 14); send JSON encoded as UTF-8',
+      })
+    }
+    const text = '{"tool":"lire_été_🙂"}'
+    expect(firstInvalidUtf8(Buffer.from(text))).toBe(-1)
+    expect(decodeBody(Buffer.from(text))).toEqual({ kind: 'text', text })
+    // A UTF-8 byte order mark is valid UTF-8; parseBody's trim drops it.
+    const bom = decodeBody(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"a":1}')]))
+    expect(bom.kind === 'text' && parseBody(bom.text, 'application/json').kind).toBe('records')
   })
 })

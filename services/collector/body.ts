@@ -4,6 +4,8 @@
  * line rejects only that record.
  */
 
+import { isUtf8 } from 'node:buffer'
+
 export type BodyError = { kind: 'error'; status: 400 | 413 | 415; message: string }
 
 export type ParsedRecord = { kind: 'record'; value: unknown } | { kind: 'unparsable'; message: string }
@@ -49,6 +51,44 @@ function parseOne(text: string): ParsedRecord {
     return { kind: 'record', value: JSON.parse(text) as unknown }
   } catch (err) {
     return { kind: 'unparsable', message: `invalid JSON: ${(err as Error).message}` }
+  }
+}
+
+/** Offset of the first byte that does not belong to a well-formed UTF-8 sequence (RFC 3629), or -1. */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0
+  while (i < bytes.length) {
+    const lead = bytes[i]!
+    const extra =
+      lead < 0x80 ? 0 : lead < 0xc2 ? -1 : lead < 0xe0 ? 1 : lead < 0xf0 ? 2 : lead < 0xf5 ? 3 : -1
+    if (extra < 0) return i
+    // The second byte's range excludes overlong forms, UTF-16 surrogates and code points past U+10FFFF.
+    const low = lead === 0xe0 ? 0xa0 : lead === 0xf0 ? 0x90 : 0x80
+    const high = lead === 0xed ? 0x9f : lead === 0xf4 ? 0x8f : 0xbf
+    for (let k = 1; k <= extra; k++) {
+      const next = bytes[i + k]
+      if (next === undefined || next < (k === 1 ? low : 0x80) || next > (k === 1 ? high : 0xbf)) return i
+    }
+    i += extra + 1
+  }
+  return -1
+}
+
+/**
+ * The body as text. Bytes that are not UTF-8 are refused rather than replaced with U+FFFD: an audit
+ * record holds what the gateway sent, or nothing.
+ */
+export function decodeBody(bytes: Uint8Array): { kind: 'text'; text: string } | BodyError {
+  if (!isUtf8(bytes)) {
+    return {
+      kind: 'error',
+      status: 400,
+      message: `the body is not valid UTF-8 (byte offset ${firstInvalidUtf8(bytes)}); send JSON encoded as UTF-8`,
+    }
+  }
+  return {
+    kind: 'text',
+    text: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'),
   }
 }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { GenericEvent } from '../../schemas/event.js'
 import { RAW_ENVELOPE_VERSION, type RawEnvelope } from '../../schemas/raw-envelope.js'
 import { adapterFor, detectFormat } from './adapters/index.js'
@@ -48,7 +49,8 @@ export function ingestRecords(records: readonly ParsedRecord[], ctx: IngestConte
       return
     }
     const format = ctx.format ?? detectFormat(record.value)
-    const outcome = adapterFor(format).adapt(record.value, ctx)
+    const adapter = adapterFor(format)
+    const outcome = adapter.adapt(record.value, ctx)
     if (outcome.kind === 'invalid') {
       errors.push({
         index,
@@ -72,7 +74,9 @@ export function ingestRecords(records: readonly ParsedRecord[], ctx: IngestConte
         return
       }
       const event = parsed.data
-      event.event_id ??= deriveEventId(ctx.tenantId, event)
+      // Records without a time of their own cannot be told from a retry anyway (the time is the
+      // receipt's), and identical calls received in the same millisecond must stay two events.
+      event.event_id ??= adapter.timeFromReceipt ? randomUUID() : deriveEventId(ctx.tenantId, event)
       const envelope: RawEnvelope = {
         v: RAW_ENVELOPE_VERSION,
         tenant_id: ctx.tenantId,

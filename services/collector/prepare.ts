@@ -1,4 +1,4 @@
-import { parseBody } from './body.js'
+import { decodeBody, parseBody } from './body.js'
 import { ingestRecords, type EventError, type IngestContext } from './ingest.js'
 
 /** One accepted event, ready for Kafka: its key, its serialized envelope, and what the receipt needs. */
@@ -25,8 +25,9 @@ export interface PrepareInput {
  * A pure function of its input, so it can run on a worker thread (prepare-worker.ts).
  */
 export function prepareBody({ body, contentType, ctx }: PrepareInput): PreparedBody {
-  const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8')
-  const parsed = parseBody(text, contentType)
+  const decoded = decodeBody(body)
+  if (decoded.kind === 'error') return decoded
+  const parsed = parseBody(decoded.text, contentType)
   if (parsed.kind === 'error') return parsed
   const result = ingestRecords(parsed.records, ctx)
   return {

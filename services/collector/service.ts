@@ -5,7 +5,7 @@ import type { AppConfig } from '../../schemas/config.js'
 import { createKafka } from '../platform/kafka.js'
 import type { Lifecycle } from '../platform/lifecycle.js'
 import type { Logger } from '../platform/logger.js'
-import { createCollectorApp } from './app.js'
+import { answerClientError, createCollectorApp } from './app.js'
 import { TokenAuthenticator } from './auth.js'
 import { createCollectorMetrics } from './metrics.js'
 import { createPreparer } from './prepare-pool.js'
@@ -87,6 +87,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     const listening = app.listen(config.collector.port, config.collector.host, () => resolve(listening))
     listening.once('error', reject)
   })
+  server.on('clientError', answerClientError)
   server.requestTimeout = 60_000
   server.headersTimeout = 15_000
   server.keepAliveTimeout = 65_000

@@ -124,6 +124,19 @@ export function createAlertStore(options: AlertStoreOptions): AlertStore {
     return row
   }
 
+  async function loadTriage(
+    id: string,
+    tenantId: string,
+  ): Promise<Pick<AlertRow, 'status' | 'updated_by'> | undefined> {
+    const result = await store.client.query({
+      query: `SELECT status, updated_by FROM ${table} FINAL WHERE tenant_id = {tenant:String} AND alert_id = {id:String} LIMIT 1`,
+      query_params: { tenant: tenantId, id },
+      format: 'JSONEachRow',
+    })
+    const [row] = await result.json<Pick<AlertRow, 'status' | 'updated_by'>>()
+    return row
+  }
+
   // One record() at a time: the stream and the scheduler may report the same incident together.
   let queue: Promise<unknown> = Promise.resolve()
 
@@ -149,8 +162,12 @@ export function createAlertStore(options: AlertStoreOptions): AlertStore {
       let row: AlertRow
       if (existing) {
         const windowed = ruleKind(candidate.rule) !== 'match'
+        // An analyst may have acknowledged or resolved it in the console since it was cached.
+        const triage = changed.has(id) ? undefined : await loadTriage(id, candidate.tenantId)
+        const status = triage?.status ?? existing.status
         row = {
           ...existing,
+          status,
           count: windowed
             ? Math.max(existing.count, candidate.count)
             : existing.count + (newSamples.length || candidate.count),
@@ -159,7 +176,7 @@ export function createAlertStore(options: AlertStoreOptions): AlertStore {
           last_seen: iso(new Date(Math.max(Date.parse(existing.last_seen), candidate.lastSeen.getTime()))),
           sample_event_ids: [...existing.sample_event_ids, ...newSamples].slice(0, MAX_SAMPLES),
           updated_at: now,
-          updated_by: 'detector',
+          updated_by: status === 'open' ? 'detector' : (triage?.updated_by ?? existing.updated_by),
         }
       } else {
         row = {

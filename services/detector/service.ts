@@ -89,24 +89,21 @@ export interface DetectorHandle {
   inspectRows: (rows: readonly AuditRow[]) => Promise<void>
 }
 
-/** Windowed rules on a schedule with watermarks, plus webhook delivery; stops in reverse order. */
-export function startDetector(options: {
+/** The windowed-rule scheduler of the configured rules, recording what it finds as alerts (not started). */
+export function createDetectorScheduler(options: {
   config: AppConfig
   store: Store
   logger: Logger
-  registry: Registry
-  lifecycle: Lifecycle
-}): DetectorHandle {
-  const { config, store, lifecycle } = options
-  const logger = options.logger.child({ component: 'detector' })
-  const parts = createDetectorParts(options)
-  parts.outbox.start()
-  lifecycle.register('detector-delivery', () => parts.outbox.stop())
-  const scheduler = createWindowScheduler({
+  parts: DetectorParts
+}): WindowScheduler {
+  const { config, store, parts, logger } = options
+  return createWindowScheduler({
     store,
     rules: parts.rules,
     lagMs: config.detector.lagMs,
     intervalMs: config.detector.intervalMs,
+    backfillMs: config.detector.backfillMs,
+    maxWindowsPerTick: config.detector.maxWindowsPerTick,
     logger,
     onCandidates: async (rule, rows) => {
       const candidates: AlertCandidate[] = rows.map((row) => ({
@@ -122,6 +119,22 @@ export function startDetector(options: {
       await parts.alerts.record(candidates)
     },
   })
+}
+
+/** Windowed rules on a schedule with watermarks, plus webhook delivery; stops in reverse order. */
+export function startDetector(options: {
+  config: AppConfig
+  store: Store
+  logger: Logger
+  registry: Registry
+  lifecycle: Lifecycle
+}): DetectorHandle {
+  const { config, store, lifecycle } = options
+  const logger = options.logger.child({ component: 'detector' })
+  const parts = createDetectorParts(options)
+  parts.outbox.start()
+  lifecycle.register('detector-delivery', () => parts.outbox.stop())
+  const scheduler = createDetectorScheduler({ config, store, logger, parts })
   scheduler.start()
   lifecycle.register('detector-scheduler', () => scheduler.stop())
   logger.info(

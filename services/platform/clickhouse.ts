@@ -41,6 +41,20 @@ function guardDeduplicationToken(client: ClickHouseClient): void {
     })
 }
 
+/**
+ * For the same reason, a query that asks for ISO timestamps (`date_time_output_format: 'iso'`)
+ * would change how every later query of the session prints times. Queries that name no output
+ * format get the server default, as they would against a server.
+ */
+function guardOutputFormat(client: ClickHouseClient): void {
+  const query = client.query.bind(client) as (params: unknown) => unknown
+  client.query = ((params: Parameters<ClickHouseClient['query']>[0]) =>
+    query({
+      ...params,
+      clickhouse_settings: { date_time_output_format: 'simple', ...params.clickhouse_settings },
+    })) as ClickHouseClient['query']
+}
+
 export function embeddedStorePath(dataDir: string): string {
   return path.resolve(dataDir, 'clickhouse')
 }
@@ -91,5 +105,6 @@ export function openStore(config: Pick<AppConfig, 'clickhouse' | 'dataDir'>): St
     clickhouse_settings: { date_time_input_format: 'best_effort' },
   })
   guardDeduplicationToken(client)
+  guardOutputFormat(client)
   return { client, database, mode: 'embedded', location: dir, close: () => client.close() }
 }

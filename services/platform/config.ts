@@ -38,6 +38,7 @@ export const ENV_OVERRIDES: ReadonlyArray<{ env: string; key: string; list?: boo
   { env: 'COLLECTOR_PORT', key: 'collector.port' },
   { env: 'CONSOLE_PORT', key: 'console.port' },
   { env: 'MCP_AUDIT_PSEUDONYMIZATION_KEY', key: 'pseudonymization.key' },
+  { env: 'MCP_AUDIT_REPORT_SIGNING_KEY', key: 'reporter.signingKey' },
 ]
 
 type Env = Readonly<Record<string, string | undefined>>

@@ -50,6 +50,18 @@ describe('determinism', () => {
     expect(a).not.toEqual(b)
   })
 
+  test('a shared population seed keeps the people and servers while the traffic differs', () => {
+    const history = createTraffic({ ...options, seed: 'history', populationSeed: 'acme' })
+    const today = createTraffic({ ...options, seed: 'today', populationSeed: 'acme' })
+    const other = createTraffic({ ...options, seed: 'today' })
+    const people = (traffic: typeof history) =>
+      traffic.tenants.map((tenant) => [tenant.humans.map((u) => u.id), tenant.servers.map((s) => s.name)])
+    expect(people(today)).toEqual(people(history))
+    expect(people(other)).not.toEqual(people(history))
+    const ids = new Set([...history.records].map((record) => record.eventId))
+    expect([...today.records].filter((record) => ids.has(record.eventId))).toEqual([])
+  })
+
   test('an unseeded run reports the seed that reproduces it', () => {
     const first = createTraffic({ ...options, seed: undefined })
     const again = createTraffic({ ...options, seed: first.seed })

@@ -27,6 +27,11 @@ import {
 export interface TrafficOptions {
   /** Same seed and options (with `start`) → the same records, byte for byte. Random when absent. */
   seed?: string | number
+  /**
+   * The people, servers, gateways and working hours come from this seed (default: `seed`), so runs
+   * with different seeds can share one population: a history, then a day of traffic on top of it.
+   */
+  populationSeed?: string | number
   /** MCP calls per second of wall-clock time. Default 20. */
   rate?: number
   /** Wall-clock seconds. Default 60. */
@@ -173,13 +178,14 @@ export function createTraffic(options: TrafficOptions = {}): Traffic {
   const calls = Math.max(0, Math.round(options.calls ?? rate * duration))
 
   const rng = new Rng(seed)
+  const populationRng = new Rng(String(options.populationSeed ?? seed))
   const spanMs = duration * 1000 * compress
   const startMs = startOf(options, spanMs, duration * 1000)
-  const timeline = new Timeline(startMs, spanMs, tenantSpecs, sampleShifts(rng.fork('shifts')))
+  const timeline = new Timeline(startMs, spanMs, tenantSpecs, sampleShifts(populationRng.fork('shifts')))
   const peak = timeline.peakPerMinute(calls)
   const peakOf = (id: string) => peak[tenantSpecs.findIndex((tenant) => tenant.id === id)]!
   const sessionsAt = (perMinute: number) => Math.ceil(perMinute / CALLS_PER_SESSION_MINUTE)
-  const tenants = buildTenants(rng.fork('population'), tenantSpecs, {
+  const tenants = buildTenants(populationRng.fork('population'), tenantSpecs, {
     catalogue,
     formats,
     // Enough people that each keeps to one or two sessions at the busiest minute, within reason.

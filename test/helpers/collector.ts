@@ -20,10 +20,17 @@ export interface TestCollector {
   stop: () => Promise<void>
 }
 
-/** A collector on a free port, writing to topics of its own, with tenants `acme` and `slow` (1 event/s, burst 5). */
+/**
+ * A collector on a free port, writing to topics of its own, with tenants `acme` and `slow` (1 event/s,
+ * burst 5, unless `slowRateLimit` says otherwise).
+ */
 export async function startTestCollector(
   brokers: string[],
-  options: { maxBodyBytes?: number; producer?: ProducerOptions } = {},
+  options: {
+    maxBodyBytes?: number
+    producer?: ProducerOptions
+    slowRateLimit?: { eventsPerSecond: number; burst: number }
+  } = {},
 ): Promise<TestCollector> {
   const suffix = randomUUID().slice(0, 8)
   const topics = { raw: `test.raw.${suffix}`, receipts: `test.receipts.${suffix}`, dlq: `test.dlq.${suffix}` }
@@ -41,7 +48,7 @@ export async function startTestCollector(
       {
         id: 'slow',
         tokens: [{ name: 'gw-slow', scope: 'ingest', value: TOKENS.slowIngest }],
-        rateLimit: { eventsPerSecond: 1, burst: 5 },
+        rateLimit: options.slowRateLimit ?? { eventsPerSecond: 1, burst: 5 },
       },
     ],
   })

@@ -8,6 +8,7 @@ import { startOpsServer } from '../../platform/ops-server.js'
 import { resolvePseudonymizationKey } from '../../platform/pseudonymization-key.js'
 import { createDetectorParts, startDetector } from '../../detector/service.js'
 import { replayDeadLetters } from '../../normalizer/dlq-replay.js'
+import { createMcpMetrics } from '../../normalizer/mcp-metrics.js'
 import { startNormalizer } from '../../normalizer/service.js'
 import { loadRuntime } from '../runtime.js'
 
@@ -40,6 +41,7 @@ export function registerNormalizer(program: Command): void {
       const registry = createMetricsRegistry()
       // Match rules run here, on stored rows; their alerts are enqueued for the detector to deliver.
       const detection = createDetectorParts({ config, store, logger, registry })
+      const mcpMetrics = createMcpMetrics(registry)
       const normalizer = await startNormalizer({
         config,
         brokers,
@@ -49,6 +51,7 @@ export function registerNormalizer(program: Command): void {
         lifecycle,
         pseudonymizationKey: key,
         onRowsStored: async (rows) => {
+          mcpMetrics.observe(rows)
           await detection.stream.inspect(rows)
         },
       })

@@ -11,9 +11,13 @@ import type { Logger } from '../../platform/logger.js'
 import { createMetricsRegistry } from '../../platform/metrics.js'
 import { migrate } from '../../platform/migrations.js'
 import { startCollector } from '../../collector/service.js'
+import { startConsole } from '../../console/service.js'
 import { startDetector } from '../../detector/service.js'
+import { createMcpMetrics } from '../../normalizer/mcp-metrics.js'
 import { startNormalizer } from '../../normalizer/service.js'
 import { resolvePseudonymizationKey } from '../../platform/pseudonymization-key.js'
+import { createKafkaSelfAudit, type SelfAudit } from '../../platform/self-audit.js'
+import { startReporter, type Reporter } from '../../reporter/service.js'
 import { loadRuntime } from '../runtime.js'
 
 export interface Platform {
@@ -24,6 +28,9 @@ export interface Platform {
   store: Store
   registry: Registry
   devTenant?: DevTenant
+  /** Records what mcp-audit's own users do (reports generated and downloaded, console calls). */
+  selfAudit?: SelfAudit
+  reporter?: Reporter
   /** Services started so far, with the URL each listens on (when it does). */
   services: Array<{ name: string; url?: string }>
 }
@@ -68,12 +75,13 @@ export async function startPlatform(
 }
 
 /** Starts every service that exists in this process, in pipeline order. */
-async function startServices(platform: Platform): Promise<void> {
+export async function startServices(platform: Platform): Promise<void> {
   const { config, brokers, logger, registry, lifecycle, store } = platform
   // Started in pipeline order and stopped in reverse: the collector stops taking events first.
   const pseudonymizationKey = resolvePseudonymizationKey(config, { allowGenerated: true })
   const detector = startDetector({ config, store, logger, registry, lifecycle })
   platform.services.push({ name: 'detector', url: `${detector.parts.rules.length} rules` })
+  const mcpMetrics = createMcpMetrics(registry)
   await startNormalizer({
     config,
     brokers,
@@ -82,11 +90,36 @@ async function startServices(platform: Platform): Promise<void> {
     registry,
     lifecycle,
     pseudonymizationKey,
-    onRowsStored: detector.inspectRows,
+    onRowsStored: async (rows) => {
+      mcpMetrics.observe(rows)
+      await detector.inspectRows(rows)
+    },
   })
   platform.services.push({ name: 'normalizer' })
   const collector = await startCollector({ config, brokers, logger, registry, lifecycle })
   platform.services.push({ name: 'collector', url: collector.url })
+  const selfAudit = createKafkaSelfAudit(
+    createKafka({ brokers, clientId: config.kafka.clientId }, logger),
+    config,
+    logger,
+  )
+  lifecycle.register('self-audit', () => selfAudit.stop())
+  platform.selfAudit = selfAudit
+  platform.reporter = startReporter({ config, store, logger, lifecycle, selfAudit })
+  platform.services.push({
+    name: 'reporter',
+    url: `${config.reports.length} schedule(s); signing key ${platform.reporter.signingKey.keyId}`,
+  })
+  const consoleService = await startConsole({
+    config,
+    store,
+    logger,
+    registry,
+    lifecycle,
+    selfAudit,
+    reports: platform.reporter.reports,
+  })
+  platform.services.push({ name: 'console', url: consoleService.url })
 }
 
 function printBanner(platform: Platform): void {
@@ -107,6 +140,7 @@ function printBanner(platform: Platform): void {
       `         -d '{"timestamp":"${new Date().toISOString()}","method":"tools/call","server":{"name":"filesystem"},"tool":"read_file"}' \\`,
       `         ${platform.services.find((s) => s.name === 'collector')?.url ?? ''}/v1/events`,
       `  admin token  (dev): ${devTenant.adminToken}`,
+      `    sign in to the console (${platform.services.find((s) => s.name === 'console')?.url ?? ''}) with it`,
       `  (kept in ${path.join(path.resolve(config.dataDir), 'dev-tokens.json')}; configure tenants for production)`,
     )
   }

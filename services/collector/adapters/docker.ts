@@ -55,6 +55,7 @@ function traceIdOf(params: unknown): string | undefined {
  */
 export const dockerAdapter: GatewayAdapter = {
   format: 'docker',
+  timeFromReceipt: true,
 
   detect(record) {
     if (!isObject(record) || 'timestamp' in record || 'tool' in record) return false

@@ -33,6 +33,11 @@ export type AdaptOutcome =
 
 export type GatewayAdapter = {
   readonly format: AdapterName
+  /**
+   * The format's records carry no time or id of their own (the event time is the collector's
+   * receive time): identical records are distinct calls, so their events get random ids.
+   */
+  readonly timeFromReceipt?: boolean
   /** True when the record has the shape of this format; cheap, never throws. */
   detect(record: unknown): boolean
   /** Maps one record (one JSON value of the request body) to zero or more generic events. */

@@ -159,7 +159,13 @@ describe('compileMatchRule', () => {
     const { match: _match, ...metadata } = rule
     const windowed = {
       ...metadata,
-      absence: { group_by: ['tenant_id'], window: 900, history: 86_400, min_history_count: 1 },
+      absence: {
+        group_by: ['tenant_id'],
+        window: 900,
+        history: 86_400,
+        min_history_count: 1,
+        min_expected: 1,
+      },
     }
     expect(() => compileMatchRule(windowed)).toThrow(/not a match rule/)
   })

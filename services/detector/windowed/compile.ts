@@ -15,7 +15,8 @@ import type { WindowedRule } from './windows.js'
  * - new_term: combinations of the group_by and `fields` values seen in the window and not in the
  *   `history` before `from`; events whose term fields are empty have no term. The group holds the
  *   group_by and term fields, so each new term is its own candidate. With `skip_new_groups`, only
- *   groups that had events in the history count (a changed value, not a newcomer).
+ *   groups that had events in the history count (a changed value, not a newcomer); with `learning`,
+ *   only groups with events at least that long before the window (a baseline, not a first day).
  * - sequence: keys (`by`, none of them empty) with the steps in order, strictly increasing in time,
  *   within `maxspan`, the last step in the window (earlier steps may be up to maxspan before `from`);
  *   count and first/last seen cover the key's step events in [from - maxspan, to).
@@ -168,12 +169,21 @@ function newTerm(rule: Extract<WindowedRule, { new_term: unknown }>, options: Co
     AND ${termPresent.length > 0 ? termPresent.join(' AND ') : '1'}
 )`
   const conditions = [seen]
-  if (spec.skip_new_groups) {
+  // The group must already have had events before the window (skip_new_groups), or before the
+  // window minus the learning period (a baseline of at least that long).
+  const establishedBy =
+    spec.learning !== undefined
+      ? options.from.getTime() - spec.learning * 1000
+      : spec.skip_new_groups
+        ? options.from.getTime()
+        : undefined
+  if (establishedBy !== undefined) {
     const byGroup = spec.group_by.map((field) => fields.indexOf(field))
+    const established = where([between(params, historyFrom, establishedBy), ...filters])
     conditions.push(`(tenant_id, ${byGroup.map((i) => group.names[i]!).join(', ')}) IN (
   SELECT tenant_id, ${byGroup.map((i) => group.select[i]!).join(', ')}
   FROM ${b.table} FINAL
-  WHERE ${history}
+  WHERE ${established}
 )`)
   }
   const sql = `SELECT
@@ -234,6 +244,7 @@ function absence(rule: Extract<WindowedRule, { absence: unknown }>, options: Com
   const silenceMs = spec.window * 1000
   const from = options.from.getTime()
   const to = options.to.getTime()
+  if (spec.compare_to !== undefined) return seasonalAbsence(rule, options)
   const sql = `SELECT
   ${candidateColumns(group.map, 'NULL', 'last')}
 FROM (
@@ -246,6 +257,53 @@ HAVING last_seen >= ${params.time(from - silenceMs)}
   AND last_seen < ${params.time(to - silenceMs)}
   AND count >= ${params.add('UInt64', spec.min_history_count)}
 ORDER BY tenant_id, ${group.names.join(', ')}`
+  return { sql, params: params.values }
+}
+
+/**
+ * An absence judged against a seasonal baseline: a group silent for at least `window` at the end of
+ * the bucket, whose events in the same `window` one `compare_to` earlier (yesterday at this time)
+ * reached `min_expected`. A silence that begins at night is reported in the morning if it lasts;
+ * while it lasts, every bucket reports it again and suppression keeps it one alert. count is the
+ * expected events, first/last seen the last event before the silence.
+ */
+function seasonalAbsence(
+  rule: Extract<WindowedRule, { absence: unknown }>,
+  options: CompileOptions,
+): CompiledQuery {
+  const spec = rule.absence
+  const b = builder(rule, options)
+  const { params } = b
+  const group = b.groups(spec.group_by)
+  const silenceMs = spec.window * 1000
+  const periodMs = (spec.compare_to ?? 0) * 1000
+  const to = options.to.getTime()
+  const baseline = between(params, to - periodMs - silenceMs, to - periodMs)
+  const sql = `SELECT
+  tenant_id,
+  \`group\`,
+  expected AS count,
+  CAST(NULL, 'Nullable(Float64)') AS value,
+  last_seen AS first_seen,
+  last_seen,
+  sample_event_ids
+FROM (
+  SELECT
+    tenant_id,
+    ${group.map} AS \`group\`,
+    max(occurred_at) AS last_seen,
+    countIf(${baseline}) AS expected,
+    arrayMap(e -> e.2, groupArraySorted(${MAX_SAMPLE_EVENT_IDS})((-toUnixTimestamp64Milli(occurred_at), event_id))) AS sample_event_ids
+  FROM (
+    SELECT tenant_id, event_id, occurred_at, ${group.select.join(', ')}
+    FROM ${b.table} FINAL
+    WHERE ${where([between(params, to - spec.history * 1000, to), ...b.filters(spec.where)])}
+  )
+  GROUP BY tenant_id, ${group.names.join(', ')}
+)
+WHERE last_seen < ${params.time(to - silenceMs)}
+  AND count >= ${params.add('UInt64', spec.min_expected)}
+ORDER BY tenant_id, \`group\``
   return { sql, params: params.values }
 }
 

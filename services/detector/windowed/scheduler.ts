@@ -33,6 +33,8 @@ export interface WindowSchedulerOptions {
   intervalMs?: number
   /** Bounded catch-up: buckets per rule per tick. */
   maxWindowsPerTick?: number
+  /** How far back a rule without a watermark starts (see pendingWindows). */
+  backfillMs?: number
   logger: Logger
   /** Called for each evaluated bucket that has candidates, before the watermark moves past it. */
   onCandidates: (rule: WindowedRule, rows: WindowCandidate[], window: Window) => Promise<void>
@@ -109,7 +111,13 @@ export function createWindowScheduler(options: WindowSchedulerOptions): WindowSc
 
   async function runRule(rule: WindowedRule, watermark: number | null, now: Date): Promise<RuleTickReport> {
     const stepMs = evaluationStepSeconds(rule) * 1000
-    const due = pendingWindows({ watermark, stepMs, horizon: now.getTime() - lagMs, max: maxWindows + 1 })
+    const due = pendingWindows({
+      watermark,
+      stepMs,
+      horizon: now.getTime() - lagMs,
+      max: maxWindows + 1,
+      backfillMs: options.backfillMs ?? 0,
+    })
     const windows = due.slice(0, maxWindows)
     const report: RuleTickReport = {
       ruleId: rule.id,

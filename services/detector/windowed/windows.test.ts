@@ -25,6 +25,30 @@ describe('pendingWindows', () => {
     expect(spans(windows)).toEqual([[5 * MINUTE, 10 * MINUTE]])
   })
 
+  it('backfills a rule never evaluated from the bucket holding horizon minus backfill', () => {
+    const windows = pendingWindows({
+      watermark: null,
+      stepMs: 5 * MINUTE,
+      horizon: T + 22 * MINUTE,
+      max: 10,
+      backfillMs: 14 * MINUTE,
+    })
+    expect(spans(windows)).toEqual([
+      [5 * MINUTE, 10 * MINUTE],
+      [10 * MINUTE, 15 * MINUTE],
+      [15 * MINUTE, 20 * MINUTE],
+    ])
+    // A backfill shorter than a step still evaluates the latest complete bucket.
+    const short = pendingWindows({
+      watermark: null,
+      stepMs: 5 * MINUTE,
+      horizon: T + 22 * MINUTE,
+      max: 10,
+      backfillMs: MINUTE,
+    })
+    expect(spans(short)).toEqual([[15 * MINUTE, 20 * MINUTE]])
+  })
+
   it('waits until the horizon (now minus the lag) has passed the end of a bucket', () => {
     const watermark = T + 5 * MINUTE
     expect(pendingWindows({ watermark, stepMs: 5 * MINUTE, horizon: T + 10 * MINUTE - 1, max: 10 })).toEqual(

@@ -57,18 +57,27 @@ export interface PendingWindowsInput {
   horizon: number
   /** At most this many buckets, oldest first (bounded catch-up after an outage). */
   max: number
+  /** A rule never evaluated starts with the bucket holding `horizon - backfillMs`. Default 0. */
+  backfillMs?: number
 }
 
 /**
- * The complete buckets after the watermark, oldest first. A rule never evaluated starts with the
- * latest complete bucket (no backfill of history on first deployment). A watermark that is not on
+ * The complete buckets after the watermark, oldest first. A rule never evaluated starts `backfillMs`
+ * before the horizon, or with the latest complete bucket when that is 0. A watermark that is not on
  * a bucket boundary (the step was changed) gets a shortened first window up to the next boundary,
  * so nothing between the old and the new alignment is skipped.
  */
-export function pendingWindows({ watermark, stepMs, horizon, max }: PendingWindowsInput): Window[] {
+export function pendingWindows({
+  watermark,
+  stepMs,
+  horizon,
+  max,
+  backfillMs = 0,
+}: PendingWindowsInput): Window[] {
   if (!(stepMs > 0) || max <= 0) return []
   const lastEnd = Math.floor(horizon / stepMs) * stepMs
-  let cursor = watermark ?? lastEnd - stepMs
+  const firstStart = Math.min(lastEnd - stepMs, Math.floor((horizon - backfillMs) / stepMs) * stepMs)
+  let cursor = watermark ?? firstStart
   const windows: Window[] = []
   while (cursor < lastEnd && windows.length < max) {
     const end = (Math.floor(cursor / stepMs) + 1) * stepMs

@@ -1,0 +1,102 @@
+import { api, session, whenUnauthorized } from './api.js'
+import { clear, h } from './dom.js'
+import { renderAlerts } from './pages/alerts.js'
+import { renderEvent, renderEvents } from './pages/events.js'
+import { renderOverview } from './pages/overview.js'
+import { renderReports } from './pages/reports.js'
+
+const $ = (id) => document.getElementById(id)
+const PAGES = {
+  overview: { title: 'Overview', render: (page, range) => renderOverview(page, range) },
+  events: { title: 'Events', render: renderEvents },
+  alerts: { title: 'Alerts', render: renderAlerts },
+  reports: { title: 'Reports', render: renderReports },
+}
+
+function currentRange() {
+  const span = Number($('range').value)
+  const to = new Date()
+  return { from: new Date(to.getTime() - span), to }
+}
+
+function parseHash() {
+  const [path, query] = location.hash.replace(/^#\/?/, '').split('?')
+  const [name, id] = (path || 'overview').split('/')
+  return {
+    name: PAGES[name] ? name : 'overview',
+    id: id ? decodeURIComponent(id) : undefined,
+    params: new URLSearchParams(query ?? ''),
+  }
+}
+
+let generation = 0
+async function render() {
+  const { name, id, params } = parseHash()
+  const page = clear($('page'))
+  const mine = ++generation
+  $('page-title').textContent = id ? `${PAGES[name].title} · detail` : PAGES[name].title
+  for (const link of document.querySelectorAll('.sidebar a'))
+    link.classList.toggle('active', link.dataset.page === name)
+  page.setAttribute('aria-busy', 'true')
+  const holder = h('div', { style: { display: 'contents' } })
+  try {
+    if (name === 'events' && id) await renderEvent(holder, id)
+    else await PAGES[name].render(holder, currentRange(), params, render)
+    if (mine === generation) page.append(holder)
+  } catch (err) {
+    if (mine === generation) page.append(h('div.notice.bad', {}, `Could not load this page: ${err.message}`))
+  } finally {
+    if (mine === generation) {
+      page.removeAttribute('aria-busy')
+      page.dataset.loaded = name
+    }
+  }
+}
+
+function showLogin(message = '') {
+  session.clear()
+  $('shell').hidden = true
+  $('login').hidden = false
+  $('login-error').textContent = message
+  $('token').focus()
+}
+
+async function showShell() {
+  const me = await api.get('/whoami')
+  $('whoami').replaceChildren(
+    h('div', {}, 'Tenant ', h('strong', {}, me.tenant)),
+    h('div', {}, 'Token ', h('strong', {}, me.token), ` (${me.scope})`),
+  )
+  $('login').hidden = true
+  $('shell').hidden = false
+  await render()
+}
+
+whenUnauthorized(() => showLogin('Your token was not accepted. Sign in again.'))
+
+$('login-form').addEventListener('submit', async (event) => {
+  event.preventDefault()
+  const token = $('token').value.trim()
+  if (!token) return
+  session.set(token)
+  try {
+    await showShell()
+    $('token').value = ''
+  } catch (err) {
+    showLogin(err.status === 403 ? err.message : 'That token was not accepted: use a read or admin token.')
+  }
+})
+$('logout').addEventListener('click', () => showLogin())
+$('range').addEventListener('change', () => {
+  sessionStorage.setItem('mcp-audit-range', $('range').value)
+  void render()
+})
+$('refresh').addEventListener('click', () => void render())
+window.addEventListener('hashchange', () => {
+  if (session.token) void render()
+})
+
+const savedRange = sessionStorage.getItem('mcp-audit-range')
+if (savedRange) $('range').value = savedRange
+if (session.token) showShell().catch(() => showLogin())
+else showLogin()
