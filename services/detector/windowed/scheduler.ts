@@ -14,7 +14,8 @@ import {
  * Runs windowed rules over aligned buckets (windows.ts) and keeps a watermark per rule in
  * `detector_watermarks`. For each rule, a tick reads the watermark, evaluates the complete buckets
  * after it (oldest first, at most `maxWindowsPerTick`), hands each bucket's candidates to
- * `onCandidates`, and only then advances the watermark to the bucket's end.
+ * `onCandidates`, and only then advances the watermark to the bucket's end (a run of buckets without
+ * candidates is recorded once, at its end).
  *
  * At-least-once: a crash after `onCandidates` and before the watermark insert evaluates that bucket
  * again after the restart and reports the same candidates again. Alert ids are derived from tenant,
@@ -125,11 +126,20 @@ export function createWindowScheduler(options: WindowSchedulerOptions): WindowSc
       candidates: 0,
       behind: due.length > maxWindows,
     }
+    // The watermark moves right after a bucket with candidates, and once at the end for a run of
+    // empty ones: a crash in between re-evaluates only buckets that found nothing, which cannot
+    // repeat an alert, and a catch-up over many quiet buckets saves an insert per bucket.
+    let unrecorded: Window | undefined
     for (const window of windows) {
       try {
         const rows = await evaluateWindow(store, rule, window)
-        if (rows.length > 0) await onCandidates(rule, rows, window)
-        await writeWatermark(store, rule.id, window.to)
+        if (rows.length > 0) {
+          await onCandidates(rule, rows, window)
+          await writeWatermark(store, rule.id, window.to)
+          unrecorded = undefined
+        } else {
+          unrecorded = window
+        }
         report.windows.push(window)
         report.candidates += rows.length
       } catch (err) {
@@ -140,6 +150,16 @@ export function createWindowScheduler(options: WindowSchedulerOptions): WindowSc
         report.error = err instanceof Error ? err.message : String(err)
         report.behind = true
         break
+      }
+    }
+    if (unrecorded) {
+      try {
+        await writeWatermark(store, rule.id, unrecorded.to)
+      } catch (err) {
+        // The quiet buckets since the last recorded one are evaluated again next tick.
+        logger.error({ err, rule_id: rule.id }, 'watermark_write_failed')
+        report.error = err instanceof Error ? err.message : String(err)
+        report.behind = true
       }
     }
     if (report.behind && !report.error) {
