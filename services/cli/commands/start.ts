@@ -16,8 +16,9 @@ import { startDetector } from '../../detector/service.js'
 import { createMcpMetrics } from '../../normalizer/mcp-metrics.js'
 import { startNormalizer } from '../../normalizer/service.js'
 import { resolvePseudonymizationKey } from '../../platform/pseudonymization-key.js'
-import { createKafkaSelfAudit, type SelfAudit } from '../../platform/self-audit.js'
+import { createKafkaSelfAudit, SELF_AUDIT_SERVER, type SelfAudit } from '../../platform/self-audit.js'
 import { startReporter, type Reporter } from '../../reporter/service.js'
+import { demoTarget, runDemo, withDemoSettings, type DemoTarget } from '../demo.js'
 import { loadRuntime } from '../runtime.js'
 
 export interface Platform {
@@ -148,20 +149,76 @@ function printBanner(platform: Platform): void {
   console.log(lines.join('\n'))
 }
 
+/** Events of the tenant's own traffic (not mcp-audit's self-audit) already in the store. */
+async function storedEvents(platform: Platform): Promise<number> {
+  const { store } = platform
+  const result = await store.client.query({
+    query: `SELECT count() AS n FROM ${store.database}.audit_events WHERE server_name != {self:String}`,
+    query_params: { self: SELF_AUDIT_SERVER },
+    format: 'JSONEachRow',
+  })
+  const [row] = await result.json<{ n: string }>()
+  return Number(row?.n ?? 0)
+}
+
+async function startDemo(platform: Platform, target: DemoTarget): Promise<void> {
+  const collectorUrl = platform.services.find((service) => service.name === 'collector')?.url
+  const consoleUrl = platform.services.find((service) => service.name === 'console')?.url ?? ''
+  if (!collectorUrl || !platform.reporter) throw new Error('--demo needs the collector and reporter running')
+  console.log(
+    `demo: sending a simulated day of ${target.tenantId}'s gateway traffic with every attack scenario…`,
+  )
+  const result = await runDemo({
+    target,
+    collectorUrl,
+    store: platform.store,
+    reports: platform.reporter.reports,
+    logger: platform.logger,
+  })
+  console.log(
+    [
+      `demo: ${result.accepted} events accepted, ${result.stored} stored; ${result.incidents} attack scenarios, ${result.alerts} alerts so far`,
+      `  (windowed rules such as bursts, loops and silent gateways work through the day over the next minutes)`,
+      result.reportId
+        ? `demo: report ${result.reportId} ready: ${consoleUrl}/#/reports`
+        : 'demo: the report failed; see the log',
+      `demo: open ${consoleUrl} and sign in with the admin token above`,
+    ].join('\n'),
+  )
+}
+
 export function registerStart(program: Command): void {
   program
     .command('start')
     .description(
       'run everything in one process: a local Kafka unless KAFKA_BROKERS is set, embedded ClickHouse unless CLICKHOUSE_URL is set, migrations and the services',
     )
-    .action(async () => {
+    .option(
+      '--demo',
+      'fill the store with a simulated day of gateway traffic (every attack scenario) and generate a report, so there is something to look at',
+    )
+    .action(async (flags: { demo?: boolean }) => {
       const { config, logger } = loadRuntime()
       const lifecycle = new Lifecycle(logger)
       lifecycle.handleSignals()
       try {
         const platform = await startPlatform(config, logger, lifecycle)
+        const target = flags.demo ? demoTarget(platform.config, platform.devTenant) : undefined
+        if (target) platform.config = withDemoSettings(platform.config, target)
         await startServices(platform)
         printBanner(platform)
+        if (target) {
+          // A failed demo leaves the pipeline running: it is only sample data.
+          await startDemo(platform, target).catch((err: unknown) => {
+            logger.error({ err }, 'demo_failed')
+            console.error(`demo failed: ${(err as Error).message}`)
+          })
+        } else if ((await storedEvents(platform)) === 0) {
+          console.log(
+            'The store is empty. To see data, alerts and a report within a minute, restart with `npm start -- --demo`,\n' +
+              'or send simulated traffic from another terminal: npx mcp-audit simulate --rate 50 --duration 60 --scenario all\n',
+          )
+        }
       } catch (err) {
         await lifecycle.stop('start_failed')
         throw err
