@@ -3,6 +3,8 @@
  * calendar months, as UTC instants [from, to). Daylight-saving days are 23 or 25 hours long.
  */
 
+import { localParts, zoneOffsetMs, type LocalParts } from '../platform/time-zone.js'
+
 export type PeriodKind = 'last-day' | 'last-week' | 'last-month'
 
 export interface Period {
@@ -10,58 +12,7 @@ export interface Period {
   to: Date
 }
 
-interface LocalDate {
-  year: number
-  month: number // 1-12
-  day: number
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>()
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let format = formatters.get(timeZone)
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    })
-    formatters.set(timeZone, format)
-  }
-  return format
-}
-
-function localParts(
-  instant: Date,
-  timeZone: string,
-): LocalDate & { hour: number; minute: number; second: number } {
-  const parts = Object.fromEntries(
-    formatter(timeZone)
-      .formatToParts(instant)
-      .filter((part) => part.type !== 'literal')
-      .map((part) => [part.type, Number(part.value)]),
-  ) as Record<string, number>
-  return {
-    year: parts.year!,
-    month: parts.month!,
-    day: parts.day!,
-    hour: parts.hour!,
-    minute: parts.minute!,
-    second: parts.second!,
-  }
-}
-
-/** Offset of `timeZone` from UTC at `instant`, in milliseconds (Berlin in summer: +7 200 000). */
-export function zoneOffsetMs(instant: Date, timeZone: string): number {
-  const local = localParts(instant, timeZone)
-  const asUtc = Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second)
-  return asUtc - Math.floor(instant.getTime() / 1000) * 1000
-}
+type LocalDate = Pick<LocalParts, 'year' | 'month' | 'day'>
 
 /** The instant local midnight starts `date` in `timeZone`. */
 export function localMidnight(date: LocalDate, timeZone: string): Date {

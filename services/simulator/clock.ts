@@ -1,24 +1,8 @@
+import { zoneOffsetMs } from '../platform/time-zone.js'
+
 /** Local time of day in a tenant's zone, cached per UTC hour (zone offsets change on hour boundaries). */
 
-const formatters = new Map<string, Intl.DateTimeFormat>()
 const offsets = new Map<string, number>()
-
-function formatter(timezone: string): Intl.DateTimeFormat {
-  let format = formatters.get(timezone)
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone: timezone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-    })
-    formatters.set(timezone, format)
-  }
-  return format
-}
 
 /** Minutes to add to UTC to get the zone's local time at `ms`. */
 export function zoneOffsetMinutes(timezone: string, ms: number): number {
@@ -26,13 +10,7 @@ export function zoneOffsetMinutes(timezone: string, ms: number): number {
   const key = `${timezone}\u0000${hour}`
   const cached = offsets.get(key)
   if (cached !== undefined) return cached
-  const at = hour * 3_600_000
-  const parts: Record<string, number> = {}
-  for (const part of formatter(timezone).formatToParts(new Date(at))) {
-    if (part.type !== 'literal') parts[part.type] = Number(part.value)
-  }
-  const local = Date.UTC(parts.year!, parts.month! - 1, parts.day, parts.hour, parts.minute)
-  const offset = Math.round((local - at) / 60_000)
+  const offset = Math.round(zoneOffsetMs(new Date(hour * 3_600_000), timezone) / 60_000)
   if (offsets.size > 200_000) offsets.clear()
   offsets.set(key, offset)
   return offset
