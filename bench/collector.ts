@@ -43,9 +43,9 @@ interface Plan {
 }
 
 const FULL: Plan = {
-  closed: { warmupMs: 2_000, durationMs: 6_000 },
-  sweep: { batch: 100, connections: [1, 4, 64], warmupMs: 1_000, durationMs: 5_000 },
-  open: { shares: [0.1, 0.5, 0.8], durationMs: 8_000 },
+  closed: { warmupMs: 1_000, durationMs: 5_000 },
+  sweep: { batch: 100, connections: [1, 64], warmupMs: 1_000, durationMs: 5_000 },
+  open: { shares: [0.1, 0.5, 0.8], durationMs: 5_000 },
   nullHttp: { warmupMs: 1_000, durationMs: 4_000 },
   rawKafka: { concurrency: [1, CONNECTIONS], durationMs: 2_500 },
   cpuMs: 1_000,

@@ -29,7 +29,7 @@ interface Plan {
 }
 
 const FULL: Plan = {
-  match: { probes: 40, warmup: 2, backgroundRate: 1_500, backgroundWarmupMs: 3_000, loadedMaxMs: 80_000 },
+  match: { probes: 15, warmup: 2, backgroundRate: 1_500, backgroundWarmupMs: 3_000, loadedMaxMs: 80_000 },
   bucketRows: [10_000, 100_000],
   queryRepeats: 3,
 }

@@ -53,9 +53,9 @@ interface Plan {
 
 const FULL: Plan = {
   warmup: 5_000,
-  bursts: [20_000, 200_000],
+  bursts: [10_000, 100_000],
   shares: [0.25, 0.5, 0.8],
-  rateSeconds: 10,
+  rateSeconds: 6,
   timeoutMs: 120_000,
   ceilings: { cpuMs: 1_000, produceMs: 2_500, stageEvents: 20_000, insertEvents: 20_000 },
 }

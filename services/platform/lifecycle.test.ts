@@ -23,4 +23,16 @@ describe('Lifecycle', () => {
     expect(order).toEqual(['http', 'consumer', 'writer', 'kafka'])
     expect(lifecycle.isStopping).toBe(true)
   })
+
+  it('runs every forced-exit hook, latest first, even when one throws', () => {
+    const lifecycle = new Lifecycle(createLogger({ level: 'silent' }))
+    const ran: string[] = []
+    lifecycle.onForcedExit('broker', () => ran.push('broker'))
+    lifecycle.onForcedExit('broken', () => {
+      throw new Error('boom')
+    })
+    lifecycle.onForcedExit('files', () => ran.push('files'))
+    lifecycle.runForcedExitHooks()
+    expect(ran).toEqual(['files', 'broker'])
+  })
 })

@@ -12,6 +12,7 @@ interface Stoppable {
  */
 export class Lifecycle {
   private readonly components: Stoppable[] = []
+  private readonly forcedExitHooks: Array<{ name: string; run: () => void }> = []
   private stopping: Promise<void> | undefined
 
   constructor(
@@ -21,6 +22,24 @@ export class Lifecycle {
 
   register(name: string, stop: () => Promise<void>): void {
     this.components.push({ name, stop })
+  }
+
+  /**
+   * For what must not outlive the process even when a second signal cuts the ordered stop short,
+   * such as a broker child in its own process group. Runs synchronously, just before the exit.
+   */
+  onForcedExit(name: string, run: () => void): void {
+    this.forcedExitHooks.push({ name, run })
+  }
+
+  runForcedExitHooks(): void {
+    for (const hook of [...this.forcedExitHooks].reverse()) {
+      try {
+        hook.run()
+      } catch (err) {
+        this.logger.error({ err, component: hook.name }, 'forced_exit_hook_failed')
+      }
+    }
   }
 
   get isStopping(): boolean {
@@ -57,12 +76,15 @@ export class Lifecycle {
     this.logger.info({ reason }, 'shutdown_finished')
   }
 
-  /** SIGINT/SIGTERM run the ordered stop once; a second signal exits at once. */
+  /** SIGINT/SIGTERM run the ordered stop once; a second signal kills the process at once. */
   handleSignals(onStopped: () => void = () => process.exit(0)): void {
     const handler = (signal: NodeJS.Signals) => {
       if (this.isStopping) {
         this.logger.warn({ signal }, 'shutdown_forced')
-        process.exit(1)
+        this.runForcedExitHooks()
+        // Not process.exit(): with the embedded ClickHouse engine still open, its native exit
+        // handlers wait on engine threads forever (seen: a process that then ignored every signal).
+        process.kill(process.pid, 'SIGKILL')
       }
       void this.stop(signal).then(onStopped)
     }

@@ -7,7 +7,12 @@ import { packageRoot } from '../../services/platform/paths.js'
 import { exportedMetricNames, metricsInExpr } from './metric-names.js'
 
 const dir = path.join(packageRoot(), 'deploy', 'prometheus')
-const promtool = ['/usr/bin/promtool', '/usr/local/bin/promtool'].find((candidate) => existsSync(candidate))
+// .ci/run unpacks Debian's promtool into .cache/prometheus; a local install works as well.
+const promtool = [
+  path.join(packageRoot(), '.cache', 'prometheus', 'usr', 'bin', 'promtool'),
+  '/usr/bin/promtool',
+  '/usr/local/bin/promtool',
+].find((candidate) => existsSync(candidate))
 
 interface Rule {
   alert?: string
@@ -81,6 +86,10 @@ describe('Prometheus scrape config and alert rules', () => {
     )
     expect(prometheus?.volumes).toContain('./deploy/prometheus/rules:/etc/prometheus/rules:ro')
     expect(config.rule_files).toEqual(['/etc/prometheus/rules/*.rules.yml'])
+  })
+
+  it.runIf(process.env.CI)('has promtool to check with in CI', () => {
+    expect(promtool, 'promtool: .ci/run unpacks it into .cache/prometheus').toBeDefined()
   })
 
   it.skipIf(!promtool)('passes promtool check config, check rules and the rule unit tests', () => {

@@ -78,7 +78,7 @@ describe('mcp-audit start (all-in-one, embedded defaults)', () => {
   })
 
   it('--demo fills the store with a simulated day, fires alerts and generates a verified report', async () => {
-    const { child, output, exited } = await launch(
+    const { dir, child, output, exited } = await launch(
       'demo',
       ['--demo'],
       'sign in with the admin token above',
@@ -116,7 +116,18 @@ describe('mcp-audit start (all-in-one, embedded defaults)', () => {
       true,
     ])
 
+    // Two Ctrl-Cs in a row cut the ordered stop short, yet the broker does not outlive the process.
+    const brokerPid = Number(readFileSync(path.join(dir, 'kafka', 'broker.pid'), 'utf8'))
     child.kill('SIGINT')
-    expect(await exited).toBe(0)
+    const stopping = Date.now() + 10_000
+    while (!output.stdout.includes('shutdown_started') && Date.now() < stopping) {
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    child.kill('SIGINT')
+    expect(await exited).toBeNull()
+    expect(child.signalCode).toBe('SIGKILL')
+    const deadline = Date.now() + 30_000
+    while (processAlive(brokerPid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200))
+    expect(processAlive(brokerPid)).toBe(false)
   })
 })

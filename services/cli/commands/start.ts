@@ -52,6 +52,10 @@ export async function startPlatform(
       logger,
     })
     lifecycle.register('kafka-local', local.stop)
+    // On a second Ctrl-C the broker still gets its SIGTERM and shuts itself down cleanly.
+    lifecycle.onForcedExit('kafka-local', () => {
+      if (local.pid > 0) process.kill(local.pid, 'SIGTERM')
+    })
     brokers = local.brokers
   }
 
