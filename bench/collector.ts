@@ -1,9 +1,10 @@
+import { BROKER_HEAP_MB } from './lib/bench-broker.js'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { KAFKA_VERSION } from '../services/platform/local-kafka.js'
 import { packageRoot } from '../services/platform/paths.js'
 import { collectorPath, cpuThroughput, type CpuThroughput } from './lib/collector-path.js'
-import { BATCHES, bodiesFor, BROKER_HEAP_MB, counts, PATH_CTX, setUp, type Rig } from './lib/collector-rig.js'
+import { BATCHES, bodiesFor, counts, PATH_CTX, setUp, type Rig } from './lib/collector-rig.js'
 import {
   CONNECTIONS,
   ceilingTables,

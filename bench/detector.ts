@@ -1,6 +1,7 @@
+import { BROKER_HEAP_MB } from './lib/bench-broker.js'
 import { KAFKA_VERSION } from '../services/platform/local-kafka.js'
 import { idlePhase, loadedPhase, MATCH_RULE, type MatchPlan } from './lib/detector-match.js'
-import { BROKER_HEAP_MB, setUp, storedAlerts } from './lib/detector-rig.js'
+import { setUp, storedAlerts } from './lib/detector-rig.js'
 import { detectorSections } from './lib/detector-tables.js'
 import {
   firstBucketEnd,

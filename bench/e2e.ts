@@ -1,3 +1,4 @@
+import { BROKER_HEAP_MB } from './lib/bench-broker.js'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { KAFKA_VERSION } from '../services/platform/local-kafka.js'
@@ -6,7 +7,6 @@ import { AppConfig } from '../schemas/config.js'
 import { collectorPath, cpuThroughput } from './lib/collector-path.js'
 import {
   bodiesForRun,
-  BROKER_HEAP_MB,
   PATH_CTX,
   PSEUDONYMIZATION_KEY,
   RssSampler,

@@ -1,3 +1,4 @@
+import { BROKER_HEAP_MB } from './lib/bench-broker.js'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { KAFKA_VERSION } from '../services/platform/local-kafka.js'
@@ -6,7 +7,6 @@ import { rawConsume, rawInsert, type ConsumeResult, type InsertResult } from './
 import type { RawMessage } from './lib/normalizer-events.js'
 import {
   benchConfig,
-  BROKER_HEAP_MB,
   dropDatabase,
   freshDatabase,
   PSEUDONYMIZATION_KEY,

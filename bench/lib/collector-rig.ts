@@ -17,12 +17,12 @@ import { topicMessageCount } from './kafka-ceiling.js'
 import { LoadGenerator } from './load.js'
 import { startNullCollector } from './null-collector.js'
 import type { BenchmarkContext } from './report.js'
+import { BROKER_HEAP_MB } from './bench-broker.js'
 
 /** Everything the collector benchmark runs against, set up once and torn down by the runner. */
 
 export const BATCHES = [1, 10, 100, 1000] as const
 const POOL_EVENTS = 20_000
-export const BROKER_HEAP_MB = 768
 export const PATH_CTX: PathContext = { tenantId: 'bench', gateway: 'gw-bench' }
 
 export interface Rig {

@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import type { DestinationStream } from 'pino'
 import type { AuditRow } from '../../schemas/audit-row.js'
@@ -10,7 +8,6 @@ import { startDetector, type DetectorHandle } from '../../services/detector/serv
 import { openStore, type Store } from '../../services/platform/clickhouse.js'
 import { createKafka, ensureTopics } from '../../services/platform/kafka.js'
 import { Lifecycle } from '../../services/platform/lifecycle.js'
-import { freePort, KAFKA_VERSION, startLocalKafka } from '../../services/platform/local-kafka.js'
 import { createLogger } from '../../services/platform/logger.js'
 import { createMetricsRegistry } from '../../services/platform/metrics.js'
 import { migrate } from '../../services/platform/migrations.js'
@@ -18,6 +15,7 @@ import { startNormalizer } from '../../services/normalizer/service.js'
 import { GatewayAndSiem } from './detector-endpoints.js'
 import { BackgroundTraffic } from './detector-load.js'
 import type { BenchmarkContext } from './report.js'
+import { startBenchBroker } from './bench-broker.js'
 
 /**
  * The detector benchmark's setting, wired the way `mcp-audit start` wires it (detector, then the
@@ -31,7 +29,6 @@ import type { BenchmarkContext } from './report.js'
  * and before the webhook delivery is enqueued).
  */
 
-export const BROKER_HEAP_MB = 768
 export const TENANT_ID = 'bench'
 const GATEWAY = 'gw-bench'
 export const PSEUDONYMIZATION_KEY = 'bench-pseudonymization-key-0123456789abcdef'
@@ -107,19 +104,7 @@ function alertLog(alertWrittenAt: Map<string, number>): DestinationStream {
 
 export async function setUp(ctx: BenchmarkContext): Promise<Rig> {
   const logger = createLogger({ level: 'warn', destination: process.stderr })
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'mcp-audit-bench-detector-'))
-  ctx.defer('remove the broker and store folder', () => rmSync(dir, { recursive: true, force: true }))
-  const port = await freePort()
-  let controllerPort = await freePort()
-  while (controllerPort === port) controllerPort = await freePort()
-  ctx.progress(`starting Apache Kafka ${KAFKA_VERSION} on 127.0.0.1:${port}`)
-  const broker = await startLocalKafka({
-    dir: path.join(dir, 'kafka'),
-    port,
-    controllerPort,
-    heapMb: BROKER_HEAP_MB,
-  })
-  ctx.defer('stop the broker', () => broker.stop())
+  const { dir, broker } = await startBenchBroker(ctx, 'detector')
 
   const secret = `whsec_${randomBytes(32).toString('base64')}`
   const endpoints = await GatewayAndSiem.start({ secret })

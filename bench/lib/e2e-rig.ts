@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import type { Admin, Kafka } from 'kafkajs'
 import type { Registry } from 'prom-client'
@@ -12,13 +10,13 @@ import { startNormalizer } from '../../services/normalizer/service.js'
 import { openStore, type Store } from '../../services/platform/clickhouse.js'
 import { createKafka, ensureTopics, pipelineTopics } from '../../services/platform/kafka.js'
 import { Lifecycle } from '../../services/platform/lifecycle.js'
-import { freePort, KAFKA_VERSION, startLocalKafka } from '../../services/platform/local-kafka.js'
 import { createLogger, type Logger } from '../../services/platform/logger.js'
 import { createMetricsRegistry } from '../../services/platform/metrics.js'
 import { migrate } from '../../services/platform/migrations.js'
 import type { PathContext } from './collector-path.js'
 import { sensitiveEvents } from './normalizer-events.js'
 import type { BenchmarkContext } from './report.js'
+import { startBenchBroker } from './bench-broker.js'
 
 /**
  * The end-to-end benchmark's setting: one local broker and one embedded store for the whole run,
@@ -26,7 +24,6 @@ import type { BenchmarkContext } from './report.js'
  * with redaction, collector; default settings), each on topics and a database of its own.
  */
 
-export const BROKER_HEAP_MB = 768
 export const PARTITIONS = 6
 export const PATH_CTX: PathContext = { tenantId: 'bench', gateway: 'gw-bench' }
 export const PSEUDONYMIZATION_KEY = 'bench-pseudonymization-key-0123456789abcdef'
@@ -58,19 +55,7 @@ export function bodiesForRun(rig: Rig, run: string): string[] {
 
 export async function setUp(ctx: BenchmarkContext, batch: number): Promise<Rig> {
   const logger = createLogger({ level: 'warn', destination: process.stderr })
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'mcp-audit-bench-e2e-'))
-  ctx.defer('remove the broker and store folder', () => rmSync(dir, { recursive: true, force: true }))
-  const port = await freePort()
-  let controllerPort = await freePort()
-  while (controllerPort === port) controllerPort = await freePort()
-  ctx.progress(`starting Apache Kafka ${KAFKA_VERSION} on 127.0.0.1:${port}`)
-  const broker = await startLocalKafka({
-    dir: path.join(dir, 'kafka'),
-    port,
-    controllerPort,
-    heapMb: BROKER_HEAP_MB,
-  })
-  ctx.defer('stop the broker', () => broker.stop())
+  const { dir, broker } = await startBenchBroker(ctx, 'e2e')
   const dataDir = path.join(dir, 'data')
   const store = openStore(AppConfig.parse({ dataDir }))
   ctx.defer('close the embedded store', () => store.close())

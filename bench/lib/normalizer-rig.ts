@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { CompressionTypes, Partitioners, type Admin, type Kafka } from 'kafkajs'
 import { AppConfig } from '../../schemas/config.js'
@@ -8,7 +6,6 @@ import { startNormalizer } from '../../services/normalizer/service.js'
 import { openStore, type Store } from '../../services/platform/clickhouse.js'
 import { createKafka, ensureTopics } from '../../services/platform/kafka.js'
 import { Lifecycle } from '../../services/platform/lifecycle.js'
-import { freePort, KAFKA_VERSION, startLocalKafka } from '../../services/platform/local-kafka.js'
 import { createLogger, type Logger } from '../../services/platform/logger.js'
 import { createMetricsRegistry } from '../../services/platform/metrics.js'
 import { migrate } from '../../services/platform/migrations.js'
@@ -19,13 +16,13 @@ import { buildRawMessages, type RawMessage } from './normalizer-events.js'
 import { RunProbe, type RunUse } from './normalizer-probes.js'
 import { histogramTotals } from './probes.js'
 import type { BenchmarkContext } from './report.js'
+import { startBenchBroker } from './bench-broker.js'
 
 /**
  * The normalizer benchmark's setting: a local broker, an embedded store in a temp folder, the
  * messages, one pre-filled topic per normalizer run. Runs start the real normalizer in this process.
  */
 
-export const BROKER_HEAP_MB = 768
 export const PARTITIONS = 6
 export const PATH_CTX: PathContext = { tenantId: 'bench', gateway: 'gw-bench' }
 export const PSEUDONYMIZATION_KEY = 'bench-pseudonymization-key-0123456789abcdef'
@@ -106,19 +103,7 @@ export async function setUp(
   runs: number,
 ): Promise<{ rig: Rig; messages: RawMessage[] }> {
   const logger = createLogger({ level: 'warn', destination: process.stderr })
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'mcp-audit-bench-normalizer-'))
-  ctx.defer('remove the broker and store folder', () => rmSync(dir, { recursive: true, force: true }))
-  const port = await freePort()
-  let controllerPort = await freePort()
-  while (controllerPort === port) controllerPort = await freePort()
-  ctx.progress(`starting Apache Kafka ${KAFKA_VERSION} on 127.0.0.1:${port}`)
-  const broker = await startLocalKafka({
-    dir: path.join(dir, 'kafka'),
-    port,
-    controllerPort,
-    heapMb: BROKER_HEAP_MB,
-  })
-  ctx.defer('stop the broker', () => broker.stop())
+  const { dir, broker } = await startBenchBroker(ctx, 'normalizer')
 
   const dataDir = path.join(dir, 'data')
   const store = openStore(AppConfig.parse({ dataDir }))
