@@ -3,6 +3,9 @@ import type { Store } from '../platform/clickhouse.js'
 import type { DevTenant } from '../platform/dev-tenant.js'
 import type { Logger } from '../platform/logger.js'
 import { SELF_AUDIT_SERVER } from '../platform/self-audit.js'
+import { ALERTS } from '../platform/store/alerts.js'
+import { AUDIT_EVENTS } from '../platform/store/audit-events.js'
+import { tableName } from '../platform/store/table.js'
 import type { Reports } from '../reporter/types.js'
 import { createTraffic, runSimulation, SIM_FORMATS, type TrafficOptions } from '../simulator/index.js'
 
@@ -111,7 +114,7 @@ export async function runDemo(deps: {
     self: SELF_AUDIT_SERVER,
     from: Math.floor((now - DAY_MS - 60_000) / 1000),
   }
-  const storedSql = `SELECT uniqExact(event_id) AS n FROM ${store.database}.audit_events
+  const storedSql = `SELECT uniqExact(event_id) AS n FROM ${tableName(store.database, AUDIT_EVENTS)}
     WHERE tenant_id = {tenant:String} AND server_name != {self:String} AND occurred_at >= fromUnixTimestamp({from:UInt32})`
   const deadline = Date.now() + STORED_TIMEOUT_MS
   let stored = await countRows(store, storedSql, params)
@@ -138,7 +141,7 @@ export async function runDemo(deps: {
   }
   const alerts = await countRows(
     store,
-    `SELECT count() AS n FROM ${store.database}.alerts FINAL WHERE tenant_id = {tenant:String}`,
+    `SELECT count() AS n FROM ${tableName(store.database, ALERTS)} FINAL WHERE tenant_id = {tenant:String}`,
     params,
   )
   return {

@@ -1,7 +1,7 @@
 import { createClient, type ClickHouseClient } from '@clickhouse/client'
 import { createChdbConnection } from 'chdb/connection'
 import type { AppConfig } from '../../schemas/config.js'
-import type { Store } from '../platform/clickhouse.js'
+import { SESSION_SETTINGS, type Store } from '../platform/clickhouse.js'
 import {
   checkAst,
   checkParams,
@@ -56,7 +56,7 @@ export interface AdminQuery {
  * setting with every request.
  */
 function openReadonlyClient(store: Store, config: Pick<AppConfig, 'clickhouse'>): ClickHouseClient {
-  const readonly = { readonly: '2' as const, date_time_input_format: 'best_effort' as const }
+  const readonly = { readonly: '2' as const, ...SESSION_SETTINGS }
   if (store.mode === 'embedded') {
     const connection = createChdbConnection({ path: store.location })
     return createClient({
@@ -185,7 +185,6 @@ export function createAdminQuery(options: {
             max_memory_usage: String(limits.maxMemoryBytes),
             max_result_rows: String(limits.maxRows + 1),
             result_overflow_mode: 'throw',
-            date_time_output_format: 'simple',
           },
         })
         rows = await result.json<Record<string, unknown>>()

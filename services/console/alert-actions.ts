@@ -1,7 +1,8 @@
 import type { AlertRow, AlertStatus } from '../../schemas/alert.js'
 import type { Store } from '../platform/clickhouse.js'
-import { isoTime } from './params.js'
-import { presentAlert, READ_SETTINGS } from './queries.js'
+import { alertsTable, findAlert } from '../platform/store/alerts.js'
+import { nextVersion } from '../platform/store/version.js'
+import { presentAlert } from './queries.js'
 
 export type AlertAction = 'acknowledge' | 'resolve'
 
@@ -20,9 +21,8 @@ export function transitionAllowed(from: AlertStatus, action: AlertAction): boole
 }
 
 /**
- * Acknowledge or resolve: a newer version of the alert row (ReplacingMergeTree on updated_at) with
- * the new status and who changed it. The version is strictly newer than the one it replaces, even
- * when clocks disagree, so the change cannot lose against the row it was based on.
+ * Acknowledge or resolve: a newer version of the alert row (ReplacingMergeTree on updated_at, see
+ * nextVersion) with the new status and who changed it.
  */
 export async function changeAlertStatus(
   store: Store,
@@ -31,14 +31,7 @@ export async function changeAlertStatus(
   action: AlertAction,
   actor: string,
 ): Promise<TransitionOutcome> {
-  const table = `${store.database}.alerts`
-  const result = await store.client.query({
-    query: `SELECT * FROM ${table} FINAL WHERE tenant_id = {tenant:String} AND alert_id = {id:String} LIMIT 1`,
-    query_params: { tenant: tenantId, id: alertId },
-    format: 'JSONEachRow',
-    clickhouse_settings: READ_SETTINGS,
-  })
-  const [current] = await result.json<AlertRow>()
+  const current = await findAlert(store, tenantId, alertId)
   if (!current) return { kind: 'not_found' }
   const allowed = transitionAllowed(current.status, action)
   if (allowed === 'same') return { kind: 'ok', alert: presentAlert({ ...current }) }
@@ -48,15 +41,12 @@ export async function changeAlertStatus(
       message: `alert ${alertId} is ${current.status}; it cannot be ${TARGET[action]}`,
     }
   }
-  const previous = Date.parse(isoTime(String(current.updated_at)))
-  const updatedAt = new Date(Number.isNaN(previous) ? Date.now() : Math.max(Date.now(), previous + 1))
   const next: AlertRow = {
     ...current,
-    count: Number(current.count),
     status: TARGET[action],
-    updated_at: updatedAt.toISOString(),
+    updated_at: nextVersion(current.updated_at).toISOString(),
     updated_by: actor,
   }
-  await store.client.insert({ table, values: [next], format: 'JSONEachRow' })
+  await alertsTable(store).insert([next])
   return { kind: 'ok', alert: presentAlert({ ...next, updated_at: next.updated_at }) }
 }

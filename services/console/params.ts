@@ -106,11 +106,6 @@ export function decodeCursor(value: string): EventCursor | undefined {
   return undefined
 }
 
-/** ClickHouse DateTime64(3) text in UTC. */
-export function chTime(date: Date): string {
-  return date.toISOString().replace('T', ' ').replace('Z', '')
-}
-
 /** ISO 8601 from ClickHouse's `YYYY-MM-DD hh:mm:ss.sss` (UTC). */
 export function isoTime(value: string): string {
   if (value.includes('T')) return value

@@ -1,9 +1,12 @@
 import type { z } from 'zod'
 import { SELF_AUDIT_GATEWAY } from '../platform/self-audit.js'
 import type { Store } from '../platform/clickhouse.js'
+import { ALERTS } from '../platform/store/alerts.js'
+import { AUDIT_EVENTS } from '../platform/store/audit-events.js'
+import { tableName } from '../platform/store/table.js'
+import { clickhouseTime } from '../platform/store/time.js'
 import {
   bucketSeconds,
-  chTime,
   decodeCursor,
   encodeCursor,
   isoTime,
@@ -16,18 +19,11 @@ import {
 
 type Params = Record<string, unknown>
 
-/**
- * Output settings are named on every query: the embedded engine keeps the previous query's
- * settings for the session, and other services may have asked for other formats.
- */
-export const READ_SETTINGS = { date_time_output_format: 'simple' } as const
-
 async function select<T>(store: Store, query: string, params: Params): Promise<T[]> {
   const result = await store.client.query({
     query,
     query_params: params,
     format: 'JSONEachRow',
-    clickhouse_settings: READ_SETTINGS,
   })
   return result.json<T>()
 }
@@ -43,12 +39,13 @@ export class BadRequestError extends Error {
 }
 
 export async function summary(store: Store, tenantId: string, range: z.infer<typeof SummaryQuery>) {
-  const db = store.database
+  const events = tableName(store.database, AUDIT_EVENTS)
+  const alerts = tableName(store.database, ALERTS)
   const bucket = bucketSeconds(range.from, range.to)
   const params = {
     tenant: tenantId,
-    from: chTime(range.from),
-    to: chTime(range.to),
+    from: clickhouseTime(range.from),
+    to: clickhouseTime(range.to),
     bucket,
     self: SELF_AUDIT_GATEWAY,
   }
@@ -61,42 +58,42 @@ export async function summary(store: Store, tenantId: string, range: z.infer<typ
               quantile(0.95)(duration_ms) AS p95_ms, uniqExactIf(user_id, user_id != '') AS users,
               uniqExact(server_name) AS servers,
               sum(redaction_count) AS redactions
-       FROM ${db}.audit_events WHERE ${scope}`,
+       FROM ${events} WHERE ${scope}`,
       params,
     ),
     select<Record<string, unknown>>(
       store,
       `SELECT toUnixTimestamp(toStartOfInterval(occurred_at, INTERVAL {bucket:UInt32} SECOND)) AS t,
               count() AS calls, countIf(status != 'success') AS errors, quantile(0.95)(duration_ms) AS p95_ms
-       FROM ${db}.audit_events WHERE ${scope} GROUP BY t ORDER BY t`,
+       FROM ${events} WHERE ${scope} GROUP BY t ORDER BY t`,
       params,
     ),
     select<Record<string, unknown>>(
       store,
       `SELECT server_name AS server, tool, count() AS calls, countIf(status != 'success') AS errors,
               quantile(0.95)(duration_ms) AS p95_ms
-       FROM ${db}.audit_events WHERE ${scope} AND tool != '' GROUP BY server, tool ORDER BY calls DESC LIMIT 10`,
+       FROM ${events} WHERE ${scope} AND tool != '' GROUP BY server, tool ORDER BY calls DESC LIMIT 10`,
       params,
     ),
     select<Record<string, unknown>>(
       store,
       `SELECT server_name AS server, count() AS calls, countIf(status != 'success') AS errors,
               quantile(0.95)(duration_ms) AS p95_ms
-       FROM ${db}.audit_events WHERE ${scope} GROUP BY server ORDER BY calls DESC LIMIT 10`,
+       FROM ${events} WHERE ${scope} GROUP BY server ORDER BY calls DESC LIMIT 10`,
       params,
     ),
     select<Record<string, unknown>>(
       store,
       `SELECT toUnixTimestamp(toStartOfInterval(first_seen, INTERVAL {bucket:UInt32} SECOND)) AS t,
               toString(severity) AS severity, count() AS alerts
-       FROM ${db}.alerts FINAL
+       FROM ${alerts} FINAL
        WHERE tenant_id = {tenant:String} AND first_seen >= {from:DateTime64(3)} AND first_seen < {to:DateTime64(3)}
        GROUP BY t, severity ORDER BY t`,
       params,
     ),
     select<Record<string, unknown>>(
       store,
-      `SELECT toString(severity) AS severity, count() AS alerts FROM ${db}.alerts FINAL
+      `SELECT toString(severity) AS severity, count() AS alerts FROM ${alerts} FINAL
        WHERE tenant_id = {tenant:String} AND status != 'resolved' GROUP BY severity`,
       params,
     ),
@@ -147,8 +144,8 @@ const EVENT_LIST_COLUMNS = `event_id, occurred_at, server_name, tool, method, st
 export async function listEvents(store: Store, tenantId: string, query: z.infer<typeof EventsQuery>) {
   const params: Params = {
     tenant: tenantId,
-    from: chTime(query.from),
-    to: chTime(query.to),
+    from: clickhouseTime(query.from),
+    to: clickhouseTime(query.to),
     limit: query.limit + 1,
   }
   const where = [
@@ -176,7 +173,7 @@ export async function listEvents(store: Store, tenantId: string, query: z.infer<
   }
   const rows = await select<Record<string, unknown>>(
     store,
-    `SELECT ${EVENT_LIST_COLUMNS} FROM ${store.database}.audit_events
+    `SELECT ${EVENT_LIST_COLUMNS} FROM ${tableName(store.database, AUDIT_EVENTS)}
      WHERE ${where.join(' AND ')}
      ORDER BY occurred_at DESC, event_id DESC LIMIT 1 BY event_id LIMIT {limit:UInt32}`,
     params,
@@ -202,7 +199,7 @@ export async function getEvent(store: Store, tenantId: string, eventId: string) 
   const [row] = await select<Record<string, unknown>>(
     store,
     `SELECT * EXCEPT (source_partition, source_offset), redaction_count
-     FROM ${store.database}.audit_events
+     FROM ${tableName(store.database, AUDIT_EVENTS)}
      WHERE tenant_id = {tenant:String} AND event_id = {id:String}
      ORDER BY ingested_at DESC LIMIT 1`,
     { tenant: tenantId, id: eventId },
@@ -215,8 +212,8 @@ export async function getEvent(store: Store, tenantId: string, eventId: string) 
 export async function listAlerts(store: Store, tenantId: string, query: z.infer<typeof AlertsQuery>) {
   const params: Params = {
     tenant: tenantId,
-    from: chTime(query.from),
-    to: chTime(query.to),
+    from: clickhouseTime(query.from),
+    to: clickhouseTime(query.to),
     limit: query.limit,
   }
   const where = [
@@ -234,7 +231,7 @@ export async function listAlerts(store: Store, tenantId: string, query: z.infer<
   }
   const rows = await select<Record<string, unknown>>(
     store,
-    `SELECT * FROM ${store.database}.alerts FINAL WHERE ${where.join(' AND ')}
+    `SELECT * FROM ${tableName(store.database, ALERTS)} FINAL WHERE ${where.join(' AND ')}
      ORDER BY severity DESC, last_seen DESC, alert_id LIMIT {limit:UInt32}`,
     params,
   )

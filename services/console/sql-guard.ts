@@ -1,3 +1,9 @@
+import { ALERT_DELIVERIES } from '../platform/store/alert-deliveries.js'
+import { ALERTS } from '../platform/store/alerts.js'
+import { AUDIT_EVENTS } from '../platform/store/audit-events.js'
+import { INGEST_RECEIPTS } from '../platform/store/ingest-receipts.js'
+import { REPORTS } from '../platform/store/reports.js'
+
 /**
  * Confinement of an admin's ad-hoc SQL (`POST /api/v1/query`) to the admin's tenant.
  *
@@ -17,11 +23,11 @@
 
 /** Tables an admin may query, each with how its latest version is read. */
 export const QUERYABLE_TABLES: Readonly<Record<string, { final: boolean }>> = {
-  audit_events: { final: false },
-  alerts: { final: true },
-  alert_deliveries: { final: true },
-  ingest_receipts: { final: false },
-  reports: { final: true },
+  [AUDIT_EVENTS]: { final: false },
+  [ALERTS]: { final: true },
+  [ALERT_DELIVERIES]: { final: true },
+  [INGEST_RECEIPTS]: { final: false },
+  [REPORTS]: { final: true },
 }
 
 /** The parameter that carries the tenant; callers may not set it. */

@@ -3,6 +3,8 @@ import type { Alert, AlertRow } from '../../schemas/alert.js'
 import { ruleKind, type Rule } from '../../schemas/rules.js'
 import type { Store } from '../platform/clickhouse.js'
 import type { Logger } from '../platform/logger.js'
+import { alertsTable, findAlert, findAlertTriage } from '../platform/store/alerts.js'
+import { nextVersion } from '../platform/store/version.js'
 
 /** What a rule evaluation found for one group: the alert store turns these into incidents. */
 export interface AlertCandidate {
@@ -100,40 +102,19 @@ export interface AlertStore {
 /**
  * Turns candidates into incidents in the `alerts` table: a new incident is inserted and announced;
  * a candidate for an open incident (same id) raises its count, moves last_seen and adds samples.
- * Each change is a new row version (ReplacingMergeTree on updated_at).
+ * Each change is a new row version (ReplacingMergeTree on updated_at, see nextVersion).
  */
 export function createAlertStore(options: AlertStoreOptions): AlertStore {
   const { store, logger } = options
-  const table = `${store.database}.alerts`
+  const table = alertsTable(store)
   const cache = new Map<string, AlertRow>()
   const samplesSeen = new Map<string, Set<string>>()
 
   async function load(id: string, tenantId: string): Promise<AlertRow | undefined> {
     const cached = cache.get(id)
     if (cached) return cached
-    const result = await store.client.query({
-      query: `SELECT * FROM ${table} FINAL WHERE tenant_id = {tenant:String} AND alert_id = {id:String} LIMIT 1`,
-      query_params: { tenant: tenantId, id },
-      format: 'JSONEachRow',
-    })
-    const [row] = await result.json<AlertRow>()
-    if (row) {
-      row.count = Number(row.count)
-      cache.set(id, row)
-    }
-    return row
-  }
-
-  async function loadTriage(
-    id: string,
-    tenantId: string,
-  ): Promise<Pick<AlertRow, 'status' | 'updated_by'> | undefined> {
-    const result = await store.client.query({
-      query: `SELECT status, updated_by FROM ${table} FINAL WHERE tenant_id = {tenant:String} AND alert_id = {id:String} LIMIT 1`,
-      query_params: { tenant: tenantId, id },
-      format: 'JSONEachRow',
-    })
-    const [row] = await result.json<Pick<AlertRow, 'status' | 'updated_by'>>()
+    const row = await findAlert(store, tenantId, id)
+    if (row) cache.set(id, row)
     return row
   }
 
@@ -163,7 +144,7 @@ export function createAlertStore(options: AlertStoreOptions): AlertStore {
       if (existing) {
         const windowed = ruleKind(candidate.rule) !== 'match'
         // An analyst may have acknowledged or resolved it in the console since it was cached.
-        const triage = changed.has(id) ? undefined : await loadTriage(id, candidate.tenantId)
+        const triage = changed.has(id) ? undefined : await findAlertTriage(store, candidate.tenantId, id)
         const status = triage?.status ?? existing.status
         row = {
           ...existing,
@@ -175,7 +156,7 @@ export function createAlertStore(options: AlertStoreOptions): AlertStore {
           first_seen: iso(new Date(Math.min(Date.parse(existing.first_seen), candidate.firstSeen.getTime()))),
           last_seen: iso(new Date(Math.max(Date.parse(existing.last_seen), candidate.lastSeen.getTime()))),
           sample_event_ids: [...existing.sample_event_ids, ...newSamples].slice(0, MAX_SAMPLES),
-          updated_at: now,
+          updated_at: iso(nextVersion(existing.updated_at)),
           updated_by: status === 'open' ? 'detector' : (triage?.updated_by ?? existing.updated_by),
         }
       } else {
@@ -207,7 +188,7 @@ export function createAlertStore(options: AlertStoreOptions): AlertStore {
       cache.set(id, row)
     }
     if (changed.size === 0) return 0
-    await store.client.insert({ table, values: [...changed.values()], format: 'JSONEachRow' })
+    await table.insert([...changed.values()])
     for (const row of fresh) {
       logger.info(
         { alert_id: row.alert_id, rule_id: row.rule_id, tenant_id: row.tenant_id, severity: row.severity },

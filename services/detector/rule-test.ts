@@ -13,6 +13,7 @@ import { DEFAULT_PAYLOAD_LIMITS } from '../normalizer/steps/redact.js'
 import { openStore, type Store } from '../platform/clickhouse.js'
 import { createLogger } from '../platform/logger.js'
 import { migrate } from '../platform/migrations.js'
+import { auditEventsTable } from '../platform/store/audit-events.js'
 import { compileMatchRule } from './rules/match.js'
 import { evaluateWindow, type WindowCandidate } from './windowed/evaluate.js'
 import { evaluationStepSeconds, isWindowedRule, type Window, type WindowedRule } from './windowed/windows.js'
@@ -204,14 +205,9 @@ export function ingestEvents(events: readonly unknown[], receivedAt: Date, timeZ
 }
 
 async function replaceEvents(sandbox: Sandbox, rows: readonly AuditRow[]): Promise<void> {
-  const { client, database } = sandbox.store
-  await client.command({ query: `TRUNCATE TABLE ${database}.audit_events` })
-  if (rows.length > 0)
-    await client.insert({
-      table: `${database}.audit_events`,
-      values: rows,
-      format: 'JSONEachRow',
-    })
+  const events = auditEventsTable(sandbox.store)
+  await sandbox.store.client.command({ query: `TRUNCATE TABLE ${events.name}` })
+  await events.insert(rows)
 }
 
 function fieldValue(row: AuditRow, field: string): string {

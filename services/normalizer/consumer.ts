@@ -75,7 +75,7 @@ export function createIngestLoop<Row extends object>(options: LoopOptions<Row>):
   let activeBatch: Promise<void> | undefined
   let lastProgressAt = Date.now()
   let lagged = false
-  const tableLabel = options.writer.table
+  const tableLabel = options.writer.table.name
 
   const writer = new ClickHouseWriter<Row>({
     ...options.writer,

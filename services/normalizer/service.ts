@@ -5,6 +5,8 @@ import type { Store } from '../platform/clickhouse.js'
 import { createKafka } from '../platform/kafka.js'
 import type { Lifecycle } from '../platform/lifecycle.js'
 import type { Logger } from '../platform/logger.js'
+import { AUDIT_EVENTS, auditEventsTable } from '../platform/store/audit-events.js'
+import { INGEST_RECEIPTS, ingestReceiptsTable } from '../platform/store/ingest-receipts.js'
 import { createIngestLoop, type ProcessMessages } from './consumer.js'
 import { DeadLetterPublisher } from './dlq.js'
 import { normalizerMetrics } from './metrics.js'
@@ -109,11 +111,10 @@ export async function startNormalizer(options: NormalizerOptions): Promise<Norma
     chunkSize: settings.chunkSize,
     pipelineDepth: settings.workers + 1,
     writer: {
-      client: store.client,
-      table: `${store.database}.audit_events`,
+      table: auditEventsTable(store),
       maxRows: settings.batchMaxRows,
       maxWaitMs: settings.batchMaxWaitMs,
-      onRejected: rejectedRows('audit_events'),
+      onRejected: rejectedRows(AUDIT_EVENTS),
       ...(options.onRowsStored
         ? { afterInsert: (rows: readonly object[]) => options.onRowsStored!(rows as readonly AuditRow[]) }
         : {}),
@@ -129,11 +130,10 @@ export async function startNormalizer(options: NormalizerOptions): Promise<Norma
     dlq,
     process: receiptProcessor,
     writer: {
-      client: store.client,
-      table: `${store.database}.ingest_receipts`,
+      table: ingestReceiptsTable(store),
       maxRows: settings.batchMaxRows,
       maxWaitMs: settings.batchMaxWaitMs,
-      onRejected: rejectedRows('ingest_receipts'),
+      onRejected: rejectedRows(INGEST_RECEIPTS),
     },
   })
   // Both joins wait for the group to settle (after a crash, until the dead member's session

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
-import type { ClickHouseClient } from '../platform/clickhouse.js'
 import type { Logger } from '../platform/logger.js'
+import type { Table } from '../platform/store/table.js'
 
 export class WriterStoppedError extends Error {
   readonly retryable = false
@@ -18,9 +18,8 @@ export interface SourcePosition {
 }
 
 export interface WriterOptions {
-  client: ClickHouseClient
-  /** Fully qualified table name (`db.table`), from validated identifiers. */
-  table: string
+  /** The table's module (services/platform/store/); its qualified name also seeds the tokens. */
+  table: Table<object>
   logger: Logger
   /** Flush when this many rows are buffered (embedded inserts block the event loop in proportion to size). */
   maxRows?: number
@@ -163,7 +162,7 @@ export class ClickHouseWriter<Row extends object> {
       .map((p) => `${p.topic}:${p.partition}:${p.first}-${p.offset}`)
       .sort()
       .join(',')
-    return createHash('sha256').update(this.options.table).update(ranges).digest('hex')
+    return createHash('sha256').update(this.options.table.name).update(ranges).digest('hex')
   }
 
   private async insertAndCommit(
@@ -175,7 +174,7 @@ export class ClickHouseWriter<Row extends object> {
       await this.options
         .afterInsert(rows)
         .catch((err: unknown) =>
-          this.options.logger.error({ err, table: this.options.table }, 'after_insert_failed'),
+          this.options.logger.error({ err, table: this.options.table.name }, 'after_insert_failed'),
         )
     }
     await this.options.commit(positions.map(({ topic, partition, offset }) => ({ topic, partition, offset })))
@@ -187,18 +186,14 @@ export class ClickHouseWriter<Row extends object> {
    * (the DLQ) and the rest are stored.
    */
   private async insertWithRetry(rows: Row[], token: string): Promise<void> {
-    const { client, table, logger } = this.options
+    const { table: target, logger } = this.options
+    const table = target.name
     let delay = this.options.backoff?.initialMs ?? 200
     const maxDelay = this.options.backoff?.maxMs ?? 10_000
     for (let attempt = 1; ; attempt++) {
       const started = performance.now()
       try {
-        await client.insert({
-          table,
-          values: rows,
-          format: 'JSONEachRow',
-          clickhouse_settings: { insert_deduplication_token: token, async_insert: 0 },
-        })
+        await target.insert(rows, { dedupToken: token, settings: { async_insert: 0 } })
         this.options.onFlush?.(rows.length, (performance.now() - started) / 1000, true)
         this.setHealthy(true)
         return

@@ -27,11 +27,21 @@ export class StoreUnavailableError extends Error {
 }
 
 /**
- * The embedded engine keeps per-query settings for the rest of the session, so an insert without
- * an `insert_deduplication_token` would reuse the previous insert's token and be dropped as a
- * duplicate by tables that deduplicate. Every insert that does not name its own token gets a
- * fresh one, which makes embedded inserts behave as they do against a server.
+ * The embedded engine applies each request's settings with SET, so they stay for the rest of the
+ * session: this is the one place that keeps one query's settings from leaking into the next.
+ *
+ * - Output: a query that asks for ISO timestamps (`date_time_output_format: 'iso'`) would change
+ *   how every later query prints times. Every request of every client names the formats it uses,
+ *   so queries that name none get the server default, in both modes.
+ * - Deduplication: an insert without an `insert_deduplication_token` would reuse the previous
+ *   insert's token and be dropped as a duplicate by tables that deduplicate. Every embedded insert
+ *   that names no token of its own gets a fresh one, as it would have against a server.
  */
+export const SESSION_SETTINGS = {
+  date_time_input_format: 'best_effort',
+  date_time_output_format: 'simple',
+} as const
+
 function guardDeduplicationToken(client: ClickHouseClient): void {
   const insert = client.insert.bind(client)
   client.insert = (params: Parameters<ClickHouseClient['insert']>[0]) =>
@@ -39,20 +49,6 @@ function guardDeduplicationToken(client: ClickHouseClient): void {
       ...params,
       clickhouse_settings: { insert_deduplication_token: randomUUID(), ...params.clickhouse_settings },
     })
-}
-
-/**
- * For the same reason, a query that asks for ISO timestamps (`date_time_output_format: 'iso'`)
- * would change how every later query of the session prints times. Queries that name no output
- * format get the server default, as they would against a server.
- */
-function guardOutputFormat(client: ClickHouseClient): void {
-  const query = client.query.bind(client) as (params: unknown) => unknown
-  client.query = ((params: Parameters<ClickHouseClient['query']>[0]) =>
-    query({
-      ...params,
-      clickhouse_settings: { date_time_output_format: 'simple', ...params.clickhouse_settings },
-    })) as ClickHouseClient['query']
 }
 
 export function embeddedStorePath(dataDir: string): string {
@@ -80,7 +76,7 @@ export function openStore(config: Pick<AppConfig, 'clickhouse' | 'dataDir'>): St
       password: password ?? '',
       request_timeout: 60_000,
       compression: { request: true, response: true },
-      clickhouse_settings: { date_time_input_format: 'best_effort' },
+      clickhouse_settings: SESSION_SETTINGS,
     })
     return { client, database, mode: 'server', location: redactUrl(url), close: () => client.close() }
   }
@@ -102,9 +98,8 @@ export function openStore(config: Pick<AppConfig, 'clickhouse' | 'dataDir'>): St
     // chdb types its connection against @clickhouse/client-common, which @clickhouse/client now
     // bundles under its own copy of the same types; the runtime contract is identical.
     connection: connection as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection'],
-    clickhouse_settings: { date_time_input_format: 'best_effort' },
+    clickhouse_settings: SESSION_SETTINGS,
   })
   guardDeduplicationToken(client)
-  guardOutputFormat(client)
   return { client, database, mode: 'embedded', location: dir, close: () => client.close() }
 }

@@ -4,6 +4,7 @@ import path from 'node:path'
 import type { Store } from './clickhouse.js'
 import type { Logger } from './logger.js'
 import { packageRoot } from './paths.js'
+import { schemaMigrationsTable, type MigrationRow } from './store/schema-migrations.js'
 
 export interface Migration {
   version: number
@@ -75,22 +76,18 @@ export interface MigrateResult {
 export async function migrate(store: Store, logger: Logger, dir?: string): Promise<MigrateResult> {
   const { client, database } = store
   const migrations = loadMigrations(database, dir)
+  const history = schemaMigrationsTable(store)
   await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` })
   await client.command({
-    query: `CREATE TABLE IF NOT EXISTS ${database}.schema_migrations (
+    query: `CREATE TABLE IF NOT EXISTS ${history.name} (
       version UInt32, name String, checksum String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3)
     ) ENGINE = ReplacingMergeTree ORDER BY version`,
   })
   const appliedRows = await client.query({
-    query: `SELECT version, name, checksum FROM ${database}.schema_migrations FINAL ORDER BY version`,
+    query: `SELECT version, name, checksum FROM ${history.name} FINAL ORDER BY version`,
     format: 'JSONEachRow',
   })
-  const applied = new Map(
-    (await appliedRows.json<{ version: number; name: string; checksum: string }>()).map((row) => [
-      Number(row.version),
-      row,
-    ]),
-  )
+  const applied = new Map((await appliedRows.json<MigrationRow>()).map((row) => [Number(row.version), row]))
 
   const result: MigrateResult = { applied: [], alreadyApplied: 0 }
   for (const migration of migrations) {
@@ -112,11 +109,7 @@ export async function migrate(store: Store, logger: Logger, dir?: string): Promi
         )
       }
     }
-    await client.insert({
-      table: `${database}.schema_migrations`,
-      values: [{ version: migration.version, name: migration.name, checksum: migration.checksum }],
-      format: 'JSONEachRow',
-    })
+    await history.insert([{ version: migration.version, name: migration.name, checksum: migration.checksum }])
     logger.info({ version: migration.version, name: migration.name }, 'migration_applied')
     result.applied.push({ version: migration.version, name: migration.name })
   }

@@ -1,12 +1,13 @@
 import type { TenantConfig } from '../../schemas/config.js'
 import type { Store } from '../platform/clickhouse.js'
+import { clickhouseTime } from '../platform/store/time.js'
 import type { ReportData } from './data.js'
 import { retentionRequirement } from './frameworks.js'
 import { formatLocal, precedingPeriod, type Period } from './period.js'
 import { querySummary, queryLatency, queryTop, queryVolume } from './queries-activity.js'
 import { queryCompleteness, queryRecordContent, queryRetention, queryReview } from './queries-compliance.js'
 import { querySecurity } from './queries-security.js'
-import { chTime, type ReportParams } from './query.js'
+import type { ReportParams } from './query.js'
 
 /** Runs every query of a report (sequentially: the embedded engine serves one at a time anyway). */
 
@@ -25,10 +26,10 @@ export function reportParams(tenantId: string, period: Period, timezone: string)
   const previous = precedingPeriod(period)
   return {
     tenant: tenantId,
-    from: chTime(period.from),
-    to: chTime(period.to),
-    prev_from: chTime(previous.from),
-    prev_to: chTime(previous.to),
+    from: clickhouseTime(period.from),
+    to: clickhouseTime(period.to),
+    prev_from: clickhouseTime(previous.from),
+    prev_to: clickhouseTime(previous.to),
     tz: timezone,
   }
 }

@@ -1,5 +1,10 @@
 import type { Store } from '../platform/clickhouse.js'
 import { SELF_AUDIT_GATEWAY, SELF_AUDIT_SERVER } from '../platform/self-audit.js'
+import { AUDIT_EVENTS } from '../platform/store/audit-events.js'
+import { INGEST_RECEIPTS } from '../platform/store/ingest-receipts.js'
+import { REPORTS } from '../platform/store/reports.js'
+import { tableName } from '../platform/store/table.js'
+import { clickhouseTime } from '../platform/store/time.js'
 import type {
   CompletenessFacts,
   FieldCoverage,
@@ -8,7 +13,7 @@ import type {
   ReviewEntry,
   SilentSpan,
 } from './data.js'
-import { chTime, isoFromCh, num, periodEvents, queryRows, type ReportParams } from './query.js'
+import { isoFromCh, num, periodEvents, queryRows, type ReportParams } from './query.js'
 
 /** Facts behind the compliance checks: retention, completeness, record content, review evidence. */
 
@@ -36,13 +41,13 @@ export async function queryRetention(
             countIf(dateDiff('day', toDate(occurred_at), retention_until) < {required_days:Int32}) AS below,
             countIf(dateDiff('day', toDate(occurred_at), retention_until) > {max_days:Int32} + 1
                     OR dateDiff('day', occurred_at, {to:DateTime64(3, 'UTC')}) > {max_days:Int32} + 1) AS beyond
-     FROM ${store.database}.audit_events FINAL WHERE tenant_id = {tenant:String}`,
+     FROM ${tableName(store.database, AUDIT_EVENTS)} FINAL WHERE tenant_id = {tenant:String}`,
     { ...params, required_days: policy.requiredDays, max_days: policy.maxDays },
   )
   const [table] = await queryRows<{ engine_full: string }>(
     store,
-    `SELECT engine_full FROM system.tables WHERE database = {database:String} AND name = 'audit_events'`,
-    { database: store.database },
+    `SELECT engine_full FROM system.tables WHERE database = {database:String} AND name = {table:String}`,
+    { database: store.database, table: AUDIT_EVENTS },
   )
   const ttl = /\bTTL\s+(.+?)(?:\s+SETTINGS\b|$)/.exec(table?.engine_full ?? '')
   const stored = num(row?.stored)
@@ -75,12 +80,12 @@ export async function queryCompleteness(
   const selfParams = {
     ...params,
     self_gateway: SELF_AUDIT_GATEWAY,
-    before: chTime(new Date(period.from.getTime() - DAY_MS)),
+    before: clickhouseTime(new Date(period.from.getTime() - DAY_MS)),
   }
   const receipts = await queryRows<{ gateway: string; hour: string; accepted: string }>(
     store,
     `SELECT gateway, formatDateTime(toStartOfHour(minute), '%Y-%m-%d %H:00') AS hour, sum(accepted) AS accepted
-     FROM ${store.database}.ingest_receipts FINAL
+     FROM ${tableName(store.database, INGEST_RECEIPTS)} FINAL
      WHERE tenant_id = {tenant:String} AND gateway != {self_gateway:String}
        AND minute >= {from:DateTime64(3, 'UTC')} AND minute < {to:DateTime64(3, 'UTC')}
      GROUP BY gateway, hour`,
@@ -95,7 +100,7 @@ export async function queryCompleteness(
   )
   const earlier = await queryRows<{ gateway: string }>(
     store,
-    `SELECT DISTINCT gateway FROM ${store.database}.audit_events
+    `SELECT DISTINCT gateway FROM ${tableName(store.database, AUDIT_EVENTS)}
      WHERE tenant_id = {tenant:String} AND gateway != {self_gateway:String}
        AND occurred_at >= {before:DateTime64(3, 'UTC')} AND occurred_at < {from:DateTime64(3, 'UTC')}`,
     selfParams,
@@ -207,20 +212,20 @@ export async function queryReview(
 ): Promise<ReviewEntry[]> {
   const reviewParams = {
     ...params,
-    review_from: chTime(new Date(period.to.getTime() - 90 * DAY_MS)),
-    now: chTime(now),
+    review_from: clickhouseTime(new Date(period.to.getTime() - 90 * DAY_MS)),
+    now: clickhouseTime(now),
     self_server: SELF_AUDIT_SERVER,
   }
   const rows = await queryRows<{ at: string; actor: string; action: string; resource: string }>(
     store,
     `SELECT toString(created_at) AS at, created_by AS actor, 'report.generate' AS action,
             concat('report:', report_id, ' ', name) AS resource
-     FROM ${store.database}.reports FINAL
+     FROM ${tableName(store.database, REPORTS)} FINAL
      WHERE tenant_id = {tenant:String} AND status = 'ready'
        AND created_at >= {review_from:DateTime64(3, 'UTC')} AND created_at < {now:DateTime64(3, 'UTC')}
      UNION ALL
      SELECT toString(occurred_at) AS at, user_id AS actor, toString(tool) AS action, resource_uri AS resource
-     FROM ${store.database}.audit_events FINAL
+     FROM ${tableName(store.database, AUDIT_EVENTS)} FINAL
      WHERE tenant_id = {tenant:String} AND server_name = {self_server:String} AND tool = 'report.download'
        AND occurred_at >= {review_from:DateTime64(3, 'UTC')} AND occurred_at < {now:DateTime64(3, 'UTC')}
      ORDER BY at DESC LIMIT 50`,

@@ -1,4 +1,6 @@
 import type { Store } from '../platform/clickhouse.js'
+import { ALERTS } from '../platform/store/alerts.js'
+import { tableName } from '../platform/store/table.js'
 import type { AlertCount, Incident, ReportData } from './data.js'
 import { isoFromCh, num, periodEvents, queryRows, type ReportParams } from './query.js'
 
@@ -9,7 +11,7 @@ const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low', 'info']
 const UNAUTHENTICATED = new Set(['none', 'anonymous', 'unauthenticated'])
 
 function alertsInPeriod(database: string): string {
-  return `${database}.alerts FINAL
+  return `${tableName(database, ALERTS)} FINAL
     WHERE tenant_id = {tenant:String}
       AND first_seen < {to:DateTime64(3, 'UTC')} AND last_seen >= {from:DateTime64(3, 'UTC')}`
 }

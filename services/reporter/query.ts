@@ -1,4 +1,6 @@
 import type { Store } from '../platform/clickhouse.js'
+import { AUDIT_EVENTS } from '../platform/store/audit-events.js'
+import { tableName } from '../platform/store/table.js'
 
 /** The parameters every report query runs with; recorded in the manifest. */
 export interface ReportParams {
@@ -7,11 +9,6 @@ export interface ReportParams {
   to: string
   tz: string
   [name: string]: string
-}
-
-/** ClickHouse's DateTime64 text form of an instant (UTC, milliseconds). */
-export function chTime(instant: Date): string {
-  return instant.toISOString().replace('T', ' ').replace('Z', '')
 }
 
 /** `2026-11-01 00:00:00.000` (UTC, as ClickHouse prints it) → ISO 8601. */
@@ -37,7 +34,7 @@ export const num = (value: unknown): number => (value === null || value === unde
  */
 export function periodEvents(database: string, range: 'period' | 'previous' = 'period'): string {
   const [from, to] = range === 'period' ? ['from', 'to'] : ['prev_from', 'prev_to']
-  return `${database}.audit_events FINAL
+  return `${tableName(database, AUDIT_EVENTS)} FINAL
     WHERE tenant_id = {tenant:String}
       AND occurred_at >= {${from}:DateTime64(3, 'UTC')} AND occurred_at < {${to}:DateTime64(3, 'UTC')}`
 }

@@ -1,6 +1,8 @@
 import { ReportRow } from '../../schemas/report.js'
 import type { Store } from '../platform/clickhouse.js'
-import { chTime, isoFromCh, queryRows } from './query.js'
+import { reportRowsTable } from '../platform/store/reports.js'
+import { clickhouseTime } from '../platform/store/time.js'
+import { isoFromCh, queryRows } from './query.js'
 import type { ReportFile, ReportFormat, ReportRecord } from './types.js'
 
 /** The `reports` table: one row per generated (or failed) report. */
@@ -49,36 +51,33 @@ export interface ReportsTable {
 }
 
 export function reportsTable(store: Store): ReportsTable {
-  const table = `${store.database}.reports`
+  const stored = reportRowsTable(store)
+  const table = stored.name
   const parse = (rows: unknown[]) => rows.map((row) => toRecord(ReportRow.parse(row)))
   return {
     async insert(report) {
-      await store.client.insert({
-        table,
-        format: 'JSONEachRow',
-        values: [
-          {
-            report_id: report.report_id,
-            tenant_id: report.tenant_id,
-            name: report.name,
-            schedule: report.schedule,
-            period_from: chTime(new Date(report.period_from)),
-            period_to: chTime(new Date(report.period_to)),
-            timezone: report.timezone,
-            formats: report.formats satisfies ReportFormat[],
-            status: report.status,
-            error: report.error,
-            created_at: chTime(new Date(report.created_at)),
-            created_by: report.created_by,
-            files: JSON.stringify(report.files),
-            checks_pass: report.checks.pass,
-            checks_warn: report.checks.warn,
-            checks_fail: report.checks.fail,
-            manifest_sha256: report.manifest_sha256,
-            directory: report.directory,
-          },
-        ],
-      })
+      await stored.insert([
+        {
+          report_id: report.report_id,
+          tenant_id: report.tenant_id,
+          name: report.name,
+          schedule: report.schedule,
+          period_from: clickhouseTime(new Date(report.period_from)),
+          period_to: clickhouseTime(new Date(report.period_to)),
+          timezone: report.timezone,
+          formats: report.formats satisfies ReportFormat[],
+          status: report.status,
+          error: report.error,
+          created_at: clickhouseTime(new Date(report.created_at)),
+          created_by: report.created_by,
+          files: JSON.stringify(report.files),
+          checks_pass: report.checks.pass,
+          checks_warn: report.checks.warn,
+          checks_fail: report.checks.fail,
+          manifest_sha256: report.manifest_sha256,
+          directory: report.directory,
+        },
+      ])
     },
     async list(tenantId, limit) {
       return parse(
@@ -108,7 +107,7 @@ export function reportsTable(store: Store): ReportsTable {
            WHERE tenant_id = {tenant:String} AND schedule = {schedule:String} AND status = 'ready'
              AND period_from = {from:DateTime64(3, 'UTC')} AND period_to = {to:DateTime64(3, 'UTC')}
            ORDER BY created_at DESC LIMIT 1`,
-          { tenant: tenantId, schedule, from: chTime(from), to: chTime(to) },
+          { tenant: tenantId, schedule, from: clickhouseTime(from), to: clickhouseTime(to) },
         ),
       )
       return rows[0]

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream'
 import { Registry } from 'prom-client'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Alert } from '../../schemas/alert.js'
-import type { DeliveryStatus } from '../../services/detector/delivery/deliveries.js'
+import type { DeliveryStatus } from '../../services/platform/store/alert-deliveries.js'
 import {
   deliveryId,
   verifyStandardWebhook,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createLogger } from '../../services/platform/logger.js'
 import { ClickHouseWriter, type SourcePosition } from '../../services/normalizer/writer.js'
+import type { Table } from '../../services/platform/store/table.js'
 import { queryRows } from '../helpers/store.js'
 import { openTestStore, type TestStore } from '../helpers/store.js'
 
@@ -9,6 +10,18 @@ const logger = createLogger({ level: 'silent' })
 describe('ClickHouseWriter against the embedded engine', () => {
   let store: TestStore
   let table: string
+  /** A test table of its own, inserted the way the store's table modules insert. */
+  const rowsTable = (): Table<object> => ({
+    name: table,
+    async insert(rows, options = {}) {
+      await store.client.insert({
+        table,
+        values: [...rows],
+        format: 'JSONEachRow',
+        clickhouse_settings: { ...options.settings, insert_deduplication_token: options.dedupToken },
+      })
+    },
+  })
 
   beforeAll(async () => {
     store = openTestStore()
@@ -28,8 +41,7 @@ describe('ClickHouseWriter against the embedded engine', () => {
   it('commits positions only after the rows are stored, flushing on size and on age', async () => {
     const commits: SourcePosition[][] = []
     const writer = new ClickHouseWriter<{ id: string; d: string }>({
-      client: store.client,
-      table,
+      table: rowsTable(),
       logger,
       maxRows: 3,
       maxWaitMs: 200,
@@ -66,8 +78,7 @@ describe('ClickHouseWriter against the embedded engine', () => {
     const health: boolean[] = []
     const commits: SourcePosition[][] = []
     const writer = new ClickHouseWriter<{ id: string; d: string }>({
-      client: store.client,
-      table,
+      table: rowsTable(),
       logger,
       maxRows: 100,
       maxWaitMs: 50,
@@ -95,8 +106,7 @@ describe('ClickHouseWriter against the embedded engine', () => {
   it('isolates rows the store refuses for good and stores the rest', async () => {
     const rejected: object[] = []
     const writer = new ClickHouseWriter<{ id: string; d: string }>({
-      client: store.client,
-      table,
+      table: rowsTable(),
       logger,
       maxRows: 100,
       commit: () => Promise.resolve(),

@@ -2,6 +2,7 @@ import { Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { type Command, InvalidArgumentError } from 'commander'
 import { openStore } from '../../platform/clickhouse.js'
+import { AUDIT_EVENTS } from '../../platform/store/audit-events.js'
 import { loadRuntime } from '../runtime.js'
 
 function collectParam(value: string, previous: Record<string, string>): Record<string, string> {
@@ -19,7 +20,7 @@ export function registerQuery(program: Command): void {
     .option('--max-rows <n>', 'stop after this many result rows', (v) => Number.parseInt(v, 10), 100_000)
     .addHelpText(
       'after',
-      '\nExample:\n  mcp-audit query "SELECT tool, count() AS calls FROM mcp_audit.audit_events FINAL WHERE tenant_id = {t:String} GROUP BY tool" -p t=default',
+      `\nExample:\n  mcp-audit query "SELECT tool, count() AS calls FROM mcp_audit.${AUDIT_EVENTS} FINAL WHERE tenant_id = {t:String} GROUP BY tool" -p t=default`,
     )
     .action(async (sql: string, options: { param: Record<string, string>; maxRows: number }) => {
       const { config } = loadRuntime({ quiet: true })

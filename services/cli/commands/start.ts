@@ -17,6 +17,8 @@ import { createMcpMetrics } from '../../normalizer/mcp-metrics.js'
 import { startNormalizer } from '../../normalizer/service.js'
 import { resolvePseudonymizationKey } from '../../platform/pseudonymization-key.js'
 import { createKafkaSelfAudit, SELF_AUDIT_SERVER, type SelfAudit } from '../../platform/self-audit.js'
+import { AUDIT_EVENTS } from '../../platform/store/audit-events.js'
+import { tableName } from '../../platform/store/table.js'
 import { startReporter, type Reporter } from '../../reporter/service.js'
 import { demoTarget, runDemo, withDemoSettings, type DemoTarget } from '../demo.js'
 import { loadRuntime } from '../runtime.js'
@@ -157,7 +159,7 @@ function printBanner(platform: Platform): void {
 async function storedEvents(platform: Platform): Promise<number> {
   const { store } = platform
   const result = await store.client.query({
-    query: `SELECT count() AS n FROM ${store.database}.audit_events WHERE server_name != {self:String}`,
+    query: `SELECT count() AS n FROM ${tableName(store.database, AUDIT_EVENTS)} WHERE server_name != {self:String}`,
     query_params: { self: SELF_AUDIT_SERVER },
     format: 'JSONEachRow',
   })

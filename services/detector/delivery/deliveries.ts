@@ -1,30 +1,14 @@
 import type { Store } from '../../platform/clickhouse.js'
+import {
+  alertDeliveriesTable,
+  type DeliveryRow,
+  type DeliveryStatus,
+} from '../../platform/store/alert-deliveries.js'
 
 /**
- * The `alert_deliveries` table (schemas/clickhouse/0003_alerts.sql): one logical row per
- * (alert, webhook), ReplacingMergeTree on `updated_at`, partitioned by `created_at`. Every change
- * inserts a new version with a strictly greater `updated_at` and the same `created_at` (versions
- * only replace each other inside one partition); reads use FINAL.
+ * The outbox's reads and writes of `alert_deliveries` (services/platform/store/alert-deliveries.ts
+ * has the row and its versions). Reads use FINAL.
  */
-
-export type DeliveryStatus = 'pending' | 'delivered' | 'dead' | 'disabled'
-
-export interface DeliveryRow {
-  delivery_id: string
-  alert_id: string
-  tenant_id: string
-  webhook: string
-  format: string
-  status: DeliveryStatus
-  attempts: number
-  next_attempt_at: Date
-  last_status_code: number | null
-  last_error: string
-  /** The alert as JSON (see outbox.ts for why the alert, not the rendered body). */
-  payload: string
-  created_at: Date
-  updated_at: Date
-}
 
 export interface DeliveriesTable {
   insert(rows: readonly DeliveryRow[]): Promise<void>
@@ -33,11 +17,6 @@ export interface DeliveriesTable {
   /** Pending deliveries whose next attempt is due at `now`, oldest first, except those of `skipWebhooks`. */
   due(now: Date, limit: number, skipWebhooks?: readonly string[]): Promise<DeliveryRow[]>
   countPending(): Promise<number>
-}
-
-/** `YYYY-MM-DD hh:mm:ss.sss`, read by ClickHouse as UTC for a DateTime64(3, 'UTC') column. */
-function chTime(date: Date): string {
-  return date.toISOString().replace('T', ' ').replace('Z', '')
 }
 
 interface StoredRow {
@@ -79,7 +58,8 @@ function fromStored(row: StoredRow): DeliveryRow {
 }
 
 export function deliveriesTable(store: Store): DeliveriesTable {
-  const table = `${store.database}.alert_deliveries`
+  const deliveries = alertDeliveriesTable(store)
+  const table = deliveries.name
   const { client } = store
 
   async function select<T>(query: string, params: Record<string, unknown>): Promise<T[]> {
@@ -89,17 +69,7 @@ export function deliveriesTable(store: Store): DeliveriesTable {
 
   return {
     async insert(rows) {
-      if (rows.length === 0) return
-      await client.insert({
-        table,
-        format: 'JSONEachRow',
-        values: rows.map((row) => ({
-          ...row,
-          next_attempt_at: chTime(row.next_attempt_at),
-          created_at: chTime(row.created_at),
-          updated_at: chTime(row.updated_at),
-        })),
-      })
+      await deliveries.insert(rows)
     },
 
     async statuses(deliveryIds) {

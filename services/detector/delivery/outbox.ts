@@ -3,8 +3,10 @@ import { Alert } from '../../../schemas/alert.js'
 import { SEVERITY_RANK } from '../../../schemas/rules.js'
 import type { Store } from '../../platform/clickhouse.js'
 import type { Logger } from '../../platform/logger.js'
+import type { DeliveryRow } from '../../platform/store/alert-deliveries.js'
+import { nextVersion } from '../../platform/store/version.js'
 import { DEFAULT_BACKOFF, planAfterFailure, type BackoffOptions } from './backoff.js'
-import { deliveriesTable, type DeliveryRow } from './deliveries.js'
+import { deliveriesTable } from './deliveries.js'
 import { DeliveryError } from './errors.js'
 import { deliveryId, renderWebhook, toIso, validateWebhooks, type WebhookConfig } from './formats.js'
 import { deliveryMetrics, type DeliveryOutcome } from './metrics.js'
@@ -65,11 +67,6 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined
   }
-}
-
-/** A row's next version: versions of one row must grow strictly, whatever the clock does. */
-function nextVersion(row: DeliveryRow, changes: Partial<DeliveryRow>, now: Date): DeliveryRow {
-  return { ...row, ...changes, updated_at: new Date(Math.max(now.getTime(), row.updated_at.getTime() + 1)) }
 }
 
 export function createDeliveryOutbox(options: DeliveryOutboxOptions): DeliveryOutbox {
@@ -151,7 +148,7 @@ export function createDeliveryOutbox(options: DeliveryOutboxOptions): DeliveryOu
   }
 
   async function record(row: DeliveryRow, changes: Partial<DeliveryRow>, now: Date): Promise<void> {
-    await table.insert([nextVersion(row, changes, now)])
+    await table.insert([{ ...row, ...changes, updated_at: nextVersion(row.updated_at, now) }])
   }
 
   /** One attempt of one due row, and the record of what came of it. */

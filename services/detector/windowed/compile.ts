@@ -1,4 +1,6 @@
 import type { Condition } from '../../../schemas/rules.js'
+import { AUDIT_EVENTS } from '../../platform/store/audit-events.js'
+import { tableName } from '../../platform/store/table.js'
 import { compileCondition, groupValueOf, numericValueOf, QueryParams, RuleCompileError } from './sql.js'
 import type { WindowedRule } from './windows.js'
 
@@ -68,7 +70,7 @@ function builder(rule: WindowedRule, options: CompileOptions): Builder {
   const params = new QueryParams()
   return {
     params,
-    table: `${options.database}.audit_events`,
+    table: tableName(options.database, AUDIT_EVENTS),
     filters(where) {
       const out: string[] = []
       if (options.tenantId !== undefined) out.push(`tenant_id = ${params.add('String', options.tenantId)}`)

@@ -1,6 +1,7 @@
 import type { Rule } from '../../../schemas/rules.js'
 import type { Store } from '../../platform/clickhouse.js'
 import type { Logger } from '../../platform/logger.js'
+import { readWatermarks, writeWatermark } from '../../platform/store/detector-watermarks.js'
 import { evaluateWindow, type WindowCandidate } from './evaluate.js'
 import {
   evaluationStepSeconds,
@@ -60,43 +61,6 @@ export interface WindowScheduler {
   stop: () => Promise<void>
   /** One tick at `now` (ticks never overlap: a second call waits for the first). */
   runOnce: (now?: Date) => Promise<RuleTickReport[]>
-}
-
-/** `YYYY-MM-DD hh:mm:ss.sss`, read as UTC by the DateTime64(3, 'UTC') column in any input format. */
-function clickhouseTime(at: Date): string {
-  return at.toISOString().replace('T', ' ').replace('Z', '')
-}
-
-export async function readWatermarks(
-  store: Pick<Store, 'client' | 'database'>,
-  ruleIds: readonly string[],
-): Promise<Map<string, number>> {
-  if (ruleIds.length === 0) return new Map()
-  // Watermarks only move forward, so the highest one is current whatever the merge state.
-  const result = await store.client.query({
-    query: `SELECT rule_id, toString(toUnixTimestamp64Milli(max(evaluated_to))) AS evaluated_to_ms
-      FROM ${store.database}.detector_watermarks
-      WHERE rule_id IN {ids:Array(String)}
-      GROUP BY rule_id`,
-    query_params: { ids: ruleIds },
-    format: 'JSONEachRow',
-  })
-  const rows = await result.json<{ rule_id: string; evaluated_to_ms: string }>()
-  return new Map(rows.map((row) => [row.rule_id, Number(row.evaluated_to_ms)]))
-}
-
-export async function writeWatermark(
-  store: Pick<Store, 'client' | 'database'>,
-  ruleId: string,
-  evaluatedTo: Date,
-): Promise<void> {
-  await store.client.insert({
-    table: `${store.database}.detector_watermarks`,
-    values: [
-      { rule_id: ruleId, evaluated_to: clickhouseTime(evaluatedTo), updated_at: clickhouseTime(new Date()) },
-    ],
-    format: 'JSONEachRow',
-  })
 }
 
 export function createWindowScheduler(options: WindowSchedulerOptions): WindowScheduler {

@@ -29,7 +29,10 @@ const FORBIDDEN: Array<{ rule: string; pattern: RegExp }> = [
   { rule: 'raw insert', pattern: /\bclient\.insert\(|\.insert\(\s*\{\s*table\b/ },
   { rule: 'quoted table name', pattern: new RegExp(`['"\`]${QUOTED}['"\`]`) },
   { rule: 'table name after a database', pattern: new RegExp(`\\}\\.${NAME}`) },
-  { rule: 'table name in SQL', pattern: new RegExp(`\\b(?:FROM|JOIN|INTO|TABLE)\\s+(?:\\w+\\.)?${NAME}`, 'i') },
+  {
+    rule: 'table name in SQL',
+    pattern: new RegExp(`\\b(?:FROM|JOIN|INTO|TABLE)\\s+(?:\\w+\\.)?${NAME}`, 'i'),
+  },
 ]
 
 function sourceFiles(dir: string): string[] {
@@ -43,13 +46,15 @@ function sourceFiles(dir: string): string[] {
 const isComment = (line: string) => /^\s*(\/\/|\/\*|\*)/.test(line)
 
 export function offences(file: string, text: string): string[] {
-  return text.split('\n').flatMap((line, index) =>
-    isComment(line)
-      ? []
-      : FORBIDDEN.filter(({ pattern }) => pattern.test(line)).map(
-          ({ rule }) => `${file}:${index + 1}: ${rule}: ${line.trim()}`,
-        ),
-  )
+  return text
+    .split('\n')
+    .flatMap((line, index) =>
+      isComment(line)
+        ? []
+        : FORBIDDEN.filter(({ pattern }) => pattern.test(line)).map(
+            ({ rule }) => `${file}:${index + 1}: ${rule}: ${line.trim()}`,
+          ),
+    )
 }
 
 describe('ClickHouse tables are reached only through services/platform/store/', () => {

@@ -44,5 +44,7 @@ export async function writeWatermark(
   ruleId: string,
   evaluatedTo: Date,
 ): Promise<void> {
-  await watermarksTable(store).insert([{ rule_id: ruleId, evaluated_to: evaluatedTo, updated_at: new Date() }])
+  await watermarksTable(store).insert([
+    { rule_id: ruleId, evaluated_to: evaluatedTo, updated_at: new Date() },
+  ])
 }

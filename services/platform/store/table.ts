@@ -39,7 +39,7 @@ export interface Table<Row> {
  * A table's insert: rows go as JSONEachRow through `toStored` (how the row is written, e.g. times
  * as DateTime64 text), each insert with its query id and, when given, its deduplication token.
  */
-export function defineTable<Row>(
+export function defineTable<Row extends object>(
   table: TableName,
   toStored?: (row: Row) => object,
 ): (store: Pick<Store, 'client' | 'database'>) => Table<Row> {
@@ -50,9 +50,10 @@ export function defineTable<Row>(
       // A token key left undefined would hide the embedded store's fresh one: set it only when named.
       const settings: ClickHouseSettings = { ...options.settings }
       if (options.dedupToken !== undefined) settings.insert_deduplication_token = options.dedupToken
+      const values: object[] = toStored ? rows.map(toStored) : [...rows]
       await store.client.insert({
         table: tableName(store.database, table),
-        values: toStored ? rows.map(toStored) : [...rows],
+        values,
         format: 'JSONEachRow',
         query_id: options.queryId ?? `${table}-${randomUUID()}`,
         clickhouse_settings: settings,

@@ -8,6 +8,10 @@ import { parseClickhouseTime } from './time.js'
  */
 export function nextVersion(previous: Date | string | undefined, now: Date = new Date()): Date {
   const before =
-    previous === undefined ? NaN : previous instanceof Date ? previous.getTime() : parseClickhouseTime(previous)
+    previous === undefined
+      ? NaN
+      : previous instanceof Date
+        ? previous.getTime()
+        : parseClickhouseTime(previous)
   return Number.isNaN(before) ? now : new Date(Math.max(now.getTime(), before + 1))
 }
