@@ -4,6 +4,7 @@ import { evaluateWindow } from '../../services/detector/windowed/evaluate.js'
 import type { RuleTickReport } from '../../services/detector/windowed/scheduler.js'
 import { isWindowedRule, type WindowedRule } from '../../services/detector/windowed/windows.js'
 import { generateTraffic } from '../../services/simulator/index.js'
+import { clickhouseTime } from '../../services/platform/store/time.js'
 import { collectorPath } from './collector-path.js'
 import { PSEUDONYMIZATION_KEY, TENANT_ID, type Rig } from './detector-rig.js'
 import { pipelineDeps } from './normalizer-stages.js'
@@ -110,9 +111,6 @@ export function templateRows(rig: Rig, bucketEnd: number): AuditRow[] {
   }
   return rows
 }
-
-/** `YYYY-MM-DD hh:mm:ss.sss` in UTC, as DateTime64 parameters take it. */
-const clickhouseTime = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '')
 
 const shift = (iso: string, ms: number) => new Date(Date.parse(iso) + ms).toISOString()
 

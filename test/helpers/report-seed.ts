@@ -1,4 +1,5 @@
 import type { Store } from '../../services/platform/clickhouse.js'
+import { clickhouseTime } from '../../services/platform/store/time.js'
 
 /**
  * A seeded dataset of known content for reporter tests: rows for `audit_events`, `ingest_receipts`
@@ -26,7 +27,6 @@ export interface SeedEvent {
   retention_until: string
 }
 
-const ch = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '')
 const HOUR = 3_600_000
 const DAY = 86_400_000
 
@@ -63,9 +63,9 @@ export function seedEvents(options: SeedOptions): SeedEvent[] {
         events.push({
           tenant_id: options.tenant,
           event_id: `${options.prefix}-${i}`,
-          occurred_at: ch(occurred),
-          received_at: ch(occurred + 500),
-          ingested_at: ch(occurred + 1_500),
+          occurred_at: clickhouseTime(occurred),
+          received_at: clickhouseTime(occurred + 500),
+          ingested_at: clickhouseTime(occurred + 1_500),
           gateway: gateway.name,
           method: 'tools/call',
           server_name: SERVERS[i % SERVERS.length]!,
@@ -136,10 +136,10 @@ export async function insertAlerts(store: Store, tenant: string, at: Date): Prom
     group_values: {},
     value: null,
     sample_event_ids: [],
-    first_seen: ch(at.getTime() + HOUR),
-    last_seen: ch(at.getTime() + 2 * HOUR),
-    created_at: ch(at.getTime() + 2 * HOUR),
-    updated_at: ch(at.getTime() + 2 * HOUR),
+    first_seen: clickhouseTime(at.getTime() + HOUR),
+    last_seen: clickhouseTime(at.getTime() + 2 * HOUR),
+    created_at: clickhouseTime(at.getTime() + 2 * HOUR),
+    updated_at: clickhouseTime(at.getTime() + 2 * HOUR),
     updated_by: 'detector',
   }
   await store.client.insert({

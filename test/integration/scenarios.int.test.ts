@@ -16,6 +16,7 @@ import { Lifecycle } from '../../services/platform/lifecycle.js'
 import { createLogger } from '../../services/platform/logger.js'
 import { createMetricsRegistry } from '../../services/platform/metrics.js'
 import { migrate } from '../../services/platform/migrations.js'
+import { clickhouseTime } from '../../services/platform/store/time.js'
 import {
   createTraffic,
   runSimulation,
@@ -77,7 +78,6 @@ const TENANTS: Array<{ id: string; scenario: ScenarioName | 'benign' }> = [
   { id: 'benign', scenario: 'benign' },
   ...SCENARIO_NAMES.map((scenario) => ({ id: `sc-${scenario}`, scenario })),
 ]
-const chTime = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '')
 const tokenOf = (gateway: string) => `ingest-${gateway}-0123456789abcdef`
 
 interface Attempt {
@@ -317,7 +317,7 @@ describe('attack scenarios end to end: simulator → collector → Kafka → nor
         {
           tenant,
           value: alert.value,
-          before: new Date(now - DAY).toISOString().replace('T', ' ').replace('Z', ''),
+          before: clickhouseTime(now - DAY),
         },
       )
       expect(Number(seen?.n), `${alert.rule_id} for ${alert.value}, used in the history`).toBe(0)
@@ -352,8 +352,8 @@ describe('attack scenarios end to end: simulator → collector → Kafka → nor
           {
             tenant,
             rule,
-            from: chTime(Date.parse(incident!.from) - 1_000),
-            to: chTime(Date.parse(incident!.to) + 1_000),
+            from: clickhouseTime(Date.parse(incident!.from) - 1_000),
+            to: clickhouseTime(Date.parse(incident!.to) + 1_000),
           },
         )
         fired[rule] = Number(row?.n)
