@@ -35,7 +35,7 @@ export class StoreUnavailableError extends Error {
  *   so queries that name none get the server default, in both modes.
  * - Deduplication: an insert without an `insert_deduplication_token` would reuse the previous
  *   insert's token and be dropped as a duplicate by tables that deduplicate. Every embedded insert
- *   that names no token of its own gets a fresh one, as it would have against a server.
+ *   that names no token of its own gets a fresh one, so no insert inherits another's token.
  */
 export const SESSION_SETTINGS = {
   date_time_input_format: 'best_effort',
