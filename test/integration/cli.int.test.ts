@@ -95,7 +95,7 @@ describe('mcp-audit CLI', () => {
         file,
         'tenants:\n  - id: acme\nreports:\n  - { name: weekly, tenant: acme, schedule: "0 6 * * 8" }\n',
       )
-      const result = runCli(args as string[], { ...env, MCP_AUDIT_CONFIG: file })
+      const result = runCli(args, { ...env, MCP_AUDIT_CONFIG: file })
       expect(result.stderr).toContain('reports.0.schedule: must be a cron expression')
       expect(result.status).toBe(2)
     },
