@@ -1,3 +1,4 @@
+import cron from 'node-cron'
 import { z } from 'zod'
 import { RedactionSettings } from '../services/normalizer/redaction/settings.js'
 
@@ -58,7 +59,7 @@ export const TenantConfig = z.object({
     .string()
     .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be lowercase letters, digits, "-" or "_" (at most 63)'),
   tokens: z.array(TokenConfig).default([]),
-  retention: RetentionConfig.default({ minDays: 365, maxDays: 730, hotDays: 90 }),
+  retention: RetentionConfig.prefault({}),
   frameworks: z.array(Framework).default([]),
   rateLimit: RateLimitConfig.optional(),
   timezone: TimeZone.default('UTC'),
@@ -73,15 +74,39 @@ export const WebhookConfig = z.object({
   minSeverity: z.enum(['info', 'low', 'medium', 'high', 'critical']).default('medium'),
 })
 
+/** Checked here rather than when the scheduler starts, so a typo stops every command at start. */
+const CronExpression = z.string().refine((expression) => cron.validate(expression), {
+  message: 'must be a cron expression of 5 fields (6 with seconds) such as "0 6 * * 1" (Mondays at 06:00)',
+})
+
 export const ReportScheduleConfig = z.object({
   name: z.string().min(1),
   tenant: z.string().min(1),
-  schedule: z.string().min(1),
+  schedule: CronExpression,
   timezone: TimeZone.default('UTC'),
   period: z.enum(['last-day', 'last-week', 'last-month']).default('last-week'),
   formats: z.array(z.enum(['pdf', 'html', 'csv', 'json'])).default(['pdf', 'json']),
   deliver: z.array(z.string()).default([]),
 })
+
+export const NormalizerConfig = z.object({
+  consumerGroup: z.string().min(1).default('mcp-audit-normalizer'),
+  /** /healthz, /readyz and /metrics when the normalizer runs on its own. */
+  opsPort: Port.default(9464),
+  /** Rows per ClickHouse insert at most (embedded inserts block the event loop in proportion). */
+  batchMaxRows: z.coerce.number().int().positive().max(100_000).default(10_000),
+  /** Longest a row waits in the buffer before it is inserted. */
+  batchMaxWaitMs: z.coerce.number().int().positive().default(1_000),
+  /** Messages processed between heartbeats. */
+  chunkSize: z.coerce.number().int().positive().default(1_000),
+  /** Worker threads for parse/normalize/redact; 0 runs them on the main thread. */
+  workers: z.coerce.number().int().min(0).max(16).default(1),
+  /** Stored excerpt of a call's arguments, in bytes of redacted JSON. */
+  argumentsMaxBytes: z.coerce.number().int().positive().default(16_384),
+  /** Stored excerpt of a call's result, in bytes of redacted JSON. */
+  resultMaxBytes: z.coerce.number().int().positive().default(8_192),
+})
+export type NormalizerConfig = z.infer<typeof NormalizerConfig>
 
 export const AppConfig = z
   .object({
@@ -153,28 +178,15 @@ export const AppConfig = z
     pseudonymization: z
       .object({
         key: z.string().min(16, 'must be at least 16 characters (use 32 random bytes)').optional(),
-        /** User ids kept in clear (service accounts, bots); everyone else is a keyed pseudonym. */
+        /**
+         * User ids kept in clear (service accounts, bots); everyone else is a keyed pseudonym. An
+         * entry ending in `*` matches a prefix (`svc-*`).
+         */
         serviceAccounts: z.array(z.string().min(1)).default([]),
       })
       .prefault({}),
     redaction: RedactionSettings,
-    normalizer: z
-      .object({
-        consumerGroup: z.string().min(1).default('mcp-audit-normalizer'),
-        /** /healthz, /readyz and /metrics when the normalizer runs on its own. */
-        opsPort: Port.default(9464),
-        /** Rows per ClickHouse insert at most (embedded inserts block the event loop in proportion). */
-        batchMaxRows: z.coerce.number().int().positive().max(100_000).default(10_000),
-        /** Longest a row waits in the buffer before it is inserted. */
-        batchMaxWaitMs: z.coerce.number().int().positive().default(1_000),
-        /** Messages processed between heartbeats. */
-        chunkSize: z.coerce.number().int().positive().default(1_000),
-        /** Worker threads for parse/normalize/redact; 0 runs them on the main thread. */
-        workers: z.coerce.number().int().min(0).max(16).default(1),
-        argumentsMaxBytes: z.coerce.number().int().positive().default(16_384),
-        resultMaxBytes: z.coerce.number().int().positive().default(8_192),
-      })
-      .prefault({}),
+    normalizer: NormalizerConfig.prefault({}),
     tenants: z.array(TenantConfig).default([]),
     rules: z.object({ paths: z.array(z.string()).default(['rules/']) }).prefault({}),
     alerts: z

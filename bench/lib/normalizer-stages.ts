@@ -6,7 +6,7 @@ import { redactionConfigFrom } from '../../services/normalizer/redaction-config.
 import { retentionLookup } from '../../services/normalizer/retention.js'
 import { normalizeEnvelope, type NormalizedEvent } from '../../services/normalizer/steps/normalize.js'
 import { parseMessage } from '../../services/normalizer/steps/parse.js'
-import { redactEvent } from '../../services/normalizer/steps/redact.js'
+import { payloadLimits, redactEvent } from '../../services/normalizer/steps/redact.js'
 import type { RawMessage } from './normalizer-events.js'
 import { mainThreadCpuSeconds } from './normalizer-probes.js'
 
@@ -20,12 +20,7 @@ import { mainThreadCpuSeconds } from './normalizer-probes.js'
 export function pipelineDeps(config: AppConfig, pseudonymizationKey: string): EventPipelineDeps {
   return {
     redactor: createRedactor(redactionConfigFrom(config, pseudonymizationKey)),
-    limits: {
-      argumentsMaxBytes: config.normalizer.argumentsMaxBytes,
-      resultMaxBytes: config.normalizer.resultMaxBytes,
-      textMaxBytes: 2_048,
-      maxAttributes: 64,
-    },
+    limits: payloadLimits(config.normalizer),
     retentionDays: retentionLookup(config.tenants),
   }
 }

@@ -14,7 +14,7 @@ import { inlineEventProcessor, receiptProcessor } from './pipeline.js'
 import { createRedactor } from './redaction/index.js'
 import { redactionConfigFrom } from './redaction-config.js'
 import { retentionLookup, timeZoneLookup } from './retention.js'
-import type { PayloadLimits } from './steps/redact.js'
+import { payloadLimits } from './steps/redact.js'
 import { startWorkerPool } from './worker-pool.js'
 
 export interface NormalizerOptions {
@@ -46,12 +46,7 @@ export async function startNormalizer(options: NormalizerOptions): Promise<Norma
   await dlq.connect()
   lifecycle.register('normalizer-dlq', () => dlq.disconnect())
 
-  const limits: PayloadLimits = {
-    argumentsMaxBytes: settings.argumentsMaxBytes,
-    resultMaxBytes: settings.resultMaxBytes,
-    textMaxBytes: 2_048,
-    maxAttributes: 64,
-  }
+  const limits = payloadLimits(settings)
   const redactionConfig = redactionConfigFrom(config, options.pseudonymizationKey)
   const retentionDays = retentionLookup(config.tenants)
   let process: ProcessMessages<AuditRow>

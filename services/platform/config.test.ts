@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ConfigError, loadConfig, parseConfig } from './config.js'
+import { ConfigError, loadConfig, parseConfig, requireBrokers, RETIRED_KEYS } from './config.js'
 
 describe('parseConfig', () => {
   it('fills the documented defaults', () => {
@@ -82,6 +82,88 @@ describe('parseConfig', () => {
   })
 })
 
+describe('one key per setting, checked at start', () => {
+  const acme = { tenants: [{ id: 'acme' }] }
+
+  it('rejects a report schedule that is not a cron expression, naming the key', () => {
+    for (const schedule of ['0 25 * * *', 'every monday', '0 6 * *', '']) {
+      expect(() => parseConfig({ ...acme, reports: [{ name: 'weekly', tenant: 'acme', schedule }] })).toThrow(
+        /reports\.0\.schedule: must be a cron expression/,
+      )
+    }
+  })
+
+  it('accepts five-field, six-field and named cron expressions', () => {
+    const config = parseConfig({
+      ...acme,
+      reports: [
+        { name: 'weekly', tenant: 'acme', schedule: '0 6 * * 1' },
+        { name: 'named', tenant: 'acme', schedule: '0 6 * * MON' },
+        { name: 'seconds', tenant: 'acme', schedule: '30 0 6 * * *' },
+      ],
+    })
+    expect(config.reports.map((report) => report.schedule)).toEqual([
+      '0 6 * * 1',
+      '0 6 * * MON',
+      '30 0 6 * * *',
+    ])
+  })
+
+  it('refuses redaction.serviceAccounts and names pseudonymization.serviceAccounts instead', () => {
+    expect(() => parseConfig({ redaction: { serviceAccounts: ['svc-*'] } })).toThrow(
+      /redaction\.serviceAccounts: this key was removed: move the list to pseudonymization\.serviceAccounts/,
+    )
+    expect(
+      parseConfig({ pseudonymization: { serviceAccounts: ['svc-*'] } }).pseudonymization.serviceAccounts,
+    ).toEqual(['svc-*'])
+  })
+
+  it('refuses redaction.maxExcerptBytes and names the normalizer keys instead', () => {
+    expect(() => parseConfig({ redaction: { maxExcerptBytes: 4096 } })).toThrow(
+      /redaction\.maxExcerptBytes: this key was removed: stored excerpts are sized by normalizer\.argumentsMaxBytes .* and normalizer\.resultMaxBytes/,
+    )
+    expect(parseConfig({ normalizer: { argumentsMaxBytes: '4096' } }).normalizer).toMatchObject({
+      argumentsMaxBytes: 4096,
+      resultMaxBytes: 8_192,
+    })
+  })
+
+  it('lists a retired key together with every other bad key', () => {
+    expect(() =>
+      parseConfig({ collector: { port: 'eighty' }, redaction: { serviceAccounts: [], maxExcerptBytes: 1 } }),
+    ).toThrow(
+      /redaction\.serviceAccounts: [^\n]*\n[\s\S]*redaction\.maxExcerptBytes: [^\n]*\n[\s\S]*collector\.port: /,
+    )
+    expect(RETIRED_KEYS.map((retired) => retired.key)).toEqual([
+      'redaction.serviceAccounts',
+      'redaction.maxExcerptBytes',
+    ])
+  })
+
+  it('keeps the rest of the redaction section as it was', () => {
+    const config = parseConfig({ redaction: { ipMode: 'keep', maxDepth: '8' } })
+    expect(config.redaction).toMatchObject({ ipMode: 'keep', maxDepth: 8 })
+    expect(config.redaction).not.toHaveProperty('serviceAccounts')
+    expect(config.redaction).not.toHaveProperty('maxExcerptBytes')
+  })
+
+  it('stops a server-mode command without brokers with a config error naming kafka.brokers', () => {
+    const error = (() => {
+      try {
+        requireBrokers(parseConfig({}), 'the collector')
+      } catch (err) {
+        return err
+      }
+      return undefined
+    })()
+    expect(error).toBeInstanceOf(ConfigError)
+    expect((error as Error).message).toMatch(
+      /the collector needs Kafka: set kafka\.brokers \(or KAFKA_BROKERS\)/,
+    )
+    expect(requireBrokers(parseConfig({}, { KAFKA_BROKERS: 'k:9092' }), 'the collector')).toEqual(['k:9092'])
+  })
+})
+
 describe('loadConfig', () => {
   it('uses defaults without a file and reads MCP_AUDIT_CONFIG relative to the file', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'mcp-audit-config-'))
@@ -105,5 +187,14 @@ describe('loadConfig', () => {
     )
     writeFileSync(path.join(dir, 'mcp-audit.yaml'), 'tenants: [unclosed')
     expect(() => loadConfig({}, dir)).toThrow(/mcp-audit\.yaml is not valid YAML/)
+  })
+
+  it('rejects a bad cron expression when the file is loaded, not when the scheduler starts', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mcp-audit-config-'))
+    writeFileSync(
+      path.join(dir, 'mcp-audit.yaml'),
+      'tenants:\n  - id: acme\nreports:\n  - { name: weekly, tenant: acme, schedule: "0 6 * * 8" }\n',
+    )
+    expect(() => loadConfig({}, dir)).toThrow(/reports\.0\.schedule: must be a cron expression/)
   })
 })

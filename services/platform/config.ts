@@ -41,6 +41,24 @@ export const ENV_OVERRIDES: ReadonlyArray<{ env: string; key: string; list?: boo
   { env: 'MCP_AUDIT_REPORT_SIGNING_KEY', key: 'reporter.signingKey' },
 ]
 
+/**
+ * Keys that once duplicated another key and were removed so that each setting has one key. A file
+ * that still sets one stops the start with the key to use instead: silently ignoring it would, for
+ * `redaction.serviceAccounts`, turn service accounts into pseudonyms without a word.
+ */
+export const RETIRED_KEYS: ReadonlyArray<{ key: string; instead: string }> = [
+  {
+    key: 'redaction.serviceAccounts',
+    instead:
+      'move the list to pseudonymization.serviceAccounts (the same entries, `svc-*` prefixes included)',
+  },
+  {
+    key: 'redaction.maxExcerptBytes',
+    instead:
+      'stored excerpts are sized by normalizer.argumentsMaxBytes (default 16384) and normalizer.resultMaxBytes (default 8192); remove the key',
+  },
+]
+
 type Env = Readonly<Record<string, string | undefined>>
 
 /** Replaces `${NAME}` in string values with the environment's value; a missing variable is an error. */
@@ -79,12 +97,30 @@ function setPath(target: Record<string, unknown>, dottedKey: string, value: unkn
   node[keys[keys.length - 1]!] = value
 }
 
-export function formatIssues(issues: readonly z.core.$ZodIssue[], source: string): string {
+type Issue = Pick<z.core.$ZodIssue, 'path' | 'message'>
+
+export function formatIssues(issues: readonly Issue[], source: string): string {
   const lines = issues.map((issue) => {
     const key = issue.path.length > 0 ? issue.path.join('.') : '(root)'
     return `  ${key}: ${issue.message}`
   })
   return `invalid configuration in ${source}:\n${lines.join('\n')}`
+}
+
+function hasPath(target: unknown, dottedKey: string): boolean {
+  let node = target
+  for (const key of dottedKey.split('.')) {
+    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, key)) return false
+    node = (node as Record<string, unknown>)[key]
+  }
+  return true
+}
+
+function retiredKeyIssues(raw: unknown): Issue[] {
+  return RETIRED_KEYS.filter(({ key }) => hasPath(raw, key)).map(({ key, instead }) => ({
+    path: key.split('.'),
+    message: `this key was removed: ${instead}`,
+  }))
 }
 
 /** Validates a raw (already interpolated) object with env overrides applied. */
@@ -114,9 +150,26 @@ export function parseConfig(raw: unknown, env: Env = {}, source = 'inline'): App
         : value,
     )
   }
+  const retired = retiredKeyIssues(merged)
   const result = AppConfig.safeParse(merged)
-  if (!result.success) throw new ConfigError(formatIssues(result.error.issues, source), source)
+  const issues = [...retired, ...(result.success ? [] : result.error.issues)]
+  if (issues.length > 0 || !result.success) throw new ConfigError(formatIssues(issues, source), source)
   return result.data
+}
+
+/**
+ * The brokers of a command that runs one service on its own (server mode): only `start` runs a local
+ * Kafka, so without `kafka.brokers` the command cannot start, and says so as a config error.
+ */
+export function requireBrokers(config: AppConfig, what: string): string[] {
+  const brokers = config.kafka.brokers ?? []
+  if (brokers.length === 0) {
+    throw new ConfigError(
+      `${what} needs Kafka: set kafka.brokers (or KAFKA_BROKERS), or use \`mcp-audit start\``,
+      'kafka.brokers',
+    )
+  }
+  return brokers
 }
 
 /** Reads `MCP_AUDIT_CONFIG` (or `./mcp-audit.yaml` when present), applies env overrides, validates. */

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import type { AppConfig } from '../../schemas/config.js'
+import { TenantConfig, type AppConfig } from '../../schemas/config.js'
 
 export interface DevTenant {
   tenantId: string
@@ -37,16 +37,14 @@ export function withDevTenant(config: AppConfig): { config: AppConfig; devTenant
     }
     writeFileSync(file, `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 })
   }
-  const tenant = {
+  // Parsed like a configured tenant, so it gets the same defaults (retention, time zone).
+  const tenant = TenantConfig.parse({
     id: 'default',
     tokens: [
-      { name: 'dev-ingest', scope: 'ingest' as const, sha256: sha256Hex(tokens.ingest) },
-      { name: 'dev-admin', scope: 'admin' as const, sha256: sha256Hex(tokens.admin) },
+      { name: 'dev-ingest', scope: 'ingest', sha256: sha256Hex(tokens.ingest) },
+      { name: 'dev-admin', scope: 'admin', sha256: sha256Hex(tokens.admin) },
     ],
-    retention: { minDays: 365, maxDays: 730, hotDays: 90 },
-    frameworks: [],
-    timezone: 'UTC',
-  }
+  })
   return {
     config: { ...config, tenants: [tenant] },
     devTenant: { tenantId: 'default', ingestToken: tokens.ingest, adminToken: tokens.admin },

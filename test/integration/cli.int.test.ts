@@ -70,4 +70,50 @@ describe('mcp-audit CLI', () => {
     expect(result.stderr).toContain('collector.port')
     expect(result.stderr).toContain('tenants.0.id')
   })
+
+  // Every command that reads the config, with arguments that would otherwise let it run.
+  const configCommands = [
+    ['start'],
+    ['collector'],
+    ['normalizer'],
+    ['detector'],
+    ['console'],
+    ['reporter'],
+    ['migrate'],
+    ['query', 'SELECT 1'],
+    ['report', '--tenant', 'acme', '--period', 'last-day'],
+    ['report', 'verify', path.join(dataDir, 'missing.pdf')],
+    ['dlq', 'replay', '--dry-run'],
+    ['simulate', '--rate', '1', '--duration', '1', '--out', path.join(dataDir, 'sim.ndjson')],
+  ]
+
+  it.each(configCommands.map((args) => [args.slice(0, 2).join(' '), args]))(
+    '%s exits 2 on a bad cron expression, naming the key',
+    (_name, args) => {
+      const file = path.join(dataDir, 'bad-cron.yaml')
+      writeFileSync(
+        file,
+        'tenants:\n  - id: acme\nreports:\n  - { name: weekly, tenant: acme, schedule: "0 6 * * 8" }\n',
+      )
+      const result = runCli(args, { ...env, MCP_AUDIT_CONFIG: file })
+      expect(result.stderr).toContain('reports.0.schedule: must be a cron expression')
+      expect(result.status).toBe(2)
+    },
+  )
+
+  it('exits 2 on a removed key and names the key to use instead', () => {
+    const file = path.join(dataDir, 'retired.yaml')
+    writeFileSync(file, 'redaction:\n  serviceAccounts: [svc-backup]\n')
+    const result = runCli(['migrate'], { ...env, MCP_AUDIT_CONFIG: file })
+    expect(result.status).toBe(2)
+    expect(result.stderr).toMatch(
+      /redaction\.serviceAccounts: this key was removed: move the list to pseudonymization\.serviceAccounts/,
+    )
+  })
+
+  it('exits 2 when a server-mode command has no brokers, naming kafka.brokers', () => {
+    const result = runCli(['collector'], env)
+    expect(result.status).toBe(2)
+    expect(result.stderr).toContain('the collector needs Kafka: set kafka.brokers')
+  })
 })

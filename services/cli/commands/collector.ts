@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
 import { startCollector } from '../../collector/service.js'
+import { ConfigError, requireBrokers } from '../../platform/config.js'
 import { createKafka, ensureTopics, pipelineTopics } from '../../platform/kafka.js'
 import { Lifecycle } from '../../platform/lifecycle.js'
 import { createMetricsRegistry } from '../../platform/metrics.js'
@@ -13,14 +14,12 @@ export function registerCollector(program: Command): void {
     )
     .action(async () => {
       const { config, logger } = loadRuntime()
-      const brokers = config.kafka.brokers ?? []
-      if (brokers.length === 0) {
-        throw new Error(
-          'the collector needs Kafka: set KAFKA_BROKERS (or kafka.brokers), or use `mcp-audit start`',
-        )
-      }
+      const brokers = requireBrokers(config, 'the collector')
       if (!config.tenants.some((tenant) => tenant.tokens.some((token) => token.scope === 'ingest'))) {
-        throw new Error('no tenant has an ingest token: add tenants[].tokens with scope ingest to the config')
+        throw new ConfigError(
+          'tenants: no tenant has an ingest token: add tenants[].tokens with scope ingest to the config',
+          'tenants',
+        )
       }
       const lifecycle = new Lifecycle(logger)
       lifecycle.handleSignals()

@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { startConsole } from '../../console/service.js'
 import { openStore } from '../../platform/clickhouse.js'
+import { ConfigError, requireBrokers } from '../../platform/config.js'
 import { createKafka } from '../../platform/kafka.js'
 import { Lifecycle } from '../../platform/lifecycle.js'
 import { createMetricsRegistry } from '../../platform/metrics.js'
@@ -17,14 +18,12 @@ export function registerConsole(program: Command): void {
     )
     .action(async () => {
       const { config, logger } = loadRuntime()
-      const brokers = config.kafka.brokers ?? []
-      if (brokers.length === 0) {
-        throw new Error(
-          'the console records every API call through Kafka: set KAFKA_BROKERS (or kafka.brokers), or use `mcp-audit start`',
-        )
-      }
+      const brokers = requireBrokers(config, 'the console (it records every API call through Kafka)')
       if (!config.tenants.some((tenant) => tenant.tokens.some((token) => token.scope !== 'ingest'))) {
-        throw new Error('no tenant has a read or admin token: add tenants[].tokens with scope read or admin')
+        throw new ConfigError(
+          'tenants: no tenant has a read or admin token: add tenants[].tokens with scope read or admin',
+          'tenants',
+        )
       }
       const lifecycle = new Lifecycle(logger)
       lifecycle.handleSignals()

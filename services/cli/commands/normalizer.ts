@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
 import { openStore } from '../../platform/clickhouse.js'
+import { requireBrokers } from '../../platform/config.js'
 import { createKafka, ensureTopics, pipelineTopics } from '../../platform/kafka.js'
 import { Lifecycle } from '../../platform/lifecycle.js'
 import { createMetricsRegistry } from '../../platform/metrics.js'
@@ -12,13 +13,6 @@ import { createMcpMetrics } from '../../normalizer/mcp-metrics.js'
 import { startNormalizer } from '../../normalizer/service.js'
 import { loadRuntime } from '../runtime.js'
 
-function requireBrokers(brokers: string[] | undefined, what: string): string[] {
-  if (!brokers || brokers.length === 0) {
-    throw new Error(`${what} needs Kafka: set KAFKA_BROKERS (or kafka.brokers), or use \`mcp-audit start\``)
-  }
-  return brokers
-}
-
 export function registerNormalizer(program: Command): void {
   program
     .command('normalizer')
@@ -27,7 +21,7 @@ export function registerNormalizer(program: Command): void {
     )
     .action(async () => {
       const { config, logger } = loadRuntime()
-      const brokers = requireBrokers(config.kafka.brokers, 'the normalizer')
+      const brokers = requireBrokers(config, 'the normalizer')
       const key = resolvePseudonymizationKey(config, { allowGenerated: false })
       const lifecycle = new Lifecycle(logger)
       lifecycle.handleSignals()

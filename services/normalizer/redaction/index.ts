@@ -19,8 +19,14 @@ export {
   type Findings,
 } from './types.js'
 
-/** The `redaction` settings (defaults applied when absent) plus the HMAC key (`pseudonymization.key`). */
-export type RedactionConfig = z.input<typeof RedactionSettings> & { hmacKey: string }
+/**
+ * The `redaction` settings (defaults applied when absent) plus the HMAC key (`pseudonymization.key`)
+ * and the user ids kept in clear (`pseudonymization.serviceAccounts`; `svc-*` matches a prefix).
+ */
+export type RedactionConfig = z.input<typeof RedactionSettings> & {
+  hmacKey: string
+  serviceAccounts?: readonly string[]
+}
 
 export interface UserPseudonym {
   /** The HMAC pseudonym, the service-account id in clear, or '' when there is no user. */
@@ -31,7 +37,10 @@ export interface UserPseudonym {
 export interface Redactor {
   /** Redacts free text (error messages, prompts); cut to `maxStringBytes` when longer. */
   redactText(text: string): TextRedaction
-  /** Redacts every string in a JSON value; values under sensitive keys go whole. Never mutates the input. */
+  /**
+   * Redacts every string in a JSON value; values under sensitive keys go whole. Never mutates the
+   * input. The JSON is cut to `maxBytes` when given.
+   */
   redactJson(value: unknown, options?: { maxBytes?: number }): JsonRedaction
   /** Where the detectors fire in `text` (offsets only, no values): for tests, benchmarks and debugging. */
   detect(text: string): Detection[]
@@ -43,15 +52,13 @@ export interface Redactor {
  * Nothing here logs: clear values never leave the function that received them.
  */
 export function createRedactor(config: RedactionConfig): Redactor {
-  const { hmacKey, ...rest } = config
+  const { hmacKey, serviceAccounts = [], ...rest } = config
   const settings = RedactionSettings.parse(rest)
   const pseudonymize = createPseudonymizer(hmacKey, settings.pseudonymHexChars)
   const text = createTextRedactor(settings, pseudonymize)
   const redactJson = createJsonRedactor(settings, text)
-  const exact = new Set(settings.serviceAccounts.filter((entry) => !entry.endsWith('*')))
-  const prefixes = settings.serviceAccounts
-    .filter((entry) => entry.endsWith('*'))
-    .map((entry) => entry.slice(0, -1))
+  const exact = new Set(serviceAccounts.filter((entry) => !entry.endsWith('*')))
+  const prefixes = serviceAccounts.filter((entry) => entry.endsWith('*')).map((entry) => entry.slice(0, -1))
 
   return {
     redactText(input) {

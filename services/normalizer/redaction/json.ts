@@ -189,8 +189,8 @@ export function createJsonRedactor(
 
     const value = walk(input, 0)
     let json = JSON.stringify(value) ?? 'null'
-    const maxBytes = options?.maxBytes ?? settings.maxExcerptBytes
-    if (json.length > maxBytes / 3 && Buffer.byteLength(json) > maxBytes) {
+    const maxBytes = options?.maxBytes
+    if (maxBytes !== undefined && json.length > maxBytes / 3 && Buffer.byteLength(json) > maxBytes) {
       json = jsonExcerpt(value, maxBytes)
       truncated = true
     }

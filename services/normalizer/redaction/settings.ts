@@ -5,7 +5,9 @@ export const FindingTypeSchema = z.enum(FINDING_TYPES)
 
 /**
  * The `redaction` section of the configuration file. Every key has a default, so `{}` is a valid
- * section. The HMAC key is not here: it is `pseudonymization.key`, passed to `createRedactor`.
+ * section. The HMAC key and the service accounts are not here: they are `pseudonymization.key` and
+ * `pseudonymization.serviceAccounts`, passed to `createRedactor`; excerpt sizes are the caller's
+ * (`normalizer.argumentsMaxBytes`, `normalizer.resultMaxBytes`).
  */
 export const RedactionSettings = z
   .object({
@@ -18,16 +20,12 @@ export const RedactionSettings = z
     ipMode: z.enum(['hash', 'truncate', 'redact', 'keep']).default('hash'),
     /** Types replaced by a keyed HMAC pseudonym instead of `[REDACTED:TYPE]`, so that analysts can join on them. */
     pseudonymizeTypes: z.array(FindingTypeSchema).default(['EMAIL']),
-    /** User ids kept in clear by `pseudonymizeUser`; an entry ending in `*` matches a prefix (`svc-*`). */
-    serviceAccounts: z.array(z.string().min(1)).default([]),
     /** Detectors to switch off, e.g. the heuristic `PERSON` and `STREET_ADDRESS`. */
     disabledTypes: z.array(FindingTypeSchema).default([]),
     /** Objects and arrays nested deeper than this are replaced by `[TRUNCATED:MAX_DEPTH]`. */
     maxDepth: z.coerce.number().int().min(1).max(256).default(32),
     /** A string longer than this (UTF-8 bytes) is scanned only up to about this size and cut there. */
     maxStringBytes: z.coerce.number().int().min(256).default(65_536),
-    /** Serialized-size budget (UTF-8 bytes) of a redacted arguments/result excerpt. */
-    maxExcerptBytes: z.coerce.number().int().min(256).default(16_384),
     /** Hex characters kept from each HMAC-SHA256 (16 = 64 bits; fewer collide sooner in joins). */
     pseudonymHexChars: z.coerce.number().int().min(8).max(64).default(16),
   })

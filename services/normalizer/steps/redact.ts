@@ -1,4 +1,5 @@
 import type { AuditRow } from '../../../schemas/audit-row.js'
+import { NormalizerConfig } from '../../../schemas/config.js'
 import type { NormalizedEvent } from './normalize.js'
 
 export type Findings = Record<string, number>
@@ -17,22 +18,36 @@ export interface EventRedactor {
 }
 
 export interface PayloadLimits {
-  /** Stored excerpt of the arguments, in bytes of JSON. */
+  /** Stored excerpt of the arguments, in bytes of JSON (`normalizer.argumentsMaxBytes`). */
   argumentsMaxBytes: number
-  /** Stored excerpt of the result. */
+  /** Stored excerpt of the result (`normalizer.resultMaxBytes`). */
   resultMaxBytes: number
   /** Error messages, user agents, URIs and each attribute value. */
   textMaxBytes: number
   /** Attributes kept per event. */
   maxAttributes: number
+  /** The attributes, redacted as one JSON object before they are flattened. */
+  attributesMaxBytes: number
 }
 
-export const DEFAULT_PAYLOAD_LIMITS: PayloadLimits = {
-  argumentsMaxBytes: 16_384,
-  resultMaxBytes: 8_192,
-  textMaxBytes: 2_048,
-  maxAttributes: 64,
+/**
+ * The step's limits: the two excerpt sizes are settings, the rest are fixed by the row's shape.
+ * Every caller (the normalizer, its workers, rule tests, benchmarks) builds its limits here.
+ */
+export function payloadLimits(
+  settings: Pick<NormalizerConfig, 'argumentsMaxBytes' | 'resultMaxBytes'>,
+): PayloadLimits {
+  return {
+    argumentsMaxBytes: settings.argumentsMaxBytes,
+    resultMaxBytes: settings.resultMaxBytes,
+    textMaxBytes: 2_048,
+    maxAttributes: 64,
+    attributesMaxBytes: 16_384,
+  }
 }
+
+/** What the normalizer stores with the configuration's defaults. */
+export const DEFAULT_PAYLOAD_LIMITS: PayloadLimits = payloadLimits(NormalizerConfig.parse({}))
 
 function addFindings(into: Findings, from: Findings): void {
   for (const [type, count] of Object.entries(from)) into[type] = (into[type] ?? 0) + count
@@ -91,7 +106,7 @@ export function redactEvent(
   const attributes: Record<string, string> = {}
   const entries = Object.entries(clear.attributes).slice(0, limits.maxAttributes)
   if (entries.length > 0) {
-    const out = redactor.redactJson(Object.fromEntries(entries))
+    const out = redactor.redactJson(Object.fromEntries(entries), { maxBytes: limits.attributesMaxBytes })
     addFindings(findings, out.findings)
     let redacted: Record<string, unknown>
     try {
