@@ -2,7 +2,7 @@ import type { Registry } from 'prom-client'
 import type { AuditRow, ReceiptRow } from '../../schemas/audit-row.js'
 import type { AppConfig } from '../../schemas/config.js'
 import type { Store } from '../platform/clickhouse.js'
-import { createKafka } from '../platform/kafka.js'
+import { createKafka } from '../platform/kafka/client.js'
 import type { Lifecycle } from '../platform/lifecycle.js'
 import type { Logger } from '../platform/logger.js'
 import { createIngestLoop, type ProcessMessages } from './consumer.js'
@@ -33,7 +33,7 @@ export interface NormalizerHandle {
 
 /**
  * Two consumer loops: `mcp.audit.raw` → parse, normalize, redact → `audit_events`, and
- * `mcp.audit.receipts` → `ingest_receipts`. Both dead-letter what they cannot read.
+ * `mcp.audit.receipts` → `ingest_receipts`. Both dead-letter what they cannot read or store.
  */
 export async function startNormalizer(options: NormalizerOptions): Promise<NormalizerHandle> {
   const { config, brokers, store, logger, registry, lifecycle } = options
@@ -78,25 +78,6 @@ export async function startNormalizer(options: NormalizerOptions): Promise<Norma
     return outcomes
   }
 
-  const rejectedRows = (table: string) => async (rows: readonly object[], reason: string) => {
-    logger.error({ table, rows: rows.length, reason }, 'rows_rejected_by_store')
-    await dlq.publish(
-      `clickhouse:${table}`,
-      0,
-      rows.map((row) => ({
-        message: {
-          key: null,
-          value: Buffer.from(JSON.stringify(row)),
-          offset: '-1',
-          headers: {},
-          timestamp: String(Date.now()),
-          attributes: 0,
-        },
-        reason: `ClickHouse rejected the row: ${reason.slice(0, 300)}`,
-      })),
-    )
-  }
-
   const events = createIngestLoop<AuditRow>({
     name: 'normalizer',
     kafka,
@@ -113,7 +94,6 @@ export async function startNormalizer(options: NormalizerOptions): Promise<Norma
       table: `${store.database}.audit_events`,
       maxRows: settings.batchMaxRows,
       maxWaitMs: settings.batchMaxWaitMs,
-      onRejected: rejectedRows('audit_events'),
       ...(options.onRowsStored
         ? { afterInsert: (rows: readonly object[]) => options.onRowsStored!(rows as readonly AuditRow[]) }
         : {}),
@@ -133,7 +113,6 @@ export async function startNormalizer(options: NormalizerOptions): Promise<Norma
       table: `${store.database}.ingest_receipts`,
       maxRows: settings.batchMaxRows,
       maxWaitMs: settings.batchMaxWaitMs,
-      onRejected: rejectedRows('ingest_receipts'),
     },
   })
   // Both joins wait for the group to settle (after a crash, until the dead member's session

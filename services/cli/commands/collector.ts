@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { startCollector } from '../../collector/service.js'
-import { createKafka, ensureTopics, pipelineTopics } from '../../platform/kafka.js'
+import { createKafka } from '../../platform/kafka/client.js'
+import { ensureTopics, pipelineTopics } from '../../platform/kafka/topics.js'
 import { Lifecycle } from '../../platform/lifecycle.js'
 import { createMetricsRegistry } from '../../platform/metrics.js'
 import { loadRuntime } from '../runtime.js'

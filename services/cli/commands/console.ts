@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { startConsole } from '../../console/service.js'
 import { openStore } from '../../platform/clickhouse.js'
-import { createKafka } from '../../platform/kafka.js'
+import { createKafka } from '../../platform/kafka/client.js'
 import { Lifecycle } from '../../platform/lifecycle.js'
 import { createMetricsRegistry } from '../../platform/metrics.js'
 import { migrate } from '../../platform/migrations.js'

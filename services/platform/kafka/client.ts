@@ -1,8 +1,10 @@
-import { Kafka, logLevel, type ITopicConfig, type LogEntry } from 'kafkajs'
-import type { AppConfig } from '../../schemas/config.js'
-import type { Logger } from './logger.js'
+import { Kafka, logLevel, type LogEntry } from 'kafkajs'
+import type { Logger } from '../logger.js'
 
+/** The connection to the cluster; producers, consumers and admin clients are made from it here, in platform/kafka. */
 export type { Kafka }
+/** A message as it goes to Kafka, and the messages of one send grouped by topic. */
+export type { IHeaders, Message, TopicMessages } from 'kafkajs'
 
 export interface KafkaSettings {
   brokers: string[]
@@ -17,8 +19,8 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 }
 
 /**
- * kafkajs behind our own factory: its logs go through pino (as `kafka_client`), and only this
- * module and the producer/consumer wrappers import kafkajs, so replacing the client stays local.
+ * kafkajs behind our own factory: its logs go through pino (as `kafka_client`). Only the files of
+ * platform/kafka import kafkajs (an ESLint rule keeps it so), so replacing the client stays local.
  */
 export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
   const log = logger.child({ component: 'kafkajs' })
@@ -36,28 +38,4 @@ export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
         log[LEVELS[level] ?? 'info']({ kafka_message: message, ...details }, 'kafka_client')
       },
   })
-}
-
-/** Creates the topics that do not exist yet; existing ones are left as they are. */
-export async function ensureTopics(kafka: Kafka, topics: ITopicConfig[]): Promise<string[]> {
-  const admin = kafka.admin()
-  await admin.connect()
-  try {
-    const existing = new Set(await admin.listTopics())
-    const missing = topics.filter((topic) => !existing.has(topic.topic))
-    if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true })
-    return missing.map((topic) => topic.topic)
-  } finally {
-    await admin.disconnect()
-  }
-}
-
-/** The pipeline's topics: raw events (partitioned for throughput), the DLQ and receipts. */
-export function pipelineTopics(config: Pick<AppConfig, 'kafka'>): ITopicConfig[] {
-  const { raw, dlq, receipts } = config.kafka.topics
-  return [
-    { topic: raw, numPartitions: config.kafka.partitions },
-    { topic: dlq, numPartitions: 1 },
-    { topic: receipts, numPartitions: 1 },
-  ]
 }
