@@ -90,13 +90,14 @@ export function createIngestLoop<Row extends object>(options: LoopOptions<Row>):
   const tableLabel = options.writer.table
 
   // One dead letter per message, however many of its rows were refused (a receipt carries several).
-  const deadLetterRefused = async (rejected: ReadonlyArray<RejectedRow<Row, RowOrigin>>, error: string) => {
+  const deadLetterRefused = async (rejected: ReadonlyArray<RejectedRow<Row, RowOrigin>>) => {
     logger.error({ table: tableLabel, rows: rejected.length }, 'rows_rejected_by_store')
-    const reason = storeRefusedReason(error)
     const byPartition = new Map<number, Map<string, DeadLetter>>()
-    for (const { origin } of rejected) {
+    for (const { origin, reason } of rejected) {
       const letters = byPartition.get(origin.partition) ?? new Map<string, DeadLetter>()
-      letters.set(origin.message.offset, { message: origin.message, reason })
+      if (!letters.has(origin.message.offset)) {
+        letters.set(origin.message.offset, { message: origin.message, reason: storeRefusedReason(reason) })
+      }
       byPartition.set(origin.partition, letters)
     }
     for (const [partition, letters] of byPartition) {

@@ -17,10 +17,11 @@ export interface SourcePosition {
   offset: string
 }
 
-/** A row the store refused for good, with the origin it was added with. */
+/** A row the store refused for good, with the origin it was added with and the store's error. */
 export interface RejectedRow<Row, Origin> {
   row: Row
   origin: Origin
+  reason: string
 }
 
 export interface WriterOptions<Row = object, Origin = unknown> {
@@ -43,9 +44,9 @@ export interface WriterOptions<Row = object, Origin = unknown> {
   afterInsert?: (rows: readonly object[]) => Promise<void>
   /**
    * Rows ClickHouse refuses for good (bad values), each with its origin so that the message it came
-   * from can be dead-lettered; called before the offsets past them are committed.
+   * from can be dead-lettered; called once per flush, before the offsets past them are committed.
    */
-  onRejected?: (rejected: ReadonlyArray<RejectedRow<Row, Origin>>, reason: string) => Promise<void>
+  onRejected?: (rejected: ReadonlyArray<RejectedRow<Row, Origin>>) => Promise<void>
   backoff?: { initialMs: number; maxMs: number }
 }
 
@@ -187,7 +188,9 @@ export class ClickHouseWriter<Row extends object, Origin = unknown> {
     origins: Origin[],
     positions: Array<SourcePosition & { first: string }>,
   ): Promise<void> {
-    if (rows.length > 0) await this.insertWithRetry(rows, origins, this.dedupToken(positions))
+    const rejected: Array<RejectedRow<Row, Origin>> = []
+    if (rows.length > 0) await this.insertWithRetry(rows, origins, this.dedupToken(positions), rejected)
+    if (rejected.length > 0) await this.options.onRejected?.(rejected)
     if (rows.length > 0 && this.options.afterInsert) {
       await this.options
         .afterInsert(rows)
@@ -200,10 +203,15 @@ export class ClickHouseWriter<Row extends object, Origin = unknown> {
 
   /**
    * Retries retryable failures until they pass or the writer stops. A permanent rejection is
-   * narrowed down by halving the batch, so only the rows ClickHouse refuses go to `onRejected`
-   * (the DLQ) and the rest are stored.
+   * narrowed down by halving the batch, so only the rows ClickHouse refuses are collected in
+   * `rejected` (for the DLQ) and the rest are stored.
    */
-  private async insertWithRetry(rows: Row[], origins: Origin[], token: string): Promise<void> {
+  private async insertWithRetry(
+    rows: Row[],
+    origins: Origin[],
+    token: string,
+    rejected: Array<RejectedRow<Row, Origin>>,
+  ): Promise<void> {
     const { client, table, logger } = this.options
     let delay = this.options.backoff?.initialMs ?? 200
     const maxDelay = this.options.backoff?.maxMs ?? 10_000
@@ -225,13 +233,18 @@ export class ClickHouseWriter<Row extends object, Origin = unknown> {
           if (rows.length === 1 || !this.options.onRejected) {
             logger.error({ err, table, rows: rows.length }, 'clickhouse_insert_rejected')
             if (!this.options.onRejected) throw err
-            const rejected = rows.map((row, index) => ({ row, origin: origins[index]! }))
-            await this.options.onRejected(rejected, (err as Error).message)
+            const reason = (err as Error).message
+            rows.forEach((row, index) => rejected.push({ row, origin: origins[index]!, reason }))
             return
           }
           const half = Math.ceil(rows.length / 2)
-          await this.insertWithRetry(rows.slice(0, half), origins.slice(0, half), `${token}:a${half}`)
-          await this.insertWithRetry(rows.slice(half), origins.slice(half), `${token}:b${half}`)
+          await this.insertWithRetry(
+            rows.slice(0, half),
+            origins.slice(0, half),
+            `${token}:a${half}`,
+            rejected,
+          )
+          await this.insertWithRetry(rows.slice(half), origins.slice(half), `${token}:b${half}`, rejected)
           return
         }
         this.setHealthy(false)
