@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { replayDeadLetters } from '../../services/normalizer/dlq-replay.js'
 import { DLQ_HEADERS, STORE_REFUSED } from '../../services/normalizer/dlq.js'
@@ -7,6 +10,7 @@ import type { KafkaMessage } from '../../services/platform/kafka/consumer.js'
 import { createProducer } from '../../services/platform/kafka/producer.js'
 import { createLogger } from '../../services/platform/logger.js'
 import { migrate } from '../../services/platform/migrations.js'
+import { runCli } from '../helpers/cli.js'
 import { readTopic } from '../helpers/kafka.js'
 import { startTestNormalizer, type TestNormalizer } from '../helpers/pipeline.js'
 import { openTestStore, queryRows, waitForCount, type TestStore } from '../helpers/store.js'
@@ -152,9 +156,21 @@ describe('dlq replay: every kind of dead letter goes back where it came from', (
     expect(dry).toHaveLength(6)
     expect(dry.filter((letter) => letter.target === topics.receipts)).toHaveLength(2)
     for (const letter of dry) expect(letter.original.startsWith(`${letter.target}:`)).toBe(true)
-    // What `dlq replay --dry-run` prints: positions and reasons, never a clear value.
-    const printed = dry.map((letter) => JSON.stringify(letter)).join('\n')
-    for (const [name, value] of Object.entries(PLANTED)) expect(printed, name).not.toContain(value)
+    // What an operator sees from `dlq replay --dry-run`: positions and reasons, never a clear value.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mcp-audit-dlq-cli-'))
+    try {
+      const config = path.join(dir, 'mcp-audit.yaml')
+      writeFileSync(config, JSON.stringify({ dataDir: dir, kafka: { brokers, topics } }))
+      const cli = runCli(['dlq', 'replay', '--dry-run'], { MCP_AUDIT_CONFIG: config })
+      expect(cli.status, cli.stderr).toBe(0)
+      expect(cli.stdout).toContain(`would replay 6 message(s) from ${topics.dlq}`)
+      for (const [name, value] of Object.entries(PLANTED)) {
+        expect(cli.stdout, name).not.toContain(value)
+        expect(cli.stderr, name).not.toContain(value)
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
 
     const replayed = await replayDeadLetters(options)
     expect(replayed.map((letter) => letter.offset)).toEqual(dry.map((letter) => letter.offset))
