@@ -32,6 +32,29 @@ export default tseslint.config(
     },
   },
   {
+    // kafkajs stays behind services/platform/kafka/ (client, producer, consumer, topics), so every
+    // producer and consumer is configured in one place and the client can be replaced there. The
+    // local broker's readiness probe and the benchmarks' "kafkajs alone" ceilings use it directly.
+    // The typescript-eslint rule name keeps this block apart from other import restrictions: two
+    // blocks setting the same rule for a file would let the later one replace the earlier.
+    files: ['**/*.ts', '**/*.js'],
+    ignores: ['services/platform/kafka/**', 'services/platform/local-kafka.ts', 'bench/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'kafkajs',
+              message:
+                'use services/platform/kafka/ (createKafka, createProducer, createConsumer, ensureTopics) so Kafka settings stay in one place',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.test.ts', 'test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',

@@ -26,7 +26,8 @@ import { measureStages, pipelineDeps } from './lib/normalizer-stages.js'
 import { histogramTotals, ResourceProbe } from './lib/probes.js'
 import type { Benchmark, BenchmarkContext, BenchmarkReport } from './lib/report.js'
 import { roundRate, summarize } from './lib/stats.js'
-import { createKafka, ensureTopics } from '../services/platform/kafka.js'
+import { createKafka } from '../services/platform/kafka/client.js'
+import { ensureTopics } from '../services/platform/kafka/topics.js'
 import { migrate } from '../services/platform/migrations.js'
 
 /**

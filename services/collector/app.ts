@@ -1,7 +1,7 @@
 import type { Duplex } from 'node:stream'
 import express, { type NextFunction, type Request, type Response } from 'express'
 import helmet from 'helmet'
-import type { TopicMessages } from 'kafkajs'
+import type { TopicMessages } from '../platform/kafka/client.js'
 import type { Registry } from 'prom-client'
 import type { AppConfig } from '../../schemas/config.js'
 import type { Logger } from '../platform/logger.js'

@@ -1,11 +1,5 @@
-import {
-  CompressionTypes,
-  Partitioners,
-  type Kafka,
-  type Message,
-  type Producer,
-  type TopicMessages,
-} from 'kafkajs'
+import type { Kafka, Message, TopicMessages } from '../platform/kafka/client.js'
+import { createProducer, type KafkaProducer } from '../platform/kafka/producer.js'
 import type { Logger } from '../platform/logger.js'
 
 export class KafkaUnavailableError extends Error {
@@ -38,12 +32,12 @@ export interface ProduceObserver {
 }
 
 /**
- * One idempotent producer (acks=all) shared by every request. Requests that arrive within
+ * One platform producer (idempotent, acks=all) shared by every request. Requests that arrive within
  * `lingerMs` of each other are sent as one batch, and each request's promise settles only when
  * Kafka has acknowledged every message of the batch it rode in.
  */
 export class BatchingProducer {
-  private readonly producer: Producer
+  private readonly producer: KafkaProducer
   private readonly lingerMs: number
   private readonly maxBatchMessages: number
   private readonly ackTimeoutMs: number
@@ -51,7 +45,6 @@ export class BatchingProducer {
   private pendingCount = 0
   private timer: NodeJS.Timeout | undefined
   private inFlight = new Set<Promise<void>>()
-  private connected = false
   private lastFailureAt = 0
   private lastSuccessAt = 0
 
@@ -64,26 +57,16 @@ export class BatchingProducer {
     this.lingerMs = options.lingerMs ?? 2
     this.maxBatchMessages = options.maxBatchMessages ?? 5_000
     this.ackTimeoutMs = options.ackTimeoutMs ?? 10_000
-    this.producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
-      retry: { initialRetryTime: 100, retries: 5, maxRetryTime: 2_000 },
-    })
-    this.producer.on('producer.disconnect', () => {
-      this.connected = false
-    })
+    this.producer = createProducer(kafka)
   }
 
-  async connect(): Promise<void> {
-    await this.producer.connect()
-    this.connected = true
+  connect(): Promise<void> {
+    return this.producer.connect()
   }
 
   /** True when the last produce attempt succeeded (or none has failed yet) and the client is connected. */
   get healthy(): boolean {
-    return this.connected && this.lastSuccessAt >= this.lastFailureAt
+    return this.producer.connected && this.lastSuccessAt >= this.lastFailureAt
   }
 
   /** Resolves when every message is acknowledged by all in-sync replicas; rejects with KafkaUnavailableError. */
@@ -151,13 +134,10 @@ export class BatchingProducer {
     const messages = batch.reduce((sum, entry) => sum + entry.count, 0)
     const started = performance.now()
     try {
-      if (!this.connected) await this.connect()
-      await this.producer.sendBatch({
-        acks: -1,
-        timeout: this.ackTimeoutMs,
-        compression: CompressionTypes.GZIP,
-        topicMessages: [...byTopic].map(([topic, list]) => ({ topic, messages: list })),
-      })
+      await this.producer.send(
+        [...byTopic].map(([topic, list]) => ({ topic, messages: list })),
+        { ackTimeoutMs: this.ackTimeoutMs },
+      )
       this.lastSuccessAt = Date.now()
       this.observer.onBatch?.(messages, (performance.now() - started) / 1000, true)
       for (const entry of batch) entry.resolve()
@@ -180,6 +160,5 @@ export class BatchingProducer {
       this.flush()
     }
     await this.producer.disconnect()
-    this.connected = false
   }
 }

@@ -1,8 +1,21 @@
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs'
+import type { Kafka } from '../platform/kafka/client.js'
+import {
+  createConsumer,
+  nextOffset,
+  type Consumer,
+  type EachBatchPayload,
+  type KafkaMessage,
+} from '../platform/kafka/consumer.js'
 import type { Logger } from '../platform/logger.js'
-import type { DeadLetter, DeadLetterPublisher } from './dlq.js'
+import { storeRefusedReason, type DeadLetter, type DeadLetterPublisher } from './dlq.js'
 import type { NormalizerMetrics } from './metrics.js'
-import { ClickHouseWriter, WriterStoppedError, type SourcePosition, type WriterOptions } from './writer.js'
+import {
+  ClickHouseWriter,
+  WriterStoppedError,
+  type RejectedRow,
+  type SourcePosition,
+  type WriterOptions,
+} from './writer.js'
 
 /** What processing made of one message: rows to store, or a reason to dead-letter or drop it. */
 export type MessageOutcome<Row> =
@@ -22,13 +35,19 @@ export interface LoopOptions<Row extends object> {
   metrics: NormalizerMetrics
   process: ProcessMessages<Row>
   dlq: DeadLetterPublisher
-  writer: Omit<WriterOptions, 'commit' | 'logger' | 'onFlush' | 'onHealthChange'>
+  writer: Omit<WriterOptions, 'commit' | 'logger' | 'onFlush' | 'onHealthChange' | 'onRejected'>
   /** Messages handed to `process` at once; heartbeats go out between chunks. */
   chunkSize?: number
   /** Chunks processed ahead of the one being stored (worker threads + 1 is a good value). */
   pipelineDepth?: number
   /** No progress for this long while messages wait counts as a stalled loop. */
   stallAfterMs?: number
+}
+
+/** The message a row was made from: what is dead-lettered when the store refuses the row. */
+interface RowOrigin {
+  partition: number
+  message: KafkaMessage
 }
 
 export interface IngestLoop {
@@ -52,7 +71,8 @@ async function whileHeartbeating<T>(work: Promise<T>, heartbeat: () => Promise<v
  * Kafka → process → ClickHouse with at-least-once delivery and effectively-once storage:
  * `eachBatch` with manual offset resolution; offsets are committed by the writer only after the
  * rows up to them are inserted (or their messages are in the DLQ). While ClickHouse fails the topic
- * is paused, heartbeats continue, and nothing past the failed rows is committed.
+ * is paused, heartbeats continue, and nothing past the failed rows is committed. Rows the store
+ * refuses for good are dead-lettered as the messages they came from, at their real position.
  */
 export function createIngestLoop<Row extends object>(options: LoopOptions<Row>): IngestLoop {
   const { kafka, groupId, topic, metrics, dlq } = options
@@ -60,16 +80,8 @@ export function createIngestLoop<Row extends object>(options: LoopOptions<Row>):
   const chunkSize = options.chunkSize ?? 1_000
   const pipelineDepth = Math.max(1, options.pipelineDepth ?? 1)
   const stallAfterMs = options.stallAfterMs ?? 120_000
-  const consumer: Consumer = kafka.consumer({
-    groupId,
-    // A member that died without leaving (SIGKILL) holds its partitions until its session expires,
-    // and a restarted normalizer waits that long to rejoin: keep it short. Heartbeats go out between
-    // chunks of at most `chunkSize` messages, well within it.
-    sessionTimeout: 10_000,
-    heartbeatInterval: 1_000,
-    maxBytesPerPartition: 4 * 1024 * 1024,
-    allowAutoTopicCreation: false,
-  })
+  // Heartbeats go out between chunks of at most `chunkSize` messages, well within the session.
+  const consumer: Consumer = createConsumer(kafka, { groupId })
   let crashed: string | undefined
   let draining = false
   let activeBatch: Promise<void> | undefined
@@ -77,16 +89,34 @@ export function createIngestLoop<Row extends object>(options: LoopOptions<Row>):
   let lagged = false
   const tableLabel = options.writer.table.name
 
-  const writer = new ClickHouseWriter<Row>({
+  // One dead letter per message, however many of its rows were refused (a receipt carries several).
+  const deadLetterRefused = async (rejected: ReadonlyArray<RejectedRow<Row, RowOrigin>>) => {
+    logger.error({ table: tableLabel, rows: rejected.length }, 'rows_rejected_by_store')
+    const byPartition = new Map<number, Map<string, DeadLetter>>()
+    for (const { origin, reason } of rejected) {
+      const letters = byPartition.get(origin.partition) ?? new Map<string, DeadLetter>()
+      if (!letters.has(origin.message.offset)) {
+        letters.set(origin.message.offset, { message: origin.message, reason: storeRefusedReason(reason) })
+      }
+      byPartition.set(origin.partition, letters)
+    }
+    for (const [partition, letters] of byPartition) {
+      await dlq.publish(topic, partition, [...letters.values()])
+      metrics.dlqMessages.inc({ topic }, letters.size)
+    }
+  }
+
+  const writer = new ClickHouseWriter<Row, RowOrigin>({
     ...options.writer,
     logger,
+    onRejected: deadLetterRefused,
     commit: async (positions: SourcePosition[]) => {
       try {
         await consumer.commitOffsets(
           positions.map(({ topic: t, partition, offset }) => ({
             topic: t,
             partition,
-            offset: (BigInt(offset) + 1n).toString(),
+            offset: nextOffset(offset),
           })),
         )
       } catch (err) {
@@ -165,11 +195,17 @@ export function createIngestLoop<Row extends object>(options: LoopOptions<Row>):
       const outcomes = await inFlight.shift()!
       launch()
       const rows: Row[] = []
+      const origins: RowOrigin[] = []
       const dead: DeadLetter[] = []
       outcomes.forEach((outcome, index) => {
         metrics.messages.inc({ topic, outcome: outcome.kind })
-        if (outcome.kind === 'ok') for (const row of outcome.rows) rows.push(row)
-        else if (outcome.kind === 'dlq') dead.push({ message: chunk[index]!, reason: outcome.reason })
+        if (outcome.kind === 'ok') {
+          const origin = { partition, message: chunk[index]! }
+          for (const row of outcome.rows) {
+            rows.push(row)
+            origins.push(origin)
+          }
+        } else if (outcome.kind === 'dlq') dead.push({ message: chunk[index]!, reason: outcome.reason })
         else
           logger.debug({ partition, offset: chunk[index]!.offset, reason: outcome.reason }, 'message_dropped')
       })
@@ -178,7 +214,7 @@ export function createIngestLoop<Row extends object>(options: LoopOptions<Row>):
         metrics.dlqMessages.inc({ topic }, dead.length)
       }
       const last = chunk[chunk.length - 1]!
-      writer.add(rows, { topic, partition, offset: last.offset })
+      writer.add(rows, { topic, partition, offset: last.offset }, origins)
       payload.resolveOffset(last.offset)
       // A full buffer starts a flush in the background (processing goes on while it inserts); only
       // a second full buffer waits for it: back-pressure without stalling the pipeline.

@@ -1,6 +1,9 @@
-import { Partitioners, type IHeaders, type Kafka, type KafkaMessage, type Producer } from 'kafkajs'
+import type { IHeaders, Kafka } from '../platform/kafka/client.js'
+import type { KafkaMessage } from '../platform/kafka/consumer.js'
+import { createProducer, type KafkaProducer } from '../platform/kafka/producer.js'
 import type { Logger } from '../platform/logger.js'
 
+/** A message as it was read from its topic, and why it cannot be stored. */
 export interface DeadLetter {
   message: KafkaMessage
   reason: string
@@ -15,21 +18,33 @@ export const DLQ_HEADERS = {
   at: 'dlq_at',
 } as const
 
-/** Sends poison messages to the dead-letter topic, acknowledged by all replicas before their offsets move on. */
+/** Start of the reason of a message whose row(s) the store refused for good. */
+export const STORE_REFUSED = 'store refused the row'
+
+/**
+ * The reason header for a message whose row the store refused. ClickHouse quotes the offending
+ * input in its message; a reason names the column and the problem, never the values.
+ */
+export function storeRefusedReason(error: string): string {
+  const withoutValues = error.replace(/'(?:[^'\\\n]|\\.)*'/g, '…')
+  return `${STORE_REFUSED}: ${withoutValues}`.slice(0, 300)
+}
+
+/**
+ * Sends messages that cannot be stored to the dead-letter topic, as they were read, with headers
+ * naming their topic, partition and offset. Every kind (unreadable, invalid, refused by the store)
+ * is one such message, so `dlq replay` can send each back where it came from. A publish resolves
+ * when all replicas have the letters, before the offsets past them are committed.
+ */
 export class DeadLetterPublisher {
-  private readonly producer: Producer
+  private readonly producer: KafkaProducer
 
   constructor(
     kafka: Kafka,
     private readonly dlqTopic: string,
     private readonly logger: Logger,
   ) {
-    this.producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
-    })
+    this.producer = createProducer(kafka)
   }
 
   connect(): Promise<void> {
@@ -38,21 +53,23 @@ export class DeadLetterPublisher {
 
   async publish(topic: string, partition: number, letters: readonly DeadLetter[]): Promise<void> {
     if (letters.length === 0) return
-    await this.producer.send({
-      topic: this.dlqTopic,
-      acks: -1,
-      messages: letters.map(({ message, reason }) => {
-        const headers: IHeaders = {
-          ...(message.headers ?? {}),
-          [DLQ_HEADERS.reason]: reason,
-          [DLQ_HEADERS.topic]: topic,
-          [DLQ_HEADERS.partition]: String(partition),
-          [DLQ_HEADERS.offset]: message.offset,
-          [DLQ_HEADERS.at]: new Date().toISOString(),
-        }
-        return { key: message.key, value: message.value, headers }
-      }),
-    })
+    const at = new Date().toISOString()
+    await this.producer.send([
+      {
+        topic: this.dlqTopic,
+        messages: letters.map(({ message, reason }) => {
+          const headers: IHeaders = {
+            ...(message.headers ?? {}),
+            [DLQ_HEADERS.reason]: reason,
+            [DLQ_HEADERS.topic]: topic,
+            [DLQ_HEADERS.partition]: String(partition),
+            [DLQ_HEADERS.offset]: message.offset,
+            [DLQ_HEADERS.at]: at,
+          }
+          return { key: message.key, value: message.value, headers }
+        }),
+      },
+    ])
     for (const { message, reason } of letters) {
       this.logger.warn({ topic, partition, offset: message.offset, reason }, 'message_dead_lettered')
     }

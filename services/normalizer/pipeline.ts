@@ -1,4 +1,4 @@
-import type { KafkaMessage } from 'kafkajs'
+import type { KafkaMessage } from '../platform/kafka/consumer.js'
 import type { AuditRow, ReceiptRow } from '../../schemas/audit-row.js'
 import type { MessageOutcome, ProcessMessages } from './consumer.js'
 import { normalizeEnvelope } from './steps/normalize.js'

@@ -2,7 +2,7 @@ import type { Registry } from 'prom-client'
 import type { AuditRow, ReceiptRow } from '../../schemas/audit-row.js'
 import type { AppConfig } from '../../schemas/config.js'
 import type { Store } from '../platform/clickhouse.js'
-import { createKafka } from '../platform/kafka.js'
+import { createKafka } from '../platform/kafka/client.js'
 import type { Lifecycle } from '../platform/lifecycle.js'
 import type { Logger } from '../platform/logger.js'
 import { AUDIT_EVENTS, auditEventsTable } from '../platform/store/audit-events.js'
@@ -35,7 +35,7 @@ export interface NormalizerHandle {
 
 /**
  * Two consumer loops: `mcp.audit.raw` → parse, normalize, redact → `audit_events`, and
- * `mcp.audit.receipts` → `ingest_receipts`. Both dead-letter what they cannot read.
+ * `mcp.audit.receipts` → `ingest_receipts`. Both dead-letter what they cannot read or store.
  */
 export async function startNormalizer(options: NormalizerOptions): Promise<NormalizerHandle> {
   const { config, brokers, store, logger, registry, lifecycle } = options
@@ -75,25 +75,6 @@ export async function startNormalizer(options: NormalizerOptions): Promise<Norma
     return outcomes
   }
 
-  const rejectedRows = (table: string) => async (rows: readonly object[], reason: string) => {
-    logger.error({ table, rows: rows.length, reason }, 'rows_rejected_by_store')
-    await dlq.publish(
-      `clickhouse:${table}`,
-      0,
-      rows.map((row) => ({
-        message: {
-          key: null,
-          value: Buffer.from(JSON.stringify(row)),
-          offset: '-1',
-          headers: {},
-          timestamp: String(Date.now()),
-          attributes: 0,
-        },
-        reason: `ClickHouse rejected the row: ${reason.slice(0, 300)}`,
-      })),
-    )
-  }
-
   const events = createIngestLoop<AuditRow>({
     name: 'normalizer',
     kafka,
@@ -109,7 +90,6 @@ export async function startNormalizer(options: NormalizerOptions): Promise<Norma
       table: auditEventsTable(store),
       maxRows: settings.batchMaxRows,
       maxWaitMs: settings.batchMaxWaitMs,
-      onRejected: rejectedRows(AUDIT_EVENTS),
       ...(options.onRowsStored
         ? { afterInsert: (rows: readonly object[]) => options.onRowsStored!(rows as readonly AuditRow[]) }
         : {}),
@@ -128,7 +108,6 @@ export async function startNormalizer(options: NormalizerOptions): Promise<Norma
       table: ingestReceiptsTable(store),
       maxRows: settings.batchMaxRows,
       maxWaitMs: settings.batchMaxWaitMs,
-      onRejected: rejectedRows(INGEST_RECEIPTS),
     },
   })
   // Both joins wait for the group to settle (after a crash, until the dead member's session

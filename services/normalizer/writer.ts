@@ -17,7 +17,14 @@ export interface SourcePosition {
   offset: string
 }
 
-export interface WriterOptions {
+/** A row the store refused for good, with the origin it was added with and the store's error. */
+export interface RejectedRow<Row, Origin> {
+  row: Row
+  origin: Origin
+  reason: string
+}
+
+export interface WriterOptions<Row = object, Origin = unknown> {
   /** The table's module (services/platform/store/); its qualified name also seeds the tokens. */
   table: Table<object>
   logger: Logger
@@ -34,8 +41,11 @@ export interface WriterOptions {
    * Its failures are logged, never retried: ingestion does not wait on alerting.
    */
   afterInsert?: (rows: readonly object[]) => Promise<void>
-  /** Rows ClickHouse refuses for good (bad values); they go to the DLQ so their offsets can be committed. */
-  onRejected?: (rows: readonly object[], reason: string) => Promise<void>
+  /**
+   * Rows ClickHouse refuses for good (bad values), each with its origin so that the message it came
+   * from can be dead-lettered; called once per flush, before the offsets past them are committed.
+   */
+  onRejected?: (rejected: ReadonlyArray<RejectedRow<Row, Origin>>) => Promise<void>
   backoff?: { initialMs: number; maxMs: number }
 }
 
@@ -63,13 +73,16 @@ export function isRetryableInsertError(err: unknown): boolean {
 }
 
 /**
- * The one owner of batching into a ClickHouse table. Rows arrive with their Kafka position; a flush
+ * The one owner of batching into a ClickHouse table. Rows arrive with their Kafka position and each
+ * with its origin (the message it was made from, for the DLQ); a flush
  * (on size, on age, or at shutdown) inserts them with a deduplication token derived from the
  * positions it covers, retries retryable failures with capped exponential backoff, and only then
  * hands the positions to `commit`. No buffered row outlives a committed offset.
  */
-export class ClickHouseWriter<Row extends object> {
+export class ClickHouseWriter<Row extends object, Origin = unknown> {
   private rows: Row[] = []
+  /** `origins[i]` is where `rows[i]` came from. */
+  private origins: Origin[] = []
   private positions = new Map<string, SourcePosition & { first: string }>()
   private oldestAt: number | undefined
   private flushing: Promise<void> | undefined
@@ -79,7 +92,7 @@ export class ClickHouseWriter<Row extends object> {
   private readonly maxWaitMs: number
   private readonly timer: NodeJS.Timeout
 
-  constructor(private readonly options: WriterOptions) {
+  constructor(private readonly options: WriterOptions<Row, Origin>) {
     this.maxRows = options.maxRows ?? 10_000
     this.maxWaitMs = options.maxWaitMs ?? 1_000
     this.timer = setInterval(
@@ -99,9 +112,10 @@ export class ClickHouseWriter<Row extends object> {
     return this.healthy
   }
 
-  /** Buffers rows and records that everything up to `position` has been handed over. */
-  add(rows: readonly Row[], position: SourcePosition): void {
+  /** Buffers rows (with `origins[i]` the origin of `rows[i]`) and records that everything up to `position` has been handed over. */
+  add(rows: readonly Row[], position: SourcePosition, origins: readonly Origin[]): void {
     for (const row of rows) this.rows.push(row)
+    for (const origin of origins) this.origins.push(origin)
     const key = `${position.topic}:${position.partition}`
     const existing = this.positions.get(key)
     this.positions.set(key, { ...position, first: existing?.first ?? position.offset })
@@ -135,16 +149,19 @@ export class ClickHouseWriter<Row extends object> {
     while (this.flushing) await this.flushing.catch(() => undefined)
     if (this.positions.size === 0) return
     const rows = this.rows
+    const origins = this.origins
     const positions = [...this.positions.values()]
     this.rows = []
+    this.origins = []
     this.positions = new Map()
     this.oldestAt = undefined
-    this.flushing = this.insertAndCommit(rows, positions)
+    this.flushing = this.insertAndCommit(rows, origins, positions)
     try {
       await this.flushing
     } catch (err) {
       // Put the batch back in front, so the next flush retries it whole, before anything newer.
       this.rows = [...rows, ...this.rows]
+      this.origins = [...origins, ...this.origins]
       for (const position of positions) {
         const key = `${position.topic}:${position.partition}`
         const newer = this.positions.get(key)
@@ -167,9 +184,12 @@ export class ClickHouseWriter<Row extends object> {
 
   private async insertAndCommit(
     rows: Row[],
+    origins: Origin[],
     positions: Array<SourcePosition & { first: string }>,
   ): Promise<void> {
-    if (rows.length > 0) await this.insertWithRetry(rows, this.dedupToken(positions))
+    const rejected: Array<RejectedRow<Row, Origin>> = []
+    if (rows.length > 0) await this.insertWithRetry(rows, origins, this.dedupToken(positions), rejected)
+    if (rejected.length > 0) await this.options.onRejected?.(rejected)
     if (rows.length > 0 && this.options.afterInsert) {
       await this.options
         .afterInsert(rows)
@@ -182,10 +202,15 @@ export class ClickHouseWriter<Row extends object> {
 
   /**
    * Retries retryable failures until they pass or the writer stops. A permanent rejection is
-   * narrowed down by halving the batch, so only the rows ClickHouse refuses go to `onRejected`
-   * (the DLQ) and the rest are stored.
+   * narrowed down by halving the batch, so only the rows ClickHouse refuses are collected in
+   * `rejected` (for the DLQ) and the rest are stored.
    */
-  private async insertWithRetry(rows: Row[], token: string): Promise<void> {
+  private async insertWithRetry(
+    rows: Row[],
+    origins: Origin[],
+    token: string,
+    rejected: Array<RejectedRow<Row, Origin>>,
+  ): Promise<void> {
     const { table: target, logger } = this.options
     const table = target.name
     let delay = this.options.backoff?.initialMs ?? 200
@@ -203,12 +228,18 @@ export class ClickHouseWriter<Row extends object> {
           if (rows.length === 1 || !this.options.onRejected) {
             logger.error({ err, table, rows: rows.length }, 'clickhouse_insert_rejected')
             if (!this.options.onRejected) throw err
-            await this.options.onRejected(rows, (err as Error).message)
+            const reason = (err as Error).message
+            rows.forEach((row, index) => rejected.push({ row, origin: origins[index]!, reason }))
             return
           }
           const half = Math.ceil(rows.length / 2)
-          await this.insertWithRetry(rows.slice(0, half), `${token}:a${half}`)
-          await this.insertWithRetry(rows.slice(half), `${token}:b${half}`)
+          await this.insertWithRetry(
+            rows.slice(0, half),
+            origins.slice(0, half),
+            `${token}:a${half}`,
+            rejected,
+          )
+          await this.insertWithRetry(rows.slice(half), origins.slice(half), `${token}:b${half}`, rejected)
           return
         }
         this.setHealthy(false)

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
-import type { Kafka, Producer } from 'kafkajs'
 import type { AppConfig } from '../../schemas/config.js'
 import { RAW_ENVELOPE_VERSION, type RawEnvelope } from '../../schemas/raw-envelope.js'
+import type { Kafka } from './kafka/client.js'
+import { createProducer } from './kafka/producer.js'
 import type { Logger } from './logger.js'
 
 /** The server name under which mcp-audit records what its own users do (auditing the auditor). */
@@ -65,8 +66,8 @@ export function selfAuditEnvelope(entry: SelfAuditEntry, now = new Date()): RawE
 }
 
 /**
- * Self-audit through Kafka: entries are batched for up to `lingerMs` and produced (acks=all) to the
- * raw topic, so they reach `audit_events` through the same redaction and dedup path as gateway
+ * Self-audit through Kafka: entries are batched for up to `lingerMs` and produced with the platform
+ * producer (acks=all) to the raw topic, so they reach `audit_events` through the same redaction and dedup path as gateway
  * traffic. A failed send is logged and retried with the next batch; entries are bounded in memory.
  */
 export function createKafkaSelfAudit(
@@ -77,20 +78,12 @@ export function createKafkaSelfAudit(
 ): SelfAudit {
   const log = logger.child({ component: 'self-audit' })
   const topic = config.kafka.topics.raw
-  let producer: Producer | undefined
+  // Connects on the first send: a console that nobody calls never opens a connection.
+  const producer = createProducer(kafka)
   let queue: RawEnvelope[] = []
   let timer: NodeJS.Timeout | undefined
   let sending: Promise<void> = Promise.resolve()
   let stopped = false
-
-  async function connected(): Promise<Producer> {
-    if (!producer) {
-      const created = kafka.producer({ idempotent: true, maxInFlightRequests: 1 })
-      await created.connect()
-      producer = created
-    }
-    return producer
-  }
 
   async function send(): Promise<void> {
     timer = undefined
@@ -98,15 +91,12 @@ export function createKafkaSelfAudit(
     queue = []
     if (batch.length === 0) return
     try {
-      const target = await connected()
-      await target.send({
-        topic,
-        acks: -1,
-        messages: batch.map((envelope) => ({
-          key: envelope.tenant_id,
-          value: JSON.stringify(envelope),
-        })),
-      })
+      await producer.send([
+        {
+          topic,
+          messages: batch.map((envelope) => ({ key: envelope.tenant_id, value: JSON.stringify(envelope) })),
+        },
+      ])
     } catch (err) {
       log.warn({ err, entries: batch.length }, 'self_audit_send_failed')
       queue = [...batch, ...queue].slice(-maxQueued)
@@ -142,7 +132,7 @@ export function createKafkaSelfAudit(
       await this.flush()
       stopped = true
       if (timer) clearTimeout(timer)
-      await producer?.disconnect()
+      await producer.disconnect()
     },
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import type { Kafka, KafkaMessage } from 'kafkajs'
+import type { Kafka } from '../../services/platform/kafka/client.js'
+import { createConsumer, type KafkaMessage } from '../../services/platform/kafka/consumer.js'
 
 /**
  * Reads a topic from the beginning with a fresh consumer group until `count` messages arrived,
@@ -11,7 +12,7 @@ export async function readTopic(
   count: number,
   { timeoutMs = 60_000, settleMs = 1_000 } = {},
 ): Promise<KafkaMessage[]> {
-  const consumer = kafka.consumer({ groupId: `test-reader-${randomUUID()}`, sessionTimeout: 10_000 })
+  const consumer = createConsumer(kafka, { groupId: `test-reader-${randomUUID()}` })
   const messages: KafkaMessage[] = []
   await consumer.connect()
   try {

@@ -1,6 +1,7 @@
 import { AppConfig } from '../../schemas/config.js'
 import type { Store } from '../../services/platform/clickhouse.js'
-import { createKafka, ensureTopics } from '../../services/platform/kafka.js'
+import { createKafka } from '../../services/platform/kafka/client.js'
+import { ensureTopics } from '../../services/platform/kafka/topics.js'
 import { Lifecycle } from '../../services/platform/lifecycle.js'
 import { createLogger } from '../../services/platform/logger.js'
 import { createMetricsRegistry } from '../../services/platform/metrics.js'

@@ -1,7 +1,7 @@
 import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { RawEnvelope } from '../../schemas/raw-envelope.js'
-import { createKafka } from '../../services/platform/kafka.js'
+import { createKafka } from '../../services/platform/kafka/client.js'
 import { createLogger } from '../../services/platform/logger.js'
 import { generateTraffic } from '../../services/simulator/index.js'
 import { Rng } from '../../services/simulator/rng.js'

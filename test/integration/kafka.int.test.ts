@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto'
-import { CompressionTypes, type Consumer } from 'kafkajs'
 import { afterAll, describe, expect, inject, it } from 'vitest'
-import { createKafka, ensureTopics } from '../../services/platform/kafka.js'
+import { createKafka } from '../../services/platform/kafka/client.js'
+import { createConsumer, nextOffset, type Consumer } from '../../services/platform/kafka/consumer.js'
+import { createProducer } from '../../services/platform/kafka/producer.js'
+import { ensureTopics } from '../../services/platform/kafka/topics.js'
 import { createLogger } from '../../services/platform/logger.js'
 
 const logger = createLogger({ level: 'silent' })
@@ -31,7 +33,7 @@ async function consumeCommitting(consumer: Consumer, topic: string, count: numbe
               {
                 topic: batch.topic,
                 partition: batch.partition,
-                offset: (BigInt(last.offset) + 1n).toString(),
+                offset: nextOffset(last.offset),
               },
             ])
           }
@@ -47,10 +49,10 @@ async function consumeCommitting(consumer: Consumer, topic: string, count: numbe
   return values
 }
 
-describe('the local Apache Kafka broker with kafkajs', () => {
+describe('the local Apache Kafka broker with the platform Kafka module', () => {
   const topic = `test.kafka.${randomUUID()}`
   const groupId = `test-group-${randomUUID()}`
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 })
+  const producer = createProducer(kafka)
 
   afterAll(async () => {
     await producer.disconnect()
@@ -63,13 +65,13 @@ describe('the local Apache Kafka broker with kafkajs', () => {
 
   it('acknowledges idempotent, compressed, acks=all produce requests', async () => {
     await producer.connect()
-    const metadata = await producer.send({
-      topic,
-      acks: -1,
-      compression: CompressionTypes.GZIP,
-      messages: Array.from({ length: 300 }, (_, i) => ({ key: `session-${i % 11}`, value: `event-${i}` })),
-    })
-    expect(metadata.map((m) => m.errorCode)).toEqual(metadata.map(() => 0))
+    // The send resolves only once every message is acknowledged (acks=all), without an error code.
+    await producer.send([
+      {
+        topic,
+        messages: Array.from({ length: 300 }, (_, i) => ({ key: `session-${i % 11}`, value: `event-${i}` })),
+      },
+    ])
     const admin = kafka.admin()
     await admin.connect()
     const offsets = await admin.fetchTopicOffsets(topic)
@@ -78,7 +80,7 @@ describe('the local Apache Kafka broker with kafkajs', () => {
   })
 
   it('delivers every message to a consumer group and resumes from committed offsets', async () => {
-    const first = kafka.consumer({ groupId, sessionTimeout: 10_000 })
+    const first = createConsumer(kafka, { groupId })
     await first.connect()
     const seen = await consumeCommitting(first, topic, 300)
     await first.disconnect()
@@ -90,8 +92,8 @@ describe('the local Apache Kafka broker with kafkajs', () => {
     expect(committed!.partitions.reduce((sum, p) => sum + Number(p.offset), 0)).toBe(300)
     await admin.disconnect()
 
-    await producer.send({ topic, acks: -1, messages: [{ key: 'late', value: 'event-after-restart' }] })
-    const second = kafka.consumer({ groupId, sessionTimeout: 10_000 })
+    await producer.send([{ topic, messages: [{ key: 'late', value: 'event-after-restart' }] }])
+    const second = createConsumer(kafka, { groupId })
     await second.connect()
     const resumed = await consumeCommitting(second, topic, 1)
     await second.disconnect()

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { AuditRow } from '../../schemas/audit-row.js'
 import { replayDeadLetters } from '../../services/normalizer/dlq-replay.js'
 import { DLQ_HEADERS } from '../../services/normalizer/dlq.js'
-import { createKafka } from '../../services/platform/kafka.js'
+import { createKafka } from '../../services/platform/kafka/client.js'
 import { createLogger } from '../../services/platform/logger.js'
 import { migrate } from '../../services/platform/migrations.js'
 import { packageRoot } from '../../services/platform/paths.js'
@@ -196,6 +196,7 @@ describe('normalizer: Kafka → normalize → redact → ClickHouse', () => {
     const options = {
       kafka,
       dlqTopic: collector.topics.dlq,
+      sourceTopics: [collector.topics.raw, collector.topics.receipts],
       defaultTopic: collector.topics.raw,
       logger,
       groupId: `replay-${collector.topics.dlq}`,

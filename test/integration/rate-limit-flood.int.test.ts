@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { RawEnvelope } from '../../schemas/raw-envelope.js'
-import { createKafka } from '../../services/platform/kafka.js'
+import { createKafka } from '../../services/platform/kafka/client.js'
 import { createLogger } from '../../services/platform/logger.js'
 import { migrate } from '../../services/platform/migrations.js'
 import { generateTraffic } from '../../services/simulator/index.js'

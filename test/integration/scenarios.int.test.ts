@@ -11,7 +11,8 @@ import {
   type DetectorParts,
 } from '../../services/detector/service.js'
 import { startNormalizer } from '../../services/normalizer/service.js'
-import { createKafka, ensureTopics, pipelineTopics } from '../../services/platform/kafka.js'
+import { createKafka } from '../../services/platform/kafka/client.js'
+import { ensureTopics, pipelineTopics } from '../../services/platform/kafka/topics.js'
 import { Lifecycle } from '../../services/platform/lifecycle.js'
 import { createLogger } from '../../services/platform/logger.js'
 import { createMetricsRegistry } from '../../services/platform/metrics.js'

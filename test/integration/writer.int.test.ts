@@ -50,7 +50,7 @@ describe('ClickHouseWriter against the embedded engine', () => {
         return Promise.resolve()
       },
     })
-    writer.add([{ id: 'a', d: '2026-11-24' }], { topic: 't', partition: 0, offset: '10' })
+    writer.add([{ id: 'a', d: '2026-11-24' }], { topic: 't', partition: 0, offset: '10' }, ['t:0:10'])
     expect(writer.isFull()).toBe(false)
     expect(commits).toEqual([])
     writer.add(
@@ -59,6 +59,7 @@ describe('ClickHouseWriter against the embedded engine', () => {
         { id: 'c', d: '2026-11-24' },
       ],
       { topic: 't', partition: 1, offset: '4' },
+      ['t:1:3', 't:1:4'],
     )
     expect(writer.isFull()).toBe(true)
     await writer.flush()
@@ -67,7 +68,7 @@ describe('ClickHouseWriter against the embedded engine', () => {
       { topic: 't', partition: 0, offset: '10' },
       { topic: 't', partition: 1, offset: '4' },
     ])
-    writer.add([{ id: 'd', d: '2026-11-24' }], { topic: 't', partition: 0, offset: '11' })
+    writer.add([{ id: 'd', d: '2026-11-24' }], { topic: 't', partition: 0, offset: '11' }, ['t:0:11'])
     await new Promise((resolve) => setTimeout(resolve, 600))
     expect(await count()).toBe(4)
     expect(commits[1]).toEqual([{ topic: 't', partition: 0, offset: '11' }])
@@ -90,7 +91,7 @@ describe('ClickHouseWriter against the embedded engine', () => {
       },
     })
     await store.client.command({ query: `RENAME TABLE ${table} TO ${table}_away` })
-    writer.add([{ id: 'e', d: '2026-11-24' }], { topic: 't', partition: 0, offset: '12' })
+    writer.add([{ id: 'e', d: '2026-11-24' }], { topic: 't', partition: 0, offset: '12' }, ['t:0:12'])
     const flushing = writer.flush()
     await new Promise((resolve) => setTimeout(resolve, 500))
     expect(health).toEqual([false])
@@ -103,15 +104,17 @@ describe('ClickHouseWriter against the embedded engine', () => {
     await writer.shutdown()
   })
 
-  it('isolates rows the store refuses for good and stores the rest', async () => {
+  it('isolates rows the store refuses for good, with their origins, and stores the rest', async () => {
     const rejected: object[] = []
-    const writer = new ClickHouseWriter<{ id: string; d: string }>({
+    const rejectedOrigins: string[] = []
+    const writer = new ClickHouseWriter<{ id: string; d: string }, string>({
       table: rowsTable(),
       logger,
       maxRows: 100,
       commit: () => Promise.resolve(),
       onRejected: (rows) => {
-        rejected.push(...rows)
+        rejected.push(...rows.map(({ row }) => row))
+        rejectedOrigins.push(...rows.map(({ origin }) => origin))
         return Promise.resolve()
       },
     })
@@ -119,9 +122,14 @@ describe('ClickHouseWriter against the embedded engine', () => {
       id: `bad-batch-${i}`,
       d: i === 5 ? 'not a date' : '2026-11-24',
     }))
-    writer.add(rows, { topic: 't', partition: 2, offset: '99' })
+    writer.add(
+      rows,
+      { topic: 't', partition: 2, offset: '99' },
+      rows.map((_, i) => `t:2:${92 + i}`),
+    )
     await writer.flush()
     expect(rejected).toEqual([{ id: 'bad-batch-5', d: 'not a date' }])
+    expect(rejectedOrigins).toEqual(['t:2:97'])
     const stored = await queryRows<{ id: string }>(
       store,
       `SELECT id FROM ${table} WHERE startsWith(id, 'bad-batch-') ORDER BY id`,

@@ -1,7 +1,8 @@
 import type { Command } from 'commander'
 import { openStore } from '../../platform/clickhouse.js'
 import { requireBrokers } from '../../platform/config.js'
-import { createKafka, ensureTopics, pipelineTopics } from '../../platform/kafka.js'
+import { createKafka } from '../../platform/kafka/client.js'
+import { ensureTopics, pipelineTopics } from '../../platform/kafka/topics.js'
 import { Lifecycle } from '../../platform/lifecycle.js'
 import { createMetricsRegistry } from '../../platform/metrics.js'
 import { migrate } from '../../platform/migrations.js'
@@ -104,6 +105,7 @@ export function registerDlq(program: Command): void {
       const letters = await replayDeadLetters({
         kafka: createKafka({ brokers, clientId: `${config.kafka.clientId}-dlq-replay` }, logger),
         dlqTopic: config.kafka.topics.dlq,
+        sourceTopics: [config.kafka.topics.raw, config.kafka.topics.receipts],
         defaultTopic: config.kafka.topics.raw,
         logger,
         dryRun: options.dryRun === true,
