@@ -1,61 +1,21 @@
 import { createHash } from 'node:crypto'
-import { canonicalJson } from '../../collector/event-id.js'
-
-/**
- * Attributes the normalizer adds to each row so that rules (in the stream and in SQL alike) can see
- * facts the gateway does not send. They overwrite a gateway attribute of the same name.
- *
- * - `local_hour` (`0`–`23`) and `local_weekday` (`1` Monday … `7` Sunday): `occurred_at` in the
- *   tenant's `timezone` (config `tenants[].timezone`, UTC when unset), for off-hours rules. Stored, so
- *   an alert and a report agree on what "off hours" was when the event happened.
- * - `tools_list_hash`: on `tools/list` results, a hash of every tool's name, description and schemas,
- *   computed from the clear result before redaction and truncation (the stored excerpt cannot be
- *   hashed reliably). A changed hash for a known server is a rug pull (rule mcp-tool-definition-changed).
- *   A gateway that fingerprints tools itself may send it; the normalizer keeps that value when the
- *   result holds no `tools` list.
- */
-export const DERIVED_ATTRIBUTES = {
-  localHour: 'local_hour',
-  localWeekday: 'local_weekday',
-  toolsListHash: 'tools_list_hash',
-} as const
-
-const formatters = new Map<string, Intl.DateTimeFormat>()
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone)
-  if (!formatter) {
-    // Throws RangeError for an unknown zone: config validation should reject it at start.
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hour: 'numeric',
-      hourCycle: 'h23',
-      weekday: 'short',
-    })
-    formatters.set(timeZone, formatter)
-  }
-  return formatter
-}
-
-const WEEKDAYS: Record<string, string> = {
-  Mon: '1',
-  Tue: '2',
-  Wed: '3',
-  Thu: '4',
-  Fri: '5',
-  Sat: '6',
-  Sun: '7',
-}
+import { DERIVED_ATTRIBUTES } from '../../../schemas/audit-row.js'
+import { canonicalJson } from '../../platform/canonical-json.js'
+import { localParts } from '../../platform/time-zone.js'
+import type { NormalizedEvent } from './normalize.js'
 
 /** The hour and ISO weekday of `occurredAt` (ISO 8601) in `timeZone` (IANA name). */
 export function localTime(
   occurredAt: string,
   timeZone: string,
 ): { local_hour: string; local_weekday: string } {
-  const parts = formatterFor(timeZone).formatToParts(new Date(occurredAt))
-  const hour = parts.find((part) => part.type === 'hour')?.value ?? ''
-  const weekday = parts.find((part) => part.type === 'weekday')?.value ?? ''
-  return { local_hour: String(Number(hour)), local_weekday: WEEKDAYS[weekday] ?? '' }
+  const local = localParts(new Date(occurredAt), timeZone)
+  // The weekday of the local calendar date; getUTCDay counts Sunday as 0, ISO as 7.
+  const weekday = new Date(Date.UTC(local.year, local.month - 1, local.day)).getUTCDay() || 7
+  return {
+    [DERIVED_ATTRIBUTES.localHour]: String(local.hour),
+    [DERIVED_ATTRIBUTES.localWeekday]: String(weekday),
+  }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -83,7 +43,7 @@ export function toolsListHash(result: unknown): string | undefined {
   return createHash('sha256').update(canonicalJson(tools)).digest('hex').slice(0, 16)
 }
 
-/** The derived attributes of one event, as the normalizer would merge them into the row's attributes. */
+/** The derived attributes of one event (schemas/audit-row.ts `DERIVED_ATTRIBUTES` says what each means). */
 export function derivedAttributes(
   event: { occurredAt: string; method: string; result: unknown },
   timeZone: string,
@@ -94,4 +54,17 @@ export function derivedAttributes(
     if (hash !== undefined) attributes[DERIVED_ATTRIBUTES.toolsListHash] = hash
   }
   return attributes
+}
+
+/**
+ * normalize → derive → redact: the event's attributes gain the derived ones, computed from the
+ * clear result before the redact step cuts it. `timeZone` is the tenant's (UTC when unset).
+ */
+export function deriveEvent(event: NormalizedEvent, timeZone: string): NormalizedEvent {
+  const { row, clear } = event
+  const derived = derivedAttributes(
+    { occurredAt: row.occurred_at, method: row.method, result: clear.result },
+    timeZone,
+  )
+  return { row, clear: { ...clear, attributes: { ...clear.attributes, ...derived } } }
 }
