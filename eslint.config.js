@@ -21,6 +21,7 @@ const SERVICE_FOLDERS = [
   'webhooks',
 ]
 const SHARED = ['platform', 'webhooks']
+/** @type {Record<string, string[]>} */
 const MAY_IMPORT = {
   platform: [],
   webhooks: ['platform'],
@@ -34,8 +35,14 @@ const MAY_IMPORT = {
   simulator: ['platform'],
 }
 
+/** @param {string} text */
 const escapeRegex = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
+/**
+ * @param {string} folder
+ * @param {string[]} allowed
+ * @param {string[]} [files]
+ */
 function importBoundary(folder, allowed, files = [`services/${folder}/**/*.ts`]) {
   const patterns = SERVICE_FOLDERS.filter((other) => other !== folder && !allowed.includes(other)).map(
     (other) => {

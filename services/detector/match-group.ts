@@ -2,7 +2,7 @@ import type { AuditRow } from '../../schemas/audit-row.js'
 import type { Rule } from '../../schemas/rules.js'
 
 /** Fields that make one incident of a match rule when the rule does not say (`suppress.group_by`). */
-export const DEFAULT_MATCH_GROUP = ['server_name', 'tool', 'user_id'] as const
+const DEFAULT_MATCH_GROUP = ['server_name', 'tool', 'user_id'] as const
 
 /**
  * The group a match rule's hit on `row` belongs to: the value of each `suppress.group_by` field
