@@ -2,6 +2,63 @@ import js from '@eslint/js'
 import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
+// Dependencies point down: a service folder imports another only through services/platform/,
+// schemas/ and services/webhooks/. The console, the layer above, may also use the reporter's and the
+// detector's public entries; services/cli/ and services/runtime/ compose everything and are not
+// bounded. An allowed entry `other/file.js` opens that one file, `other/folder/` that folder.
+// scripts/import-cycles.test.ts keeps these files free of cycles. The typescript-eslint rule, so that
+// a plain no-restricted-imports elsewhere (such as the one for kafkajs) does not replace these.
+const SERVICE_FOLDERS = [
+  'cli',
+  'collector',
+  'console',
+  'detector',
+  'normalizer',
+  'platform',
+  'reporter',
+  'runtime',
+  'simulator',
+  'webhooks',
+]
+const SHARED = ['platform', 'webhooks']
+/** @type {Record<string, string[]>} */
+const MAY_IMPORT = {
+  platform: [],
+  webhooks: ['platform'],
+  collector: SHARED,
+  normalizer: SHARED,
+  detector: SHARED,
+  // detector/delivery/ until it becomes services/webhooks/ (issue 13, point 1); then drop it.
+  reporter: [...SHARED, 'detector/delivery/'],
+  console: [...SHARED, 'reporter/index.js', 'detector/index.js'],
+  // A tool that feeds the collector over HTTP: it shares the wire formats, not the collector's code.
+  simulator: ['platform'],
+}
+
+/** @param {string} text */
+const escapeRegex = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+/**
+ * @param {string} folder
+ * @param {string[]} allowed
+ * @param {string[]} [files]
+ */
+function importBoundary(folder, allowed, files = [`services/${folder}/**/*.ts`]) {
+  const patterns = SERVICE_FOLDERS.filter((other) => other !== folder && !allowed.includes(other)).map(
+    (other) => {
+      const open = allowed
+        .filter((entry) => entry.startsWith(`${other}/`))
+        .map((entry) => entry.slice(other.length + 1))
+        .map((rest) => `(?!${escapeRegex(rest)}${rest.endsWith('/') ? '' : '$'})`)
+      return {
+        regex: `^(\\.\\./)+${other}(/${open.join('')}|$)`,
+        message: `services/${folder}/ may import only ${[...allowed, 'schemas/'].join(', ')} from outside its folder: move what both need into services/platform/ or schemas/.`,
+      }
+    },
+  )
+  return { files, rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns }] } }
+}
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.cache/**', 'data/**', 'coverage/**'] },
   js.configs.recommended,
@@ -30,6 +87,30 @@ export default tseslint.config(
       sourceType: 'module',
       parserOptions: { projectService: false, project: false },
     },
+  },
+  ...Object.entries(MAY_IMPORT).map(([folder, allowed]) => importBoundary(folder, allowed)),
+  {
+    files: ['schemas/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+services/',
+              message: 'schemas/ is the bottom layer: it imports nothing from services/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  // Tests that check a stage against its real neighbour: the simulator's output against the
+  // collector's request preparation, the rule pack against rows the collector and normalizer make.
+  importBoundary('simulator', ['platform', 'collector/prepare.js'], ['services/simulator/**/*.test.ts']),
+  {
+    files: ['services/detector/rules/pack.test.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': 'off' },
   },
   {
     // kafkajs stays behind services/platform/kafka/ (client, producer, consumer, topics), so every

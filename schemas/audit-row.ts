@@ -70,6 +70,26 @@ export const AuditRow = z.object({
 })
 export type AuditRow = z.infer<typeof AuditRow>
 
+/**
+ * Attributes the normalizer derives for each row (its derive step) so that rules, in the stream and
+ * in SQL alike, can see facts the gateway does not send. They overwrite a gateway attribute of the
+ * same name.
+ *
+ * - `local_hour` (`0`–`23`) and `local_weekday` (`1` Monday … `7` Sunday): `occurred_at` in the
+ *   tenant's `timezone` (config `tenants[].timezone`, UTC when unset), for off-hours rules. Stored, so
+ *   an alert and a report agree on what "off hours" was when the event happened.
+ * - `tools_list_hash`: on `tools/list` results, a hash of every tool's name, description and schemas,
+ *   computed from the clear result before redaction and truncation (the stored excerpt cannot be
+ *   hashed reliably). A changed hash for a known server is a rug pull (rule mcp-tool-definition-changed).
+ *   A gateway that fingerprints tools itself may send it; the normalizer keeps that value when the
+ *   result holds no `tools` list.
+ */
+export const DERIVED_ATTRIBUTES = {
+  localHour: 'local_hour',
+  localWeekday: 'local_weekday',
+  toolsListHash: 'tools_list_hash',
+} as const
+
 /** One row of `ingest_receipts`: what the collector acknowledged for one request and minute. */
 export const ReceiptRow = z.object({
   receipt_id: z.string(),

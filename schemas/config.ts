@@ -1,6 +1,6 @@
 import cron from 'node-cron'
 import { z } from 'zod'
-import { RedactionSettings } from '../services/normalizer/redaction/settings.js'
+import { RedactionSettings } from './redaction.js'
 
 /** The configuration file (`mcp-audit.yaml`), as documented in DESIGN.md. Parsed once at start. */
 

@@ -4,6 +4,7 @@ import { processEventMessage, type EventPipelineDeps } from '../../services/norm
 import { createRedactor } from '../../services/normalizer/redaction/index.js'
 import { redactionConfigFrom } from '../../services/normalizer/redaction-config.js'
 import { retentionLookup } from '../../services/normalizer/retention.js'
+import { deriveEvent } from '../../services/normalizer/steps/derive.js'
 import { normalizeEnvelope, type NormalizedEvent } from '../../services/normalizer/steps/normalize.js'
 import { parseMessage } from '../../services/normalizer/steps/parse.js'
 import { payloadLimits, redactEvent } from '../../services/normalizer/steps/redact.js'
@@ -107,7 +108,8 @@ export function measureStages(
         retentionDays: deps.retentionDays,
       })
       if (outcome.kind !== 'ok') throw new Error(`benchmark message rejected by normalize: ${outcome.reason}`)
-      normalized.push(outcome.value)
+      // The derive step counts with normalize, as it did when normalize derived the attributes itself.
+      normalized.push(deriveEvent(outcome.value, deps.timeZone?.(result.value.tenant_id) ?? 'UTC'))
     })
     times.normalizeMs += performance.now() - began
 

@@ -6,7 +6,7 @@ import type { Registry } from 'prom-client'
 import type { AppConfig } from '../../schemas/config.js'
 import type { Logger } from '../platform/logger.js'
 import { GatewayFormat, type AdapterName } from './adapters/types.js'
-import type { TokenAuthenticator } from './auth.js'
+import { authorize, type TokenAuthenticator } from '../platform/auth.js'
 import type { EventError } from './ingest.js'
 import type { Preparer } from './prepare-pool.js'
 import type { CollectorMetrics } from './metrics.js'
@@ -147,7 +147,8 @@ export function createCollectorApp(deps: CollectorDeps): express.Express {
       res.status(status).end()
     }
     try {
-      const authResult = auth.authenticate(req.headers.authorization, ['ingest'])
+      const caller = auth.authenticate(req.headers.authorization)
+      const authResult = caller.ok ? authorize(caller.principal, ['ingest']) : caller
       if (!authResult.ok) {
         metrics.eventsRejected.inc({ tenant: '', reason: 'unauthorized' })
         if (authResult.status === 401) res.setHeader('WWW-Authenticate', 'Bearer')

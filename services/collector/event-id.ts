@@ -1,14 +1,5 @@
 import { createHash } from 'node:crypto'
-
-/** JSON with object keys sorted, so equal events serialize to equal bytes whatever the key order. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null'
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, item]) => item !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-  return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`
-}
+import { canonicalJson } from '../platform/canonical-json.js'
 
 /** A UUID-shaped id (version 8, RFC 9562 "custom") from the first 16 bytes of a SHA-256. */
 function uuidFromHash(digest: Buffer): string {

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import type { TokenScope } from '../../schemas/config.js'
-import type { Principal, TokenAuthenticator } from '../collector/auth.js'
+import { authorize, type Principal, type TokenAuthenticator } from '../platform/auth.js'
 import type { Logger } from '../platform/logger.js'
 import type { SelfAudit } from '../platform/self-audit.js'
 
@@ -18,9 +18,9 @@ export function locals(res: Response): ConsoleLocals {
 }
 
 /**
- * Bearer authentication with read or admin tokens (the same constant-time digest check as the
- * collector's), and a self-audit entry for every call once the answer is sent: who, what, outcome,
- * from where and how long. A call without a known token belongs to no tenant; it is logged only.
+ * Bearer authentication with read or admin tokens (platform/auth.ts, as the collector's), and a
+ * self-audit entry for every call once the answer is sent: who, what, outcome, from where and how
+ * long. A call without a known token belongs to no tenant; it is logged only.
  */
 export function requireToken(
   auth: TokenAuthenticator,
@@ -53,17 +53,16 @@ export function requireToken(
       })
     })
 
-    // Any known token identifies its tenant, so a call with the wrong scope is audited as denied.
-    const result = auth.authenticate(req.get('authorization'), ['ingest', 'read', 'admin'])
-    if (!result.ok) {
-      res.status(result.status).json({ error: result.message })
+    const caller = auth.authenticate(req.get('authorization'))
+    if (!caller.ok) {
+      res.status(caller.status).json({ error: caller.message })
       return
     }
-    state.principal = result.principal
-    if (!scopes.includes(result.principal.scope)) {
-      res.status(403).json({
-        error: `token "${result.principal.tokenName}" has scope ${result.principal.scope}; this endpoint needs ${scopes.join(' or ')}`,
-      })
+    // Any known token identifies its tenant, so a call with the wrong scope is audited as denied.
+    state.principal = caller.principal
+    const allowed = authorize(caller.principal, scopes)
+    if (!allowed.ok) {
+      res.status(allowed.status).json({ error: allowed.message })
       return
     }
     next()

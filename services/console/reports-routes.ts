@@ -1,6 +1,6 @@
 import type { Request, Response, Router } from 'express'
 import { z } from 'zod'
-import { REPORT_FORMATS, type ReportFileKind, type ReportRecord, type Reports } from '../reporter/types.js'
+import { REPORT_FORMATS, type ReportFileKind, type ReportRecord, type Reports } from '../reporter/index.js'
 import { locals } from './auth.js'
 import { issues } from './params.js'
 

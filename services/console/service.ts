@@ -6,7 +6,7 @@ import type { Store } from '../platform/clickhouse.js'
 import type { Lifecycle } from '../platform/lifecycle.js'
 import type { Logger } from '../platform/logger.js'
 import type { SelfAudit } from '../platform/self-audit.js'
-import type { Reports } from '../reporter/types.js'
+import type { Reports } from '../reporter/index.js'
 import { createAdminQuery } from './admin-query.js'
 import { createConsoleApp } from './app.js'
 

@@ -2,25 +2,8 @@ import type { AuditRow } from '../../schemas/audit-row.js'
 import type { Rule } from '../../schemas/rules.js'
 import type { Logger } from '../platform/logger.js'
 import type { AlertCandidate, AlertStore } from './alerts.js'
+import { matchGroup } from './match-group.js'
 import { compileMatchRule } from './rules/match.js'
-
-/** Fields that make one incident of a match rule when the rule does not say (`suppress.group_by`). */
-const DEFAULT_MATCH_GROUP = ['server_name', 'tool', 'user_id'] as const
-
-function groupOf(rule: Rule, row: AuditRow): Record<string, string> {
-  const fields = rule.suppress?.group_by ?? DEFAULT_MATCH_GROUP
-  const record = row as unknown as Record<string, unknown>
-  return Object.fromEntries(
-    fields.map((field) => {
-      const [column, key] = field.split('.', 2)
-      const value =
-        key !== undefined ? (record[column!] as Record<string, unknown> | undefined)?.[key] : record[field]
-      const text =
-        typeof value === 'string' ? value : value === undefined || value === null ? '' : JSON.stringify(value)
-      return [field, text]
-    }),
-  )
-}
 
 export interface StreamDetector {
   /** Evaluates every enabled match rule on stored rows; returns the number of new incidents. */
@@ -58,7 +41,7 @@ export function createStreamDetector(
           candidates.push({
             rule,
             tenantId: row.tenant_id,
-            group: groupOf(rule, row),
+            group: matchGroup(rule, row),
             count: 1,
             value: null,
             firstSeen: at,

@@ -1,6 +1,7 @@
 import type { KafkaMessage } from '../platform/kafka/consumer.js'
 import type { AuditRow, ReceiptRow } from '../../schemas/audit-row.js'
 import type { MessageOutcome, ProcessMessages } from './consumer.js'
+import { deriveEvent } from './steps/derive.js'
 import { normalizeEnvelope } from './steps/normalize.js'
 import { parseMessage } from './steps/parse.js'
 import { receiptRows } from './steps/receipts.js'
@@ -10,10 +11,11 @@ export interface EventPipelineDeps {
   redactor: EventRedactor
   limits: PayloadLimits
   retentionDays: (tenantId: string) => number
+  /** The tenant's IANA time zone, for the derived local hour and weekday (UTC when unset). */
   timeZone?: (tenantId: string) => string
 }
 
-/** parse → normalize → redact for one message; every failure becomes an outcome, never an exception. */
+/** parse → normalize → derive → redact for one message; every failure becomes an outcome, never an exception. */
 export function processEventMessage(
   message: Pick<KafkaMessage, 'value' | 'offset'>,
   partition: number,
@@ -25,11 +27,11 @@ export function processEventMessage(
     partition,
     offset: Number(message.offset),
     retentionDays: deps.retentionDays,
-    ...(deps.timeZone ? { timeZone: deps.timeZone } : {}),
   })
   if (normalized.kind !== 'ok') return normalized
+  const derived = deriveEvent(normalized.value, deps.timeZone?.(parsed.value.tenant_id) ?? 'UTC')
   try {
-    return { kind: 'ok', rows: [redactEvent(normalized.value, deps.redactor, deps.limits)] }
+    return { kind: 'ok', rows: [redactEvent(derived, deps.redactor, deps.limits)] }
   } catch (err) {
     // A redactor bug must not let a clear value through or block the partition: dead-letter it.
     return { kind: 'dlq', reason: `redaction failed: ${(err as Error).name}` }

@@ -1,20 +1,11 @@
-import type { ReportData } from './data.js'
+import type { Check, CheckStatus } from './check.js'
 import { retentionChecks } from './checks-retention.js'
+import type { ReportData } from './data.js'
 
 /**
  * Compliance checks: pure functions of a report's figures. Each says pass, warn or fail and lists
  * the evidence an auditor would ask for; the framework sections map them to controls.
  */
-
-export type CheckStatus = 'pass' | 'warn' | 'fail'
-
-export interface Check {
-  id: string
-  title: string
-  status: CheckStatus
-  summary: string
-  evidence: string[]
-}
 
 export interface IntegrityFacts {
   keyId: string

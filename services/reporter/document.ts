@@ -1,4 +1,4 @@
-import type { Check, CheckStatus } from './checks.js'
+import type { Check, CheckStatus } from './check.js'
 import type { ReportData } from './data.js'
 import type { FrameworkSection } from './frameworks.js'
 import { formatLocal } from './period.js'

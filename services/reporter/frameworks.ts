@@ -1,5 +1,5 @@
 import type { Framework as FrameworkSchema } from '../../schemas/config.js'
-import type { Check, CheckStatus } from './checks.js'
+import type { Check, CheckStatus } from './check.js'
 import type { z } from 'zod'
 
 /**

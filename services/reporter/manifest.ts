@@ -3,6 +3,7 @@ import { createReadStream, existsSync, readdirSync, readFileSync, statSync } fro
 import path from 'node:path'
 import { z } from 'zod'
 import { ReportManifest, SignedManifest } from '../../schemas/report.js'
+import { canonicalJson } from '../platform/canonical-json.js'
 import { keyId } from './signing-key.js'
 import type { ReportFile, SigningKey, VerifyResult } from './types.js'
 
@@ -13,18 +14,6 @@ import type { ReportFile, SigningKey, VerifyResult } from './types.js'
  */
 
 export const MANIFEST_FILE = 'manifest.json'
-
-/** JSON with object keys sorted at every level: the exact bytes that are signed. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, item]) => item !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`
-  }
-  return JSON.stringify(value)
-}
 
 export async function sha256File(file: string): Promise<string> {
   const hash = createHash('sha256')

@@ -1,5 +1,5 @@
 import type PDFDocument from 'pdfkit'
-import type { Check } from './checks.js'
+import type { Check } from './check.js'
 import { formatCell, tickStep, type Chart, type ReportTable } from './document.js'
 import type { Fonts } from './pdf-fonts.js'
 

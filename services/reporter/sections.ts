@@ -1,4 +1,4 @@
-import type { Check } from './checks.js'
+import type { Check } from './check.js'
 import type { ReportData } from './data.js'
 import { COLORS, type Section } from './document.js'
 import type { FrameworkSection } from './frameworks.js'

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { afterEach, describe, expect, test } from 'vitest'
-import type { AdapterName } from '../collector/adapters/types.js'
 import { prepareBody } from '../collector/prepare.js'
 import { FatalResponseError } from './http-sink.js'
 import { runSimulation, type SimulationOptions } from './run.js'
+import type { SimFormat } from './types.js'
 
 type Reply = (
   req: IncomingMessage,
@@ -44,7 +44,7 @@ async function fakeCollector(reply: Reply = () => undefined): Promise<FakeCollec
         return
       }
       const url = new URL(req.url ?? '/', 'http://x')
-      const format = (url.pathname === '/v1/logs' ? 'otlp' : url.searchParams.get('format')) as AdapterName
+      const format = (url.pathname === '/v1/logs' ? 'otlp' : url.searchParams.get('format')) as SimFormat
       const server = url.searchParams.get('server') ?? undefined
       const raw = Buffer.concat(chunks)
       const prepared = prepareBody({
@@ -234,7 +234,7 @@ describe('writing NDJSON files', () => {
           tenantId: 't',
           gateway: 'g',
           receivedAt: '2026-11-24T12:00:00Z',
-          format: format as AdapterName,
+          format: format as SimFormat,
           ...(server ? { serverName: server } : {}),
         },
       })

@@ -5,8 +5,14 @@ import { Command } from 'commander'
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { Rule } from '../../schemas/rules.js'
 import { registerRulesTest } from '../../services/cli/commands/rules-test.js'
-import { readRuleTests, runRuleTests, type CaseResult } from '../../services/detector/rule-test.js'
-import { formatRuleError, loadRules } from '../../services/detector/rules/load.js'
+import { ingestSamples } from '../../services/cli/sample-rows.js'
+import {
+  formatRuleError,
+  loadRules,
+  readRuleTests,
+  runRuleTests,
+  type CaseResult,
+} from '../../services/detector/index.js'
 import { packageRoot } from '../../services/platform/paths.js'
 
 const PACK = path.join(packageRoot(), 'rules', 'mcp-core.yaml')
@@ -23,7 +29,7 @@ describe('built-in rule pack rules/mcp-core.yaml', () => {
 
   beforeAll(async () => {
     const byId = new Map<string, Rule>(loaded.rules.map((rule) => [rule.id, rule]))
-    results = await runRuleTests(tests, byId)
+    results = await runRuleTests(tests, byId, { ingest: ingestSamples })
   })
 
   it('loads without errors, and so do its tests', () => {

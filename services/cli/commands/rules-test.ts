@@ -5,13 +5,15 @@ import type { Rule } from '../../../schemas/rules.js'
 import { ruleKind } from '../../../schemas/rules.js'
 import {
   describeGroup,
+  formatRuleError,
+  loadRules,
   readRuleTests,
   runRulesOnEvents,
   runRuleTests,
   type CaseResult,
   type RuleFiring,
-} from '../../detector/rule-test.js'
-import { formatRuleError, loadRules } from '../../detector/rules/load.js'
+} from '../../detector/index.js'
+import { ingestSamples } from '../sample-rows.js'
 
 interface RulesTestOptions {
   events?: string
@@ -151,6 +153,7 @@ export function registerRulesTest(rules: Command): void {
       if (options.events) {
         const events = readEventsFile(options.events)
         const result = await runRulesOnEvents(loaded.rules, events, {
+          ingest: ingestSamples,
           timeZone: options.timezone,
           ...(options.now ? { now: options.now } : {}),
         })
@@ -177,7 +180,7 @@ export function registerRulesTest(rules: Command): void {
       for (const error of errors) console.error(`${error.file}: ${error.message}`)
       const byId = new Map(loaded.rules.map((rule) => [rule.id, rule]))
       const mine = tests.filter(({ test }) => byId.has(test.rule))
-      const results = await runRuleTests(mine, byId, { timeZone: options.timezone })
+      const results = await runRuleTests(mine, byId, { ingest: ingestSamples, timeZone: options.timezone })
       if (options.json) console.log(JSON.stringify(results, null, 2))
       else {
         printCases(results)

@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 import { AuditRow } from '../../../schemas/audit-row.js'
-import { FINDING_TYPES } from '../../normalizer/redaction/types.js'
+import { FINDING_TYPES } from '../../../schemas/redaction.js'
 
 /**
  * What rules may name: the columns of `audit_events` (schemas/audit-row.ts), the materialized

@@ -8,9 +8,9 @@ import { GenericEvent } from '../../../schemas/event.js'
 import { RuleTestFile, ruleKind, type Rule } from '../../../schemas/rules.js'
 import { ingestRecords } from '../../collector/ingest.js'
 import { createRedactor } from '../../normalizer/redaction/index.js'
+import { deriveEvent, toolsListHash } from '../../normalizer/steps/derive.js'
 import { normalizeEnvelope } from '../../normalizer/steps/normalize.js'
 import { DEFAULT_PAYLOAD_LIMITS, redactEvent } from '../../normalizer/steps/redact.js'
-import { toolsListHash } from './derived.js'
 import { formatRuleError, loadRules } from './load.js'
 import { compileMatchRule } from './match.js'
 
@@ -30,8 +30,8 @@ const tests = new Map(
 const redactor = createRedactor({ hmacKey: 'rule-pack-test-key-0123456789abcdef' })
 
 /**
- * The stored rows of generic events, built by the real collector, normalize (which adds the derived
- * attributes, here in UTC) and redact steps.
+ * The stored rows of generic events, built by the real collector, normalize, derive (here in UTC)
+ * and redact steps.
  */
 function storedRows(events: Array<Record<string, unknown>>): AuditRow[] {
   return events.map((event, index) => {
@@ -47,10 +47,9 @@ function storedRows(events: Array<Record<string, unknown>>): AuditRow[] {
       partition: 0,
       offset: index,
       retentionDays: () => 365,
-      timeZone: () => 'UTC',
     })
     if (normalized.kind !== 'ok') throw new Error(`event ${index} did not normalize: ${normalized.reason}`)
-    const row = redactEvent(normalized.value, redactor, DEFAULT_PAYLOAD_LIMITS)
+    const row = redactEvent(deriveEvent(normalized.value, 'UTC'), redactor, DEFAULT_PAYLOAD_LIMITS)
     expect(row.attributes.local_hour).toMatch(/^\d{1,2}$/)
     return row
   })

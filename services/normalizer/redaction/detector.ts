@@ -1,4 +1,4 @@
-import type { FindingType } from './types.js'
+import type { FindingType } from '../../../schemas/redaction.js'
 
 /** A value found by a detector; `start`/`end` may be narrower than the regex match (e.g. only the password). */
 export interface Hit {

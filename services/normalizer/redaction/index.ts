@@ -1,23 +1,14 @@
 import type { z } from 'zod'
 import { createJsonRedactor, type JsonRedaction } from './json.js'
 import { createPseudonymizer } from './pseudonym.js'
-import { RedactionSettings } from './settings.js'
+import { RedactionSettings, type Findings } from '../../../schemas/redaction.js'
 import { createTextRedactor, type TextRedaction } from './text.js'
-import type { Detection, Findings } from './types.js'
+import type { Detection } from './types.js'
 
-export { RedactionSettings } from './settings.js'
 export { DEPTH_PLACEHOLDER, type JsonRedaction } from './json.js'
 export { TRUNCATION_MARKER, type TextRedaction } from './text.js'
 export { isSensitiveKey } from './sensitive-keys.js'
-export {
-  FINDING_TYPES,
-  PII_TYPES,
-  SECRET_TYPES,
-  mergeFindings,
-  type Detection,
-  type FindingType,
-  type Findings,
-} from './types.js'
+export { mergeFindings, type Detection } from './types.js'
 
 /**
  * The `redaction` settings (defaults applied when absent) plus the HMAC key (`pseudonymization.key`)

@@ -2,9 +2,9 @@ import { jsonExcerpt } from './excerpt.js'
 import { isContactKey, keyHint, piiTypeForValue, type KeyHint } from './pii-keys.js'
 import { sensitiveValueType } from './secret-detectors.js'
 import { isSensitiveKey, normalizeKey } from './sensitive-keys.js'
-import type { RedactionSettings } from './settings.js'
+import type { Findings, RedactionSettings } from '../../../schemas/redaction.js'
 import type { TextRedactor } from './text.js'
-import { addFinding, type Findings } from './types.js'
+import { addFinding } from './types.js'
 
 export interface JsonRedaction {
   /** The redacted value (depth- and string-capped, not cut to the byte budget). */

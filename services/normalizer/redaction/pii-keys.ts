@@ -1,4 +1,4 @@
-import type { PiiType } from './types.js'
+import type { PiiType } from '../../../schemas/redaction.js'
 
 /**
  * Key names that say what a JSON value is, for PII that has no shape of its own: a name under

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto'
-import type { FindingType } from './types.js'
+import type { FindingType } from '../../../schemas/redaction.js'
 
 export const MIN_HMAC_KEY_LENGTH = 16
 

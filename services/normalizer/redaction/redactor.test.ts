@@ -7,7 +7,8 @@ import {
   loadPresidioSynth,
   loadSecretsCorpus,
 } from './fixtures.js'
-import { createRedactor, RedactionSettings } from './index.js'
+import { RedactionSettings } from '../../../schemas/redaction.js'
+import { createRedactor } from './index.js'
 import { createScanner } from './scanner.js'
 
 const hmacKey = 'test-key-0123456789abcdef'

@@ -2,7 +2,7 @@ import { charClasses, type Detector, type Hit } from './detector.js'
 import { HEURISTIC_DETECTORS } from './heuristic-detectors.js'
 import { NUMERIC_PII_DETECTORS, PII_DETECTORS_BEFORE_NUMBERS } from './pii-detectors.js'
 import { SECRET_DETECTORS } from './secret-detectors.js'
-import type { FindingType } from './types.js'
+import type { FindingType } from '../../../schemas/redaction.js'
 
 /** Every detector, in precedence order: secrets first, then structured PII, then the heuristics. */
 export const ALL_DETECTORS: readonly Detector[] = [

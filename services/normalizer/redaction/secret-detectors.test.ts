@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { loadSecretsCorpus } from './fixtures.js'
 import { createRedactor } from './index.js'
 import { isSensitiveKey } from './sensitive-keys.js'
-import { SECRET_TYPES } from './types.js'
+import { SECRET_TYPES } from '../../../schemas/redaction.js'
 
 const redactor = createRedactor({ hmacKey: 'test-key-0123456789abcdef' })
 const corpus = loadSecretsCorpus()

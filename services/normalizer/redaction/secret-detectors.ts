@@ -1,6 +1,6 @@
 import { CharClass, NOT_AFTER_TOKEN_CHAR, hasDigit, type Detector, type Hit } from './detector.js'
 import { TEXT_KEY_WORDS_SOURCE, isHeaderKeyword } from './sensitive-keys.js'
-import type { SecretType } from './types.js'
+import type { SecretType } from '../../../schemas/redaction.js'
 
 interface SecretHit extends Hit {
   type: SecretType

@@ -1,7 +1,7 @@
 import { canonicalValue, truncateIp } from './pseudonym.js'
 import { createScanner } from './scanner.js'
-import type { RedactionSettings } from './settings.js'
-import { addFinding, type Detection, type FindingType, type Findings } from './types.js'
+import type { FindingType, Findings, RedactionSettings } from '../../../schemas/redaction.js'
+import { addFinding, type Detection } from './types.js'
 
 export interface TextRedaction {
   text: string

@@ -2,7 +2,6 @@ import type { AuditRow, ErrorClass } from '../../../schemas/audit-row.js'
 import { AUDIT_ROW_VERSION } from '../../../schemas/audit-row.js'
 import type { EventStatus } from '../../../schemas/event.js'
 import type { RawEnvelope } from '../../../schemas/raw-envelope.js'
-import { derivedAttributes } from '../../detector/rules/derived.js'
 import type { StepResult } from './results.js'
 
 /** Fields that still hold clear text; the redact step turns them into their stored form. */
@@ -43,8 +42,6 @@ export interface NormalizeContext {
   offset: number
   /** Days the tenant keeps events (its retention maximum); decides `retention_until`. */
   retentionDays: (tenantId: string) => number
-  /** The tenant's IANA time zone, for the derived local hour and weekday (off-hours rules). */
-  timeZone?: (tenantId: string) => string
   now?: () => Date
 }
 
@@ -142,14 +139,7 @@ export function normalizeEnvelope(envelope: RawEnvelope, ctx: NormalizeContext):
         arguments: event.arguments,
         result: event.result,
         errorMessage: event.error?.message ?? null,
-        // Facts the rules need that gateways do not send (local time, tools/list fingerprint).
-        attributes: {
-          ...(event.attributes ?? {}),
-          ...derivedAttributes(
-            { occurredAt, method: event.method, result: event.result },
-            ctx.timeZone?.(envelope.tenant_id) ?? 'UTC',
-          ),
-        },
+        attributes: event.attributes ?? {},
       },
     },
   }

@@ -1,5 +1,4 @@
 import { describe, expect, test } from 'vitest'
-import type { AdapterName } from '../../collector/adapters/types.js'
 import { prepareBody } from '../../collector/prepare.js'
 import { toRequests, type OutgoingRequest } from '../batches.js'
 import { generateTraffic } from '../generate.js'
@@ -18,7 +17,7 @@ interface StoredEvent {
 /** What the collector makes of one request: its validated events and its errors. */
 function ingest(request: OutgoingRequest): { errors: unknown[]; events: StoredEvent[] } {
   const url = new URL(request.path, 'http://collector')
-  const format = (url.pathname === '/v1/logs' ? 'otlp' : url.searchParams.get('format')) as AdapterName
+  const format = (url.pathname === '/v1/logs' ? 'otlp' : url.searchParams.get('format')) as SimFormat
   const serverName = url.searchParams.get('server') ?? undefined
   const prepared = prepareBody({
     body: Buffer.from(request.body),

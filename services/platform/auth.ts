@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { TenantConfig, TokenScope } from '../../schemas/config.js'
 
+/** Who called: the token's tenant, its name in the config, and what it may do. */
 export interface Principal {
   tenantId: string
   tokenName: string
@@ -17,7 +18,8 @@ export type AuthResult =
 /**
  * Bearer tokens from the tenants' config, kept only as SHA-256 digests. A presented token is hashed
  * and compared with every known digest in constant time, so neither timing nor an early exit tells
- * how close a guess was. Each token belongs to exactly one tenant.
+ * how close a guess was. Each token belongs to exactly one tenant. The collector and the console
+ * both authenticate here, then `authorize` the scope their endpoint needs.
  */
 export class TokenAuthenticator {
   private readonly tokens: KnownToken[]
@@ -35,7 +37,8 @@ export class TokenAuthenticator {
     )
   }
 
-  authenticate(authorization: string | undefined, allowed: readonly TokenScope[]): AuthResult {
+  /** An `Authorization` header → the token's tenant and scope, or 401 (missing or unknown token). */
+  authenticate(authorization: string | undefined): AuthResult {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')
     if (!match) {
       return { ok: false, status: 401, message: 'missing bearer token: send Authorization: Bearer <token>' }
@@ -46,16 +49,19 @@ export class TokenAuthenticator {
       if (timingSafeEqual(token.digest, digest) && !found) found = token
     }
     if (!found) return { ok: false, status: 401, message: 'unknown token' }
-    if (!allowed.includes(found.scope)) {
-      return {
-        ok: false,
-        status: 403,
-        message: `token "${found.tokenName}" has scope ${found.scope}; this endpoint needs ${allowed.join(' or ')}`,
-      }
-    }
     return {
       ok: true,
       principal: { tenantId: found.tenantId, tokenName: found.tokenName, scope: found.scope },
     }
+  }
+}
+
+/** 403 unless the principal's scope is one the endpoint accepts; the message names both. */
+export function authorize(principal: Principal, allowed: readonly TokenScope[]): AuthResult {
+  if (allowed.includes(principal.scope)) return { ok: true, principal }
+  return {
+    ok: false,
+    status: 403,
+    message: `token "${principal.tokenName}" has scope ${principal.scope}; this endpoint needs ${allowed.join(' or ')}`,
   }
 }

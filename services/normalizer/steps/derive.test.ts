@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { derivedAttributes, localTime, toolsListHash } from './derived.js'
+import { deriveEvent, derivedAttributes, localTime, toolsListHash } from './derive.js'
+import { normalizeEnvelope } from './normalize.js'
 
 describe('localTime', () => {
   it('gives hour and ISO weekday in the tenant timezone', () => {
@@ -59,5 +60,38 @@ describe('toolsListHash', () => {
       local_hour: '10',
       local_weekday: '2',
     })
+  })
+})
+
+describe('deriveEvent', () => {
+  const normalized = normalizeEnvelope(
+    {
+      v: 1,
+      tenant_id: 'acme',
+      gateway: 'gw',
+      format: 'generic',
+      received_at: '2026-11-24T23:30:01.000Z',
+      event: {
+        timestamp: '2026-11-24T23:30:00Z',
+        method: 'tools/list',
+        server: { name: 'fs' },
+        result: { tools: [{ name: 'read_file' }] },
+        attributes: { team: 'payments', local_hour: '12' },
+      },
+    },
+    { partition: 0, offset: 0, retentionDays: () => 365 },
+  )
+  if (normalized.kind !== 'ok') throw new Error('the sample event did not normalize')
+
+  it("adds the derived attributes in the tenant's zone over the gateway's, keeping the others", () => {
+    const derived = deriveEvent(normalized.value, 'Europe/Berlin')
+    expect(derived.clear.attributes).toEqual({
+      team: 'payments',
+      local_hour: '0',
+      local_weekday: '3',
+      tools_list_hash: toolsListHash({ tools: [{ name: 'read_file' }] }),
+    })
+    expect(derived.row).toBe(normalized.value.row)
+    expect(normalized.value.clear.attributes).toEqual({ team: 'payments', local_hour: '12' })
   })
 })
