@@ -45,7 +45,7 @@ beforeAll(async () => {
     res.json({ ok: true })
   })
   await new Promise<void>((resolve) => {
-    server = app.listen(0, '127.0.0.1', resolve)
+    server = app.listen(0, '127.0.0.1', () => resolve())
   })
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 })
