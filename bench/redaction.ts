@@ -1,8 +1,5 @@
-import { existsSync } from 'node:fs'
 import os from 'node:os'
 import {
-  MCP_TRAFFIC_PATH,
-  PRESIDIO_SYNTH_PATH,
   PRESIDIO_TYPES,
   loadMcpTrafficTexts,
   loadPresidioSynth,
@@ -389,8 +386,8 @@ function leakRecall(
 export async function redactionBenchmark(): Promise<{ markdown: string; results: unknown }> {
   const { engines, missing } = await loadEngines()
   const corpus = loadSecretsCorpus()
-  const presidio = existsSync(PRESIDIO_SYNTH_PATH) ? loadPresidioSynth() : []
-  const traffic = existsSync(MCP_TRAFFIC_PATH) ? loadMcpTrafficTexts() : []
+  const presidio = loadPresidioSynth()
+  const traffic = loadMcpTrafficTexts()
   const docs = generateMcpDocs(500, corpus.positives)
   const docTexts = docs.map((d) => JSON.stringify(d.doc))
 

@@ -53,7 +53,7 @@ export interface TrafficOptions {
   secretRate?: number
   /** Multiplies every tool's error and timeout rates and how often people try forbidden tools. Default 1; 0: no failures. */
   errorScale?: number
-  /** `auto` (recorded servers when the shared recording is present), `builtin`, a file, or a catalogue. */
+  /** `auto` (plus the recorded servers kept in the repository), `builtin`, a file, or a catalogue. */
   catalogue?: string | Catalogue
   /** Recorded servers each tenant adds to the built-in ones. Default 4. */
   recordedServersPerTenant?: number

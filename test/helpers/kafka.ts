@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { Kafka } from '../../services/platform/kafka/client.js'
 import { createConsumer, type KafkaMessage } from '../../services/platform/kafka/consumer.js'
+import { waitFor } from './wait.js'
 
 /**
  * Reads a topic from the beginning with a fresh consumer group until `count` messages arrived,
@@ -17,19 +19,19 @@ export async function readTopic(
   await consumer.connect()
   try {
     await consumer.subscribe({ topic, fromBeginning: true })
-    let reachedAt: number | undefined
     await consumer.run({
       eachMessage: async ({ message }) => {
         messages.push(message)
-        if (messages.length >= count) reachedAt ??= Date.now()
         return Promise.resolve()
       },
     })
-    const deadline = Date.now() + timeoutMs
-    while (Date.now() < deadline) {
-      if (reachedAt !== undefined && Date.now() - reachedAt >= settleMs) break
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    }
+    await waitFor(() => messages.length, {
+      description: `${count} messages on ${topic}`,
+      timeoutMs,
+      until: (received) => received >= count,
+    })
+    // Listening on after the count is reached is the point: duplicates beyond it must show up.
+    await sleep(settleMs)
   } finally {
     await consumer.disconnect()
   }

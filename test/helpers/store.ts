@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { AppConfig } from '../../schemas/config.js'
 import { openStore, type Store } from '../../services/platform/clickhouse.js'
+import { waitFor } from './wait.js'
 
 const TEST_DATABASE = /^mcp_audit_test(_[a-z0-9]+)?$/
 
@@ -39,23 +40,26 @@ export function openTestStore(): TestStore {
   }
 }
 
-/** Polls a count query until it reaches `expected` (or the deadline), returning the last value. */
+/** Polls a count query until it reaches `expected`, returning the count; fails with the last one. */
 export async function waitForCount(
   store: Store,
   sql: string,
   expected: number,
   { timeoutMs = 60_000, params = {} }: { timeoutMs?: number; params?: Record<string, unknown> } = {},
 ): Promise<number> {
-  const deadline = Date.now() + timeoutMs
-  let last = -1
-  while (Date.now() < deadline) {
-    const result = await store.client.query({ query: sql, query_params: params, format: 'JSONEachRow' })
-    const [row] = await result.json<{ n: number | string }>()
-    last = Number(row?.n ?? 0)
-    if (last >= expected) return last
-    await new Promise((resolve) => setTimeout(resolve, 250))
-  }
-  return last
+  return waitFor(
+    async () => {
+      const result = await store.client.query({ query: sql, query_params: params, format: 'JSONEachRow' })
+      const [row] = await result.json<{ n: number | string }>()
+      return Number(row?.n ?? 0)
+    },
+    {
+      description: `a count of ${expected} from ${sql}`,
+      timeoutMs,
+      intervalMs: 250,
+      until: (n) => n >= expected,
+    },
+  )
 }
 
 export async function queryRows<T>(

@@ -1,8 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { embeddedStorePath } from '../../services/platform/clickhouse.js'
 import { runCli, spawnCli } from '../helpers/cli.js'
+import { waitFor } from '../helpers/wait.js'
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mcp-audit-test-cli-'))
 const env = { MCP_AUDIT_DATA_DIR: dataDir, CLICKHOUSE_DATABASE: 'mcp_audit_test_cli' }
@@ -54,7 +56,13 @@ describe('mcp-audit CLI', () => {
 
   it('says clearly when another process holds the embedded store', async () => {
     const holder = spawnCli(['query', 'SELECT sleep(3)'], env)
-    await new Promise((resolve) => setTimeout(resolve, 1000))
+    // The embedded engine writes its holder's pid into the status file once it has the lock.
+    const statusFile = path.join(embeddedStorePath(dataDir), 'status')
+    await waitFor(() => (existsSync(statusFile) ? readFileSync(statusFile, 'utf8') : ''), {
+      description: `pid ${holder.pid} in ${statusFile}`,
+      timeoutMs: 10_000,
+      until: (status) => status.includes(`PID: ${holder.pid}\n`),
+    })
     const result = runCli(['query', 'SELECT 1'], env)
     holder.kill('SIGKILL')
     expect(result.status).toBe(1)

@@ -13,6 +13,7 @@ import { startNormalizer } from '../../services/normalizer/service.js'
 import { post, startTestCollector, type TestCollector } from '../helpers/collector.js'
 import { TEST_PSEUDONYMIZATION_KEY } from '../helpers/pipeline.js'
 import { openTestStore, queryRows, waitForCount, type TestStore } from '../helpers/store.js'
+import { waitFor } from '../helpers/wait.js'
 
 const brokers = inject('kafkaBrokers')
 const logger = createLogger({ level: 'silent' })
@@ -37,12 +38,6 @@ async function startReceiver(): Promise<{ url: string; received: Received[]; ser
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received, server }
-}
-
-async function waitFor(check: () => boolean, timeoutMs = 30_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs
-  while (!check() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100))
-  return check()
 }
 
 describe('detector end to end: collector → Kafka → normalizer → detector → webhooks', () => {
@@ -119,7 +114,10 @@ describe('detector end to end: collector → Kafka → normalizer → detector �
 
     const siem = () =>
       receiver.received.filter((r) => r.path === '/siem' && r.body.includes('mcp-path-traversal'))
-    expect(await waitFor(() => siem().length >= 1)).toBe(true)
+    await waitFor(siem, {
+      description: 'the mcp-path-traversal alert at the SIEM endpoint',
+      until: (deliveries) => deliveries.length >= 1,
+    })
     const alerts = await alertsOf('mcp-path-traversal')
     expect(alerts).toHaveLength(1)
     expect(
@@ -142,11 +140,12 @@ describe('detector end to end: collector → Kafka → normalizer → detector �
       data: { rule: { id: 'mcp-path-traversal' }, tenant_id: 'acme' },
     })
     expect(delivery!.body).not.toContain('mallory@example.com')
-    expect(
-      await waitFor(() => receiver.received.some((r) => r.path === '/slack' && r.body.includes('traversal'))),
-    ).toBe(true)
+    await waitFor(() => receiver.received.some((r) => r.path === '/slack' && r.body.includes('traversal')), {
+      description: 'the path traversal alert at the Slack endpoint',
+    })
 
     // One incident, one notification: more of the same within the suppression window adds to it.
+    // A quiet moment is the only way to see that no second notification arrives.
     await new Promise((resolve) => setTimeout(resolve, 1500))
     expect(siem()).toHaveLength(1)
   })
@@ -183,11 +182,10 @@ describe('detector end to end: collector → Kafka → normalizer → detector �
     const alerts = await alertsOf('mcp-high-error-rate')
     expect(alerts).toHaveLength(1)
     expect(alerts[0]!.group_values).toMatchObject({ server_name: 'flaky-db' })
-    expect(
-      await waitFor(() =>
-        receiver.received.some((r) => r.path === '/siem' && r.body.includes('mcp-high-error-rate')),
-      ),
-    ).toBe(true)
+    await waitFor(
+      () => receiver.received.some((r) => r.path === '/siem' && r.body.includes('mcp-high-error-rate')),
+      { description: 'the mcp-high-error-rate alert at the SIEM endpoint' },
+    )
 
     // The same tick again, and a fresh scheduler after a "restart": the watermark says the window is done.
     await detector.scheduler.runOnce(now)
@@ -201,6 +199,7 @@ describe('detector end to end: collector → Kafka → normalizer → detector �
     const reports = await restarted.runOnce(now)
     expect(reports.filter((r) => r.ruleId === 'mcp-high-error-rate').flatMap((r) => r.windows)).toEqual([])
     expect(await alertsOf('mcp-high-error-rate')).toHaveLength(1)
+    // A quiet moment is the only way to see that no second notification arrives.
     await new Promise((resolve) => setTimeout(resolve, 1500))
     expect(
       receiver.received.filter((r) => r.path === '/siem' && r.body.includes('mcp-high-error-rate')),

@@ -13,6 +13,7 @@ import { createLogger } from '../../services/platform/logger.js'
 import { spawnCli } from '../helpers/cli.js'
 import { TEST_PSEUDONYMIZATION_KEY } from '../helpers/pipeline.js'
 import { queryRows } from '../helpers/store.js'
+import { waitFor } from '../helpers/wait.js'
 
 const brokers = inject('kafkaBrokers')
 const kafka = createKafka({ brokers, clientId: 'crash-test' }, createLogger({ level: 'silent' }))
@@ -127,14 +128,13 @@ describe('normalizer killed with SIGKILL in the middle of a stream', () => {
       const writtenBeforeKill: number[] = []
       for (let kill = 0; kill < KILLS; kill++) {
         const child = spawnCli(['normalizer'], env)
-        const deadline = Date.now() + 60_000
         // Kill once this run has written something, so every kill lands mid-stream.
-        while (
-          Date.now() < deadline &&
-          (await metric(opsUrl, 'mcp_audit_normalizer_rows_written_total')) < 1
-        ) {
-          await new Promise((resolve) => setTimeout(resolve, 100))
-        }
+        await waitFor(() => metric(opsUrl, 'mcp_audit_normalizer_rows_written_total'), {
+          description: `run ${kill + 1} of the normalizer to write rows`,
+          timeoutMs: 60_000,
+          until: (written) => written >= 1,
+        })
+        // A different moment for each kill is the scenario, not synchronisation.
         await new Promise((resolve) => setTimeout(resolve, 300 + kill * 200))
         writtenBeforeKill.push(await metric(opsUrl, 'mcp_audit_normalizer_rows_written_total'))
         child.kill('SIGKILL')
@@ -146,10 +146,11 @@ describe('normalizer killed with SIGKILL in the middle of a stream', () => {
       const final = spawnCli(['normalizer'], env)
       let stderr = ''
       final.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-      const deadline = Date.now() + 180_000
-      while (Date.now() < deadline && !(await groupCaughtUp(groupId, topics.raw))) {
-        await new Promise((resolve) => setTimeout(resolve, 500))
-      }
+      await waitFor(() => groupCaughtUp(groupId, topics.raw), {
+        description: `consumer group ${groupId} to catch up with ${topics.raw}`,
+        timeoutMs: 180_000,
+        intervalMs: 500,
+      })
       final.kill('SIGTERM')
       expect(await exited(final)).toBe(0)
       expect(stderr).toBe('')

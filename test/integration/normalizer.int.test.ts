@@ -12,6 +12,7 @@ import { post, startTestCollector, TOKENS, type TestCollector } from '../helpers
 import { readTopic } from '../helpers/kafka.js'
 import { startTestNormalizer, type TestNormalizer } from '../helpers/pipeline.js'
 import { openTestStore, queryRows, waitForCount, type TestStore } from '../helpers/store.js'
+import { waitFor } from '../helpers/wait.js'
 
 const brokers = inject('kafkaBrokers')
 const logger = createLogger({ level: 'silent' })
@@ -212,13 +213,15 @@ describe('normalizer: Kafka → normalize → redact → ClickHouse', () => {
     expect(dry).toHaveLength(3)
     const admin = kafka.admin()
     await admin.connect()
-    const deadline = Date.now() + 20_000
-    let end = 0
-    while (end < 5 && Date.now() < deadline) {
-      end = Number((await admin.fetchTopicOffsets(collector.topics.dlq))[0]!.high)
-      await new Promise((resolve) => setTimeout(resolve, 200))
-    }
-    await admin.disconnect()
+    const end = await waitFor(
+      async () => Number((await admin.fetchTopicOffsets(collector.topics.dlq))[0]!.high),
+      {
+        description: `5 messages on ${collector.topics.dlq}`,
+        timeoutMs: 20_000,
+        intervalMs: 200,
+        until: (high) => high >= 5,
+      },
+    ).finally(() => admin.disconnect())
     expect(end).toBe(5)
   })
 
@@ -262,9 +265,12 @@ describe('normalizer: Kafka → normalize → redact → ClickHouse', () => {
         arguments: { i },
       }))
       expect((await post(`${collector.url}/v1/events`, JSON.stringify(batch))).status).toBe(202)
-      const deadline = Date.now() + 20_000
-      while (normalizer.handle.health().healthy && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 200))
+      await waitFor(() => normalizer.handle.health(), {
+        description: 'the normalizer to report unhealthy while inserts fail',
+        timeoutMs: 20_000,
+        intervalMs: 200,
+        until: (health) => !health.healthy,
+      })
       expect(normalizer.handle.health()).toMatchObject({ healthy: false })
       expect(
         await normalizer.registry.getSingleMetricAsString('mcp_audit_normalizer_writer_healthy'),
@@ -279,9 +285,12 @@ describe('normalizer: Kafka → normalize → redact → ClickHouse', () => {
         50,
       ),
     ).toBe(50)
-    const deadline = Date.now() + 20_000
-    while (!normalizer.handle.health().healthy && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 200))
+    await waitFor(() => normalizer.handle.health(), {
+      description: 'the normalizer to report healthy once the store is back',
+      timeoutMs: 20_000,
+      intervalMs: 200,
+      until: (health) => health.healthy,
+    })
     expect(normalizer.handle.health()).toEqual({ healthy: true, reasons: [] })
   })
 })

@@ -160,6 +160,7 @@ describe('a tenant flooding the collector past its rate limit', () => {
     expect(await waitForCount(store, `SELECT count() AS n FROM ${table} FINAL`, expectedIds.length)).toBe(
       expectedIds.length,
     )
+    // A quiet second for any row written twice to land: duplicates are an absence to observe.
     await sleep(1_000)
     // FINAL collapses rows written twice; without it every row counts, so doubles would show here.
     const perTenant = async (final: string) =>

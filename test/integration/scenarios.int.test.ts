@@ -28,6 +28,7 @@ import {
 } from '../../services/simulator/index.js'
 import { TEST_PSEUDONYMIZATION_KEY } from '../helpers/pipeline.js'
 import { openTestStore, queryRows, waitForCount, type TestStore } from '../helpers/store.js'
+import { waitFor } from '../helpers/wait.js'
 
 /**
  * The detector's acceptance suite: simulated gateway traffic (eight gateway formats) goes through the
@@ -109,12 +110,6 @@ async function startReceiver(): Promise<{ url: string; attempts: Attempt[]; serv
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, attempts, server }
-}
-
-async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250))
-  return check()
 }
 
 /** The day under test ends now; its history is the three days before it. */
@@ -392,7 +387,12 @@ describe('attack scenarios end to end: simulator → collector → Kafka → nor
     // The off-hours scenario's alert is low: it must exist and must not be delivered.
     expect(Number(low?.alerts)).toBeGreaterThanOrEqual(1)
     const delivered = () => receiver.attempts.filter((attempt) => attempt.status === 200)
-    expect(await waitFor(() => delivered().length >= total, 150_000)).toBe(true)
+    await waitFor(() => delivered().length, {
+      description: `${total} alerts delivered with status 200`,
+      timeoutMs: 150_000,
+      intervalMs: 250,
+      until: (count) => count >= total,
+    })
     expect(delivered()).toHaveLength(total)
 
     const ids = new Set(delivered().map((attempt) => attempt.headers['webhook-id']))

@@ -4,6 +4,7 @@ import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { freePort } from '../../services/platform/local-kafka.js'
 import { spawnCli } from '../helpers/cli.js'
+import { waitFor } from '../helpers/wait.js'
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mcp-audit-test-start-'))
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
@@ -32,10 +33,12 @@ async function launch(name: string, args: string[], marker: string, timeoutMs: n
   child.stdout.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()))
   child.stderr.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()))
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  const deadline = Date.now() + timeoutMs
-  while (!output.stdout.includes(marker) && Date.now() < deadline && child.exitCode === null) {
-    await new Promise((resolve) => setTimeout(resolve, 200))
-  }
+  await waitFor(() => ({ exitCode: child.exitCode, stdoutTail: output.stdout.slice(-2_000) }), {
+    description: `"${marker}" in the output of start (${name}), or its exit`,
+    timeoutMs,
+    intervalMs: 200,
+    until: () => child.exitCode !== null || output.stdout.includes(marker),
+  })
   return { dir, port, child, output, exited }
 }
 
@@ -66,7 +69,8 @@ describe('mcp-audit start (all-in-one, embedded defaults)', () => {
     })
     expect(posted.status).toBe(202)
 
-    // Still up a moment later: start is a long-running process, not a one-shot.
+    // Still up a moment later: start is a long-running process, not a one-shot. The pause is the
+    // scenario (time passing with nothing to wait for), not synchronisation.
     await new Promise((resolve) => setTimeout(resolve, 1500))
     expect(child.exitCode).toBeNull()
 
@@ -119,15 +123,19 @@ describe('mcp-audit start (all-in-one, embedded defaults)', () => {
     // Two Ctrl-Cs in a row cut the ordered stop short, yet the broker does not outlive the process.
     const brokerPid = Number(readFileSync(path.join(dir, 'kafka', 'broker.pid'), 'utf8'))
     child.kill('SIGINT')
-    const stopping = Date.now() + 10_000
-    while (!output.stdout.includes('shutdown_started') && Date.now() < stopping) {
-      await new Promise((resolve) => setTimeout(resolve, 20))
-    }
+    await waitFor(() => output.stdout.includes('shutdown_started'), {
+      description: 'shutdown_started after the first Ctrl-C',
+      timeoutMs: 10_000,
+      intervalMs: 20,
+    })
     child.kill('SIGINT')
     expect(await exited).toBeNull()
     expect(child.signalCode).toBe('SIGKILL')
-    const deadline = Date.now() + 30_000
-    while (processAlive(brokerPid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200))
+    await waitFor(() => !processAlive(brokerPid), {
+      description: `the local broker (pid ${brokerPid}) to exit`,
+      timeoutMs: 30_000,
+      intervalMs: 200,
+    })
     expect(processAlive(brokerPid)).toBe(false)
   })
 })

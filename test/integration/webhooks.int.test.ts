@@ -19,6 +19,7 @@ import {
 import { createLogger } from '../../services/platform/logger.js'
 import { migrate } from '../../services/platform/migrations.js'
 import { openTestStore, queryRows, type TestStore } from '../helpers/store.js'
+import { waitFor } from '../helpers/wait.js'
 
 /**
  * Webhook delivery end to end: the outbox on the embedded ClickHouse engine posting to a real HTTP
@@ -168,12 +169,12 @@ describe('webhook delivery through the outbox', () => {
     status: DeliveryStatus,
     timeoutMs = 15_000,
   ) {
-    const deadline = Date.now() + timeoutMs
-    let row = await delivery(alertId, webhookName)
-    while (row?.status !== status && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50))
-      row = await delivery(alertId, webhookName)
-    }
+    const row = await waitFor(() => delivery(alertId, webhookName), {
+      description: `the delivery of ${alertId} to ${webhookName} to be ${status}`,
+      timeoutMs,
+      intervalMs: 50,
+      until: (stored) => stored?.status === status,
+    })
     expect(row?.status).toBe(status)
     return row!
   }
@@ -186,6 +187,7 @@ describe('webhook delivery through the outbox', () => {
     await outbox.enqueue(fired)
     const row = await waitForStatus(fired.alert_id, 'signed', 'delivered')
     expect(row).toMatchObject({ attempts: 1, last_status_code: 200, last_error: '' })
+    // Nothing more may arrive: a quiet moment is the only way to see an absence.
     await new Promise((resolve) => setTimeout(resolve, 200))
     const [request, ...more] = hits('/signed')
     expect(more).toHaveLength(0)
@@ -253,6 +255,7 @@ describe('webhook delivery through the outbox', () => {
     const later = alert()
     await outbox.enqueue(later)
     await waitForStatus(later.alert_id, 'gone', 'disabled')
+    // Nothing more may arrive: a quiet moment is the only way to see an absence.
     await new Promise((resolve) => setTimeout(resolve, 200))
     expect(hits('/gone')).toHaveLength(1)
     const metrics = await registry.getSingleMetricAsString('mcp_audit_alert_deliveries_total')

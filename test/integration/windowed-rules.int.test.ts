@@ -8,6 +8,7 @@ import type { Window, WindowedRule } from '../../services/detector/windowed/wind
 import { createLogger } from '../../services/platform/logger.js'
 import { migrate } from '../../services/platform/migrations.js'
 import { openTestStore, queryRows, type TestStore } from '../helpers/store.js'
+import { waitFor } from '../helpers/wait.js'
 
 const logger = createLogger({ level: 'silent' })
 
@@ -432,7 +433,12 @@ describe('windowed rules compiled to ClickHouse', () => {
         onCandidates: () => Promise.resolve(),
       })
       scheduler.start()
-      await new Promise((resolve) => setTimeout(resolve, 100))
+      await waitFor(async () => (await readWatermarks(store, ['burst-per-user'])).get('burst-per-user'), {
+        description: 'the timer ticks to move the burst-per-user watermark past T0 + 10 min',
+        timeoutMs: 10_000,
+        intervalMs: 20,
+        until: (mark) => mark !== undefined && mark > T0 + 600_000,
+      })
       await scheduler.stop()
       const marks = await readWatermarks(store, ['burst-per-user'])
       expect(marks.get('burst-per-user')).toBeGreaterThan(T0 + 600_000)

@@ -4,6 +4,7 @@ import { ClickHouseWriter, type SourcePosition } from '../../services/normalizer
 import type { Table } from '../../services/platform/store/table.js'
 import { queryRows } from '../helpers/store.js'
 import { openTestStore, type TestStore } from '../helpers/store.js'
+import { waitFor } from '../helpers/wait.js'
 
 const logger = createLogger({ level: 'silent' })
 
@@ -69,7 +70,11 @@ describe('ClickHouseWriter against the embedded engine', () => {
       { topic: 't', partition: 1, offset: '4' },
     ])
     writer.add([{ id: 'd', d: '2026-11-24' }], { topic: 't', partition: 0, offset: '11' }, ['t:0:11'])
-    await new Promise((resolve) => setTimeout(resolve, 600))
+    await waitFor(() => commits.length, {
+      description: 'the age flush (maxWaitMs 200) to commit a second batch',
+      timeoutMs: 5_000,
+      until: (committed) => committed >= 2,
+    })
     expect(await count()).toBe(4)
     expect(commits[1]).toEqual([{ topic: 't', partition: 0, offset: '11' }])
     await writer.shutdown()
@@ -93,7 +98,11 @@ describe('ClickHouseWriter against the embedded engine', () => {
     await store.client.command({ query: `RENAME TABLE ${table} TO ${table}_away` })
     writer.add([{ id: 'e', d: '2026-11-24' }], { topic: 't', partition: 0, offset: '12' }, ['t:0:12'])
     const flushing = writer.flush()
-    await new Promise((resolve) => setTimeout(resolve, 500))
+    await waitFor(() => health, {
+      description: 'the writer to report unhealthy while the table is away',
+      timeoutMs: 5_000,
+      until: (changes) => changes.length > 0,
+    })
     expect(health).toEqual([false])
     expect(commits).toEqual([])
     await store.client.command({ query: `RENAME TABLE ${table}_away TO ${table}` })

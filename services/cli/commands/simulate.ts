@@ -230,7 +230,7 @@ export function registerSimulate(program: Command): void {
     .option('--gzip', 'gzip request bodies')
     .option(
       '--catalogue <source>',
-      'servers and tools: auto (built-in plus the shared LiveMCPBench recording if present), builtin, or a recording file',
+      'servers and tools: auto (built-in plus the LiveMCPBench recording kept in the repository), builtin, or a recording file',
       'auto',
     )
     .option('--json', 'print the summary as JSON')

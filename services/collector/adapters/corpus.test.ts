@@ -1,19 +1,16 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { GenericEvent } from '../../../schemas/event.js'
 import { dockerAdapter } from './docker.js'
-import { eventsOf, SHARED_DATA_DIR, TEST_CONTEXT } from './fixtures.js'
+import { CORPORA_DIR, eventsOf, TEST_CONTEXT } from './fixtures.js'
 import { genericAdapter } from './generic.js'
 import { detectFormat } from './index.js'
 import { isObject, type JsonObject } from './shared.js'
 
-const SPEC_DIR = join(SHARED_DATA_DIR, 'mcp-spec-examples')
-const LIVEMCPBENCH = join(SHARED_DATA_DIR, 'mcp-traffic/livemcpbench-claude-sonnet-4.json')
-const hasSpec = existsSync(SPEC_DIR)
-const hasTraffic = existsSync(LIVEMCPBENCH)
-const skipped = (what: string) =>
-  `${what} — SKIPPED: not found under ${SHARED_DATA_DIR} (shared/ beside the repo)`
+// Reading a missing corpus throws ENOENT with its path: the file fails instead of skipping.
+const SPEC_DIR = join(CORPORA_DIR, 'mcp-spec-examples')
+const LIVEMCPBENCH = join(CORPORA_DIR, 'livemcpbench/livemcpbench-claude-sonnet-4.json')
 
 function specExamples(type: string): [string, unknown][] {
   const dir = join(SPEC_DIR, type)
@@ -26,82 +23,68 @@ function expectValid(events: JsonObject[]): void {
   for (const event of events) expect(GenericEvent.safeParse(event).error?.issues ?? []).toEqual([])
 }
 
-describe.skipIf(!hasSpec)(
-  hasSpec ? 'MCP 2026-07-28 spec examples through the docker adapter' : skipped('MCP spec examples'),
-  () => {
-    const ctx = { ...TEST_CONTEXT, serverName: 'weather' }
+describe('MCP 2026-07-28 spec examples through the docker adapter', () => {
+  const ctx = { ...TEST_CONTEXT, serverName: 'weather' }
 
-    it('finds the CallToolRequest and CallToolResult examples', () => {
-      expect(specExamples('CallToolRequest').length).toBeGreaterThan(0)
-      expect(specExamples('CallToolResult').length).toBeGreaterThan(0)
+  it('finds the CallToolRequest and CallToolResult examples', () => {
+    expect(specExamples('CallToolRequest').length).toBeGreaterThan(0)
+    expect(specExamples('CallToolResult').length).toBeGreaterThan(0)
+  })
+
+  it.each(specExamples('CallToolRequest'))('%s maps to a valid tools/call event', (_file, example) => {
+    expect(detectFormat(example)).toBe('docker')
+    const events = eventsOf(dockerAdapter.adapt(example, ctx))
+    expectValid(events)
+    expect(events[0]).toMatchObject({
+      method: 'tools/call',
+      tool: 'get_weather',
+      server: { name: 'weather' },
+      request_id: 'call-tool-example',
+      client: { name: 'ExampleClient', version: '1.0.0' },
+      arguments: { location: 'New York' },
+      attributes: { protocol_version: '2026-07-28' },
     })
+  })
 
-    it.each(hasSpec ? specExamples('CallToolRequest') : [])(
-      '%s maps to a valid tools/call event',
-      (_file, example) => {
-        expect(detectFormat(example)).toBe('docker')
-        const events = eventsOf(dockerAdapter.adapt(example, ctx))
-        expectValid(events)
-        expect(events[0]).toMatchObject({
-          method: 'tools/call',
-          tool: 'get_weather',
-          server: { name: 'weather' },
-          request_id: 'call-tool-example',
-          client: { name: 'ExampleClient', version: '1.0.0' },
-          arguments: { location: 'New York' },
-          attributes: { protocol_version: '2026-07-28' },
-        })
-      },
-    )
-
-    it.each(hasSpec ? [...specExamples('CallToolResult'), ...specExamples('CallToolResultResponse')] : [])(
-      '%s maps to a valid result event whose status follows isError',
-      (_file, example) => {
-        expect(detectFormat(example)).toBe('docker')
-        const events = eventsOf(dockerAdapter.adapt(example, ctx))
-        expectValid(events)
-        const result = isObject(example) && isObject(example.result) ? example.result : example
-        const isError = isObject(result) && result.isError === true
-        expect(events[0]).toMatchObject({ status: isError ? 'error' : 'success', result })
-      },
-    )
-
-    it.each(
-      hasSpec
-        ? [
-            ...specExamples('ReadResourceRequest'),
-            ...specExamples('GetPromptRequest'),
-            ...specExamples('ListToolsRequest'),
-          ]
-        : [],
-    )('%s maps to its method and target', (_file, example) => {
+  it.each([...specExamples('CallToolResult'), ...specExamples('CallToolResultResponse')])(
+    '%s maps to a valid result event whose status follows isError',
+    (_file, example) => {
+      expect(detectFormat(example)).toBe('docker')
       const events = eventsOf(dockerAdapter.adapt(example, ctx))
       expectValid(events)
-      const method = isObject(example) ? example.method : undefined
-      expect(events[0]).toMatchObject({ method })
-      if (method === 'resources/read')
-        expect(events[0]).toMatchObject({ resource_uri: 'file:///project/src/main.rs' })
-      if (method === 'prompts/get') expect(events[0]).toMatchObject({ prompt: 'code_review' })
-    })
+      const result = isObject(example) && isObject(example.result) ? example.result : example
+      const isError = isObject(result) && result.isError === true
+      expect(events[0]).toMatchObject({ status: isError ? 'error' : 'success', result })
+    },
+  )
 
-    it.each(
-      hasSpec
-        ? [
-            ...specExamples('InvalidParamsError'),
-            ...specExamples('MethodNotFoundError'),
-            ...specExamples('InternalError'),
-          ]
-        : [],
-    )('%s in a JSON-RPC error response maps to status error with its code', (_file, error) => {
-      const events = eventsOf(dockerAdapter.adapt({ jsonrpc: '2.0', id: 9, error }, ctx))
-      expectValid(events)
-      expect(events[0]).toMatchObject({
-        status: 'error',
-        error: { code: isObject(error) ? error.code : undefined },
-      })
+  it.each([
+    ...specExamples('ReadResourceRequest'),
+    ...specExamples('GetPromptRequest'),
+    ...specExamples('ListToolsRequest'),
+  ])('%s maps to its method and target', (_file, example) => {
+    const events = eventsOf(dockerAdapter.adapt(example, ctx))
+    expectValid(events)
+    const method = isObject(example) ? example.method : undefined
+    expect(events[0]).toMatchObject({ method })
+    if (method === 'resources/read')
+      expect(events[0]).toMatchObject({ resource_uri: 'file:///project/src/main.rs' })
+    if (method === 'prompts/get') expect(events[0]).toMatchObject({ prompt: 'code_review' })
+  })
+
+  it.each([
+    ...specExamples('InvalidParamsError'),
+    ...specExamples('MethodNotFoundError'),
+    ...specExamples('InternalError'),
+  ])('%s in a JSON-RPC error response maps to status error with its code', (_file, error) => {
+    const events = eventsOf(dockerAdapter.adapt({ jsonrpc: '2.0', id: 9, error }, ctx))
+    expectValid(events)
+    expect(events[0]).toMatchObject({
+      status: 'error',
+      error: { code: isObject(error) ? error.code : undefined },
     })
-  },
-)
+  })
+})
 
 type ToolCall = { server: string; tool: string; params: unknown; content: string }
 
@@ -136,40 +119,35 @@ function statusOf(content: string): string {
   return /isError=True\s*$|"isError": true/.test(content) ? 'failed' : 'success'
 }
 
-describe.skipIf(!hasTraffic)(
-  hasTraffic
-    ? 'LiveMCPBench recorded tool calls as simple gateway log records'
-    : skipped('LiveMCPBench traffic'),
-  () => {
-    const calls = hasTraffic ? recordedToolCalls(120) : []
+describe('LiveMCPBench recorded tool calls as simple gateway log records', () => {
+  const calls = recordedToolCalls(120)
 
-    it('maps every recorded call to a valid event with its tool, server, arguments and status', () => {
-      expect(calls.length).toBeGreaterThan(50)
-      const statuses = new Set<unknown>()
-      calls.forEach((call, index) => {
-        const record = {
-          timestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, index)).toISOString(),
-          tool: call.tool,
-          params: call.params,
-          server_name: call.server,
-          user_id: 'livemcpbench-agent',
-          result: call.content,
-          status: statusOf(call.content),
-        }
-        expect(detectFormat(record)).toBe('generic')
-        const events = eventsOf(genericAdapter.adapt(record, TEST_CONTEXT))
-        expectValid(events)
-        expect(events[0]).toMatchObject({
-          method: 'tools/call',
-          tool: call.tool,
-          server: { name: call.server },
-          user: { id: 'livemcpbench-agent' },
-          arguments: call.params,
-          result: call.content,
-        })
-        statuses.add(events[0]?.status)
+  it('maps every recorded call to a valid event with its tool, server, arguments and status', () => {
+    expect(calls.length).toBeGreaterThan(50)
+    const statuses = new Set<unknown>()
+    calls.forEach((call, index) => {
+      const record = {
+        timestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, index)).toISOString(),
+        tool: call.tool,
+        params: call.params,
+        server_name: call.server,
+        user_id: 'livemcpbench-agent',
+        result: call.content,
+        status: statusOf(call.content),
+      }
+      expect(detectFormat(record)).toBe('generic')
+      const events = eventsOf(genericAdapter.adapt(record, TEST_CONTEXT))
+      expectValid(events)
+      expect(events[0]).toMatchObject({
+        method: 'tools/call',
+        tool: call.tool,
+        server: { name: call.server },
+        user: { id: 'livemcpbench-agent' },
+        arguments: call.params,
+        result: call.content,
       })
-      expect([...statuses].sort()).toEqual(['error', 'success', 'timeout'])
+      statuses.add(events[0]?.status)
     })
-  },
-)
+    expect([...statuses].sort()).toEqual(['error', 'success', 'timeout'])
+  })
+})

@@ -4,10 +4,10 @@ import { fileURLToPath } from 'node:url'
 import type { JsonObject } from './shared.js'
 import type { AdaptOutcome, AdapterContext, AdapterName } from './types.js'
 
-/** Test support: the repository root, the gateway fixtures and the shared corpora beside the repo. */
+/** Test support: the repository root, the gateway fixtures and the third-party corpora. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
 export const FIXTURE_DIR = join(REPO_ROOT, 'test/fixtures/gateways')
-export const SHARED_DATA_DIR = resolve(REPO_ROOT, '../shared/data')
+export const CORPORA_DIR = join(REPO_ROOT, 'test/fixtures/corpora')
 
 /** The fixture file of each adapter: NDJSON, or JSON for multi-record bodies. */
 export const FIXTURE_FILES: Record<AdapterName, string> = {

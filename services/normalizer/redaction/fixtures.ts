@@ -46,25 +46,12 @@ function repoRoot(): string {
   return dir
 }
 
-/** presidio-research's synthetic dataset, shared beside the repository (`../shared/data/pii/`). */
-export const PRESIDIO_SYNTH_PATH = path.join(
-  repoRoot(),
-  '..',
-  'shared',
-  'data',
-  'pii',
-  'presidio-synth-v2.json',
-)
+const CORPORA_DIR = path.join(repoRoot(), 'test', 'fixtures', 'corpora')
+/** presidio-research's synthetic dataset (test/fixtures/corpora/README.md says what was kept). */
+const PRESIDIO_SYNTH_PATH = path.join(CORPORA_DIR, 'presidio-research', 'presidio-synth-v2.json')
 export const SECRETS_CORPUS_PATH = path.join(repoRoot(), 'test', 'fixtures', 'secrets', 'corpus.json')
 /** Recorded real MCP tool calls and results (LiveMCPBench), unlabelled. */
-export const MCP_TRAFFIC_PATH = path.join(
-  repoRoot(),
-  '..',
-  'shared',
-  'data',
-  'mcp-traffic',
-  'livemcpbench-claude-sonnet-4.json',
-)
+const MCP_TRAFFIC_PATH = path.join(CORPORA_DIR, 'livemcpbench', 'livemcpbench-claude-sonnet-4.json')
 
 export function loadPresidioSynth(): PresidioRecord[] {
   return JSON.parse(readFileSync(PRESIDIO_SYNTH_PATH, 'utf8')) as PresidioRecord[]

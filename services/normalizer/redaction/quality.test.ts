@@ -1,12 +1,5 @@
-import { existsSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import {
-  PRESIDIO_SYNTH_PATH,
-  PRESIDIO_TYPES,
-  loadPresidioSynth,
-  scoreSpans,
-  type TypeScore,
-} from './fixtures.js'
+import { PRESIDIO_TYPES, loadPresidioSynth, scoreSpans, type TypeScore } from './fixtures.js'
 import { createRedactor } from './index.js'
 
 /**
@@ -30,37 +23,30 @@ const THRESHOLDS: Record<string, { recall: number; precision: number }> = {
   STREET_ADDRESS: { recall: 0.2, precision: 0.9 },
 }
 
-const dataset = existsSync(PRESIDIO_SYNTH_PATH)
+describe('quality on presidio-synth-v2', () => {
+  const redactor = createRedactor({ hmacKey: 'quality-key-0123456789' })
+  const records = loadPresidioSynth().map((record) => ({
+    gold: record.spans.flatMap((span) => {
+      const type = PRESIDIO_TYPES[span.entity_type]
+      return type === undefined ? [] : [{ type, start: span.start_position, end: span.end_position }]
+    }),
+    predicted: redactor.detect(record.full_text),
+  }))
+  const scores: Record<string, TypeScore> = scoreSpans(records, Object.keys(THRESHOLDS))
 
-describe.skipIf(!dataset)(
-  `quality on presidio-synth-v2 (${dataset ? 'found' : `skipped: ${PRESIDIO_SYNTH_PATH} is absent`})`,
-  () => {
-    const redactor = createRedactor({ hmacKey: 'quality-key-0123456789' })
-    const records = dataset
-      ? loadPresidioSynth().map((record) => ({
-          gold: record.spans.flatMap((span) => {
-            const type = PRESIDIO_TYPES[span.entity_type]
-            return type === undefined ? [] : [{ type, start: span.start_position, end: span.end_position }]
-          }),
-          predicted: redactor.detect(record.full_text),
-        }))
-      : []
-    const scores: Record<string, TypeScore> = scoreSpans(records, Object.keys(THRESHOLDS))
+  it('prints the per-type table', () => {
+    const rows = Object.entries(scores).map(
+      ([type, s]) =>
+        `${type.padEnd(15)} recall ${s.recall?.toFixed(3) ?? '  -  '} (${s.truePositives}/${s.truePositives + s.falseNegatives})` +
+        `  precision ${s.precision?.toFixed(3) ?? '  -  '} (${s.correctPredictions}/${s.correctPredictions + s.falsePositives})`,
+    )
+    console.info(`presidio-synth-v2, span overlap\n${rows.join('\n')}`)
+    expect(rows).toHaveLength(Object.keys(THRESHOLDS).length)
+  })
 
-    it('prints the per-type table', () => {
-      const rows = Object.entries(scores).map(
-        ([type, s]) =>
-          `${type.padEnd(15)} recall ${s.recall?.toFixed(3) ?? '  -  '} (${s.truePositives}/${s.truePositives + s.falseNegatives})` +
-          `  precision ${s.precision?.toFixed(3) ?? '  -  '} (${s.correctPredictions}/${s.correctPredictions + s.falsePositives})`,
-      )
-      console.info(`presidio-synth-v2, span overlap\n${rows.join('\n')}`)
-      expect(rows).toHaveLength(Object.keys(THRESHOLDS).length)
-    })
-
-    it.each(Object.entries(THRESHOLDS))('%s meets its recall and precision floors', (type, floor) => {
-      const score = scores[type]!
-      expect(score.recall ?? 0).toBeGreaterThanOrEqual(floor.recall)
-      expect(score.precision ?? 0).toBeGreaterThanOrEqual(floor.precision)
-    })
-  },
-)
+  it.each(Object.entries(THRESHOLDS))('%s meets its recall and precision floors', (type, floor) => {
+    const score = scores[type]!
+    expect(score.recall ?? 0).toBeGreaterThanOrEqual(floor.recall)
+    expect(score.precision ?? 0).toBeGreaterThanOrEqual(floor.precision)
+  })
+})

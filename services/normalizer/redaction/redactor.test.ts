@@ -1,12 +1,5 @@
-import { existsSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import {
-  MCP_TRAFFIC_PATH,
-  PRESIDIO_SYNTH_PATH,
-  loadMcpTrafficTexts,
-  loadPresidioSynth,
-  loadSecretsCorpus,
-} from './fixtures.js'
+import { loadMcpTrafficTexts, loadPresidioSynth, loadSecretsCorpus } from './fixtures.js'
 import { RedactionSettings } from '../../../schemas/redaction.js'
 import { createRedactor } from './index.js'
 import { createScanner } from './scanner.js'
@@ -164,21 +157,18 @@ describe('robustness', () => {
     }
   })
 
-  it.skipIf(!existsSync(PRESIDIO_SYNTH_PATH) || !existsSync(MCP_TRAFFIC_PATH))(
-    'prefilters never change the result (presidio sentences, MCP traffic, secrets corpus)',
-    () => {
-      const filtered = createScanner()
-      const unfiltered = createScanner(new Set(), { prefilter: false })
-      const corpus = loadSecretsCorpus()
-      const texts = [
-        ...loadPresidioSynth().map((record) => record.full_text),
-        ...loadMcpTrafficTexts(),
-        ...corpus.positives.map((positive) => positive.text),
-        ...corpus.negatives.map((negative) => negative.text),
-      ]
-      for (const text of texts) expect(filtered.scan(text)).toEqual(unfiltered.scan(text))
-    },
-  )
+  it('prefilters never change the result (presidio sentences, MCP traffic, secrets corpus)', () => {
+    const filtered = createScanner()
+    const unfiltered = createScanner(new Set(), { prefilter: false })
+    const corpus = loadSecretsCorpus()
+    const texts = [
+      ...loadPresidioSynth().map((record) => record.full_text),
+      ...loadMcpTrafficTexts(),
+      ...corpus.positives.map((positive) => positive.text),
+      ...corpus.negatives.map((negative) => negative.text),
+    ]
+    for (const text of texts) expect(filtered.scan(text)).toEqual(unfiltered.scan(text))
+  })
 })
 
 describe('RedactionSettings', () => {

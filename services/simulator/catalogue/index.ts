@@ -23,33 +23,30 @@ export const BUILTIN_SERVERS: readonly ServerSpec[] = [
   commandsServer,
 ]
 
-function repoRoot(): string | undefined {
+function repoRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url))
-  for (;;) {
-    if (existsSync(path.join(dir, 'package.json'))) return dir
+  while (!existsSync(path.join(dir, 'package.json'))) {
     const parent = path.dirname(dir)
-    if (parent === dir) return undefined
+    if (parent === dir) throw new Error(`no package.json above ${fileURLToPath(import.meta.url)}`)
     dir = parent
   }
+  return dir
 }
 
-/** The LiveMCPBench recording in the shared folder beside the repository, when it is there. */
-export function defaultRecordingPath(): string | undefined {
-  const root = repoRoot()
-  if (!root) return undefined
-  const file = path.join(root, '..', 'shared', 'data', 'mcp-traffic', 'livemcpbench-claude-sonnet-4.json')
-  return existsSync(file) ? file : undefined
+/** The LiveMCPBench recording kept in the repository (test/fixtures/corpora/README.md). */
+function defaultRecordingPath(): string {
+  return path.join(repoRoot(), 'test/fixtures/corpora/livemcpbench/livemcpbench-claude-sonnet-4.json')
 }
 
 const cache = new Map<string, Catalogue>()
 
 /**
  * `builtin`: the hand-written servers only (what tests pin for stable output). `auto` (default): plus
- * the recorded servers when the shared recording is present. A path: plus the servers of that file.
+ * the servers of the recording kept in the repository. A path: plus the servers of that file.
  */
 export function loadCatalogue(source: string = 'auto'): Catalogue {
-  const file = source === 'builtin' ? undefined : source === 'auto' ? defaultRecordingPath() : source
-  if (!file) return { servers: [...BUILTIN_SERVERS] }
+  if (source === 'builtin') return { servers: [...BUILTIN_SERVERS] }
+  const file = source === 'auto' ? defaultRecordingPath() : source
   const cached = cache.get(file)
   if (cached) return cached
   if (!existsSync(file)) {

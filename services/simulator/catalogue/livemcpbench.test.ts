@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs'
 import { describe, expect, test } from 'vitest'
-import { defaultRecordingPath, loadCatalogue } from './index.js'
+import { loadCatalogue } from './index.js'
 import { pythonTextLiteral } from './livemcpbench.js'
 import { Rng } from '../rng.js'
 import { SAMPLE_TENANTS } from '../population.js'
@@ -17,9 +16,7 @@ describe('Python repr text literals', () => {
   })
 })
 
-const recording = defaultRecordingPath()
-
-describe.skipIf(!recording || !existsSync(recording))('the LiveMCPBench recording', () => {
+describe('the LiveMCPBench recording', () => {
   const catalogue = loadCatalogue('auto')
   const recorded = catalogue.servers.filter((server) => server.origin === 'livemcpbench')
 

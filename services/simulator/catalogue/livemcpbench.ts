@@ -5,9 +5,9 @@ import { textResult, tool } from './define.js'
 
 /**
  * Servers, tools, argument shapes and results recorded by LiveMCPBench (Claude Sonnet 4 solving real
- * tasks against ~70 public MCP servers), from `../shared/data/mcp-traffic/`. The recording wraps every
- * server call in a meta-tool: `execute-tool {server_name, tool_name, params}`, and the tool definitions
- * arrive as YAML in the results of `route`. Results are Python reprs of `CallToolResult`.
+ * tasks against ~70 public MCP servers), kept in `test/fixtures/corpora/livemcpbench/`. The recording
+ * wraps every server call in a meta-tool: `execute-tool {server_name, tool_name, params}`, and the tool
+ * definitions arrive as YAML in the results of `route`. Results are Python reprs of `CallToolResult`.
  */
 
 interface RecordedTool {
