@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto'
 import type { AppConfig } from '../../schemas/config.js'
 import type { Logger } from '../platform/logger.js'
-import { signStandardWebhook, validateWebhooks, type WebhookConfig } from '../detector/delivery/formats.js'
-import { parseAllowList } from '../detector/delivery/ssrf.js'
-import { createHttpTransport, type WebhookTransport } from '../detector/delivery/transport.js'
-import { DeliveryError } from '../detector/delivery/errors.js'
+import { signStandardWebhook, validateWebhooks, type WebhookConfig } from '../webhooks/formats.js'
+import { parseAllowList } from '../webhooks/ssrf.js'
+import { createHttpTransport, type WebhookTransport } from '../webhooks/transport.js'
+import { DeliveryError } from '../webhooks/errors.js'
 import type { ReportRecord } from './types.js'
 
 /**

@@ -1,4 +1,4 @@
-import type { Store } from '../../platform/clickhouse.js'
+import type { Store } from '../platform/clickhouse.js'
 
 /**
  * The `alert_deliveries` table (schemas/clickhouse/0003_alerts.sql): one logical row per

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import type { Alert } from '../../../schemas/alert.js'
+import type { Alert } from '../../schemas/alert.js'
 import {
   decodeStandardSecret,
   deliveryId,

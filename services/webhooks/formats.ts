@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { Alert } from '../../../schemas/alert.js'
+import type { Alert } from '../../schemas/alert.js'
 import { WebhookConfigError } from './errors.js'
 import { renderAlertmanager } from './formats/alertmanager.js'
 import type { WebhookConfig, WebhookFormat } from './formats/common.js'

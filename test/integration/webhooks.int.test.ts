@@ -5,17 +5,17 @@ import { Writable } from 'node:stream'
 import { Registry } from 'prom-client'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Alert } from '../../schemas/alert.js'
-import type { DeliveryStatus } from '../../services/detector/delivery/deliveries.js'
+import type { DeliveryStatus } from '../../services/webhooks/deliveries.js'
 import {
   deliveryId,
   verifyStandardWebhook,
   type WebhookConfig,
-} from '../../services/detector/delivery/formats.js'
+} from '../../services/webhooks/formats.js'
 import {
   createDeliveryOutbox,
   type DeliveryOutbox,
   type DeliveryOutboxOptions,
-} from '../../services/detector/delivery/outbox.js'
+} from '../../services/webhooks/outbox.js'
 import { createLogger } from '../../services/platform/logger.js'
 import { migrate } from '../../services/platform/migrations.js'
 import { openTestStore, queryRows, type TestStore } from '../helpers/store.js'

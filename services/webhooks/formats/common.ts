@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import type { WebhookConfig as WebhookConfigSchema } from '../../../../schemas/config.js'
+import type { WebhookConfig as WebhookConfigSchema } from '../../../schemas/config.js'
 
 /** Types and text helpers the webhook formats share. */
 

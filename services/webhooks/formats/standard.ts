@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
-import type { Alert } from '../../../../schemas/alert.js'
+import type { Alert } from '../../../schemas/alert.js'
 import { WebhookConfigError } from '../errors.js'
 import { toIso } from './common.js'
 
