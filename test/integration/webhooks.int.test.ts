@@ -6,11 +6,7 @@ import { Registry } from 'prom-client'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Alert } from '../../schemas/alert.js'
 import type { DeliveryStatus } from '../../services/webhooks/deliveries.js'
-import {
-  deliveryId,
-  verifyStandardWebhook,
-  type WebhookConfig,
-} from '../../services/webhooks/formats.js'
+import { deliveryId, verifyStandardWebhook, type WebhookConfig } from '../../services/webhooks/formats.js'
 import {
   createDeliveryOutbox,
   type DeliveryOutbox,
