@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { RedactionSettings } from '../services/normalizer/redaction/settings.js'
+import { AllowedNetwork, WebhookList } from './webhooks.js'
 
 /** The configuration file (`mcp-audit.yaml`), as documented in DESIGN.md. Parsed once at start. */
 
@@ -64,14 +65,6 @@ export const TenantConfig = z.object({
   timezone: TimeZone.default('UTC'),
 })
 export type TenantConfig = z.infer<typeof TenantConfig>
-
-export const WebhookConfig = z.object({
-  name: z.string().min(1),
-  url: z.url(),
-  format: z.enum(['standard', 'slack', 'pagerduty', 'alertmanager', 'teams']).default('standard'),
-  secret: z.string().optional(),
-  minSeverity: z.enum(['info', 'low', 'medium', 'high', 'critical']).default('medium'),
-})
 
 export const ReportScheduleConfig = z.object({
   name: z.string().min(1),
@@ -179,8 +172,8 @@ export const AppConfig = z
     rules: z.object({ paths: z.array(z.string()).default(['rules/']) }).prefault({}),
     alerts: z
       .object({
-        allowPrivateNetworks: z.array(z.string()).default([]),
-        webhooks: z.array(WebhookConfig).default([]),
+        allowPrivateNetworks: z.array(AllowedNetwork).default([]),
+        webhooks: WebhookList.default([]),
       })
       .prefault({}),
     reports: z.array(ReportScheduleConfig).default([]),

@@ -1,8 +1,9 @@
 import type { Store } from '../platform/clickhouse.js'
+import type { MessageType } from './messages.js'
 
 /**
- * The `alert_deliveries` table (schemas/clickhouse/0003_alerts.sql): one logical row per
- * (alert, webhook), ReplacingMergeTree on `updated_at`, partitioned by `created_at`. Every change
+ * The `alert_deliveries` table (schemas/clickhouse/0003_alerts.sql, 0005): one logical row per
+ * (message, webhook), ReplacingMergeTree on `updated_at`, partitioned by `created_at`. Every change
  * inserts a new version with a strictly greater `updated_at` and the same `created_at` (versions
  * only replace each other inside one partition); reads use FINAL.
  */
@@ -11,7 +12,9 @@ export type DeliveryStatus = 'pending' | 'delivered' | 'dead' | 'disabled'
 
 export interface DeliveryRow {
   delivery_id: string
+  /** The message's subject: the alert, or for `report.ready` the report (the column predates reports). */
   alert_id: string
+  message_type: string
   tenant_id: string
   webhook: string
   format: string
@@ -20,7 +23,7 @@ export interface DeliveryRow {
   next_attempt_at: Date
   last_status_code: number | null
   last_error: string
-  /** The alert as JSON (see outbox.ts for why the alert, not the rendered body). */
+  /** The message's data as JSON (see outbox.ts for why the data, not the rendered body). */
   payload: string
   created_at: Date
   updated_at: Date
@@ -30,8 +33,16 @@ export interface DeliveriesTable {
   insert(rows: readonly DeliveryRow[]): Promise<void>
   /** Current status of each of these deliveries that exists. */
   statuses(deliveryIds: readonly string[]): Promise<Map<string, DeliveryStatus>>
-  /** Pending deliveries whose next attempt is due at `now`, oldest first, except those of `skipWebhooks`. */
-  due(now: Date, limit: number, skipWebhooks?: readonly string[]): Promise<DeliveryRow[]>
+  /**
+   * Pending deliveries of these message types whose next attempt is due at `now`, oldest first,
+   * except those of `skipWebhooks`.
+   */
+  due(
+    now: Date,
+    limit: number,
+    types: readonly MessageType[],
+    skipWebhooks?: readonly string[],
+  ): Promise<DeliveryRow[]>
   countPending(): Promise<number>
 }
 
@@ -43,6 +54,7 @@ function chTime(date: Date): string {
 interface StoredRow {
   delivery_id: string
   alert_id: string
+  message_type: string
   tenant_id: string
   webhook: string
   format: string
@@ -56,7 +68,7 @@ interface StoredRow {
   updated_ms: number | string
 }
 
-const COLUMNS = `delivery_id, alert_id, tenant_id, webhook, format, status, attempts,
+const COLUMNS = `delivery_id, alert_id, message_type, tenant_id, webhook, format, status, attempts,
   toUnixTimestamp64Milli(next_attempt_at) AS next_attempt_ms, last_status_code, last_error, payload,
   toUnixTimestamp64Milli(created_at) AS created_ms, toUnixTimestamp64Milli(updated_at) AS updated_ms`
 
@@ -64,6 +76,7 @@ function fromStored(row: StoredRow): DeliveryRow {
   return {
     delivery_id: row.delivery_id,
     alert_id: row.alert_id,
+    message_type: row.message_type,
     tenant_id: row.tenant_id,
     webhook: row.webhook,
     format: row.format,
@@ -111,13 +124,13 @@ export function deliveriesTable(store: Store): DeliveriesTable {
       return new Map(rows.map((row) => [row.delivery_id, row.status]))
     },
 
-    async due(now, limit, skipWebhooks = []) {
+    async due(now, limit, types, skipWebhooks = []) {
       const rows = await select<StoredRow>(
         `SELECT ${COLUMNS} FROM ${table} FINAL
          WHERE status = 'pending' AND next_attempt_at <= fromUnixTimestamp64Milli({now_ms:Int64}, 'UTC')
-           AND webhook NOT IN {skip:Array(String)}
+           AND message_type IN {types:Array(String)} AND webhook NOT IN {skip:Array(String)}
          ORDER BY next_attempt_at LIMIT {limit:UInt32}`,
-        { now_ms: now.getTime(), limit, skip: skipWebhooks },
+        { now_ms: now.getTime(), limit, types, skip: skipWebhooks },
       )
       return rows.map(fromStored)
     },
