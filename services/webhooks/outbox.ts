@@ -203,14 +203,9 @@ export function createDeliveryOutbox(options: DeliveryOutboxOptions): DeliveryOu
   async function giveUp(row: DeliveryRow, lastError: string, at: Date): Promise<void> {
     await record(row, { status: 'dead', last_error: lastError }, at)
     count(row.webhook, row.format, 'dead')
-    log.error(
-      {
-        delivery_id: row.delivery_id,
-        [logsOf(row.message_type).subject]: row.alert_id,
-        webhook: row.webhook,
-      },
-      logsOf(row.message_type).dead,
-    )
+    const logs = logsOf(row.message_type)
+    const context = { delivery_id: row.delivery_id, [logs.subject]: row.alert_id, webhook: row.webhook }
+    log.error({ ...context, reason: lastError }, logs.dead)
   }
 
   /** One attempt of one due row, and the record of what came of it. */
@@ -330,7 +325,7 @@ export function createDeliveryOutbox(options: DeliveryOutboxOptions): DeliveryOu
       enqueue({ type: 'alert.fired', data: withConsoleLink(alert, options.consoleUrl) }, alertTargets(alert)),
     enqueueReport: (report, webhookNames) =>
       enqueue({ type: 'report.ready', data: report }, reportTargets(report, webhookNames)),
-    flushDue: loop.runPass,
+    flushDue: () => loop.runPass(),
     start() {
       log.info(
         { webhooks: options.webhooks.map((webhook) => webhook.name), delivers, poll_ms: pollMs },
@@ -338,6 +333,6 @@ export function createDeliveryOutbox(options: DeliveryOutboxOptions): DeliveryOu
       )
       loop.start()
     },
-    stop: loop.stop,
+    stop: () => loop.stop(),
   }
 }

@@ -115,9 +115,11 @@ describe('report notifications through the webhook outbox', () => {
 
   it('retries after a 503 with Retry-After, across a restart, and delivers once, signed', async () => {
     const first = start()
-    expect(await waitForCount(store, deliveries("status = 'pending' AND attempts = 1"), 1)).toBe(1)
+    // Stopped as soon as the receiver has refused: the notice waits in the outbox, not in memory.
+    await firstAttempt
     await first.lifecycle.stop('test restart')
     expect(received.map((request) => request.status)).toEqual([503])
+    expect(await waitForCount(store, deliveries("status = 'pending' AND attempts = 1"), 1)).toBe(1)
 
     const second = start()
     expect(await waitForCount(store, deliveries("status = 'delivered'"), 1, { timeoutMs: 30_000 })).toBe(1)
