@@ -3,9 +3,4 @@
 export type { DeliveryStatus } from './deliveries.js'
 export { deliveryId, type MessageType, type ReportReady, type WebhookMessage } from './messages.js'
 export { createDeliveryOutbox, type DeliveryOutbox, type DeliveryOutboxOptions } from './outbox.js'
-export {
-  signStandardWebhook,
-  verifyStandardWebhook,
-  type HeaderSource,
-  type StandardWebhookVerification,
-} from './signing.js'
+export { verifyStandardWebhook, type HeaderSource, type StandardWebhookVerification } from './signing.js'
