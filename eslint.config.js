@@ -28,8 +28,7 @@ const MAY_IMPORT = {
   collector: SHARED,
   normalizer: SHARED,
   detector: SHARED,
-  // detector/delivery/ until it becomes services/webhooks/ (issue 13, point 1); then drop it.
-  reporter: [...SHARED, 'detector/delivery/'],
+  reporter: SHARED,
   console: [...SHARED, 'reporter/index.js', 'detector/index.js'],
   // A tool that feeds the collector over HTTP: it shares the wire formats, not the collector's code.
   simulator: ['platform'],

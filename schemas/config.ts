@@ -1,6 +1,7 @@
 import cron from 'node-cron'
 import { z } from 'zod'
 import { RedactionSettings } from './redaction.js'
+import { AllowedNetwork, WebhookList } from './webhooks.js'
 
 /** The configuration file (`mcp-audit.yaml`), as documented in DESIGN.md. Parsed once at start. */
 
@@ -65,14 +66,6 @@ export const TenantConfig = z.object({
   timezone: TimeZone.default('UTC'),
 })
 export type TenantConfig = z.infer<typeof TenantConfig>
-
-export const WebhookConfig = z.object({
-  name: z.string().min(1),
-  url: z.url(),
-  format: z.enum(['standard', 'slack', 'pagerduty', 'alertmanager', 'teams']).default('standard'),
-  secret: z.string().optional(),
-  minSeverity: z.enum(['info', 'low', 'medium', 'high', 'critical']).default('medium'),
-})
 
 /** Checked here rather than when the scheduler starts, so a typo stops every command at start. */
 const CronExpression = z.string().refine((expression) => cron.validate(expression), {
@@ -191,8 +184,8 @@ export const AppConfig = z
     rules: z.object({ paths: z.array(z.string()).default(['rules/']) }).prefault({}),
     alerts: z
       .object({
-        allowPrivateNetworks: z.array(z.string()).default([]),
-        webhooks: z.array(WebhookConfig).default([]),
+        allowPrivateNetworks: z.array(AllowedNetwork).default([]),
+        webhooks: WebhookList.default([]),
       })
       .prefault({}),
     reports: z.array(ReportScheduleConfig).default([]),

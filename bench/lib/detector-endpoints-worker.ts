@@ -1,7 +1,7 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { parentPort, workerData } from 'node:worker_threads'
-import { verifyStandardWebhook } from '../../services/detector/delivery/formats.js'
+import { verifyStandardWebhook } from '../../services/webhooks/index.js'
 import type {
   EndpointsData,
   EndpointsReply,

@@ -37,7 +37,7 @@ function cpu(resources: ResourceUse): string {
   return `this process ${cores(resources.ownCores)}, broker ${cores(resources.brokerCores)}, other processes ${cores(resources.otherCores)}`
 }
 
-/** The outbox's default poll interval (services/detector/delivery/outbox.ts; not in the config). */
+/** The outbox's default poll interval (services/webhooks/outbox.ts, poll-loop.ts; not in the config). */
 const OUTBOX_POLL_MS = 1_000
 
 /** How many probes' delivery took most of a poll interval: the lost wake-ups. */
@@ -77,7 +77,7 @@ function matchSection({ config, match, otherWebhooks }: DetectorResults): Report
   const notes = [
     `Probes measured: ${match.map((phase) => `${phase.label} ${phase.samples.length}`).join(', ')}, one at a time; every webhook's Standard Webhooks signature verified by the receiver.`,
     `Bounded by \`normalizer.batchMaxWaitMs\` (${count(config.normalizer.batchMaxWaitMs)} ms, default): a lone row waits that long in the writer's buffer (its timer checks every ${Math.min(250, config.normalizer.batchMaxWaitMs / 4)} ms) before the insert that runs the match rules, so "202 → row stored" cannot fall below it. The other stages take tens of milliseconds.`,
-    `Delivery: an enqueue wakes the outbox's delivery loop in this process (as in \`mcp-audit start\`), so it does not wait for the poll interval (pollMs, ${count(OUTBOX_POLL_MS)} ms by default) — unless the alert is enqueued while a delivery pass is running: that wake-up is lost and the delivery waits a whole poll interval (services/detector/delivery/outbox.ts: \`wake\` is only set while the loop sleeps). ${lostWakeUps(match)} With the normalizer and the detector in separate processes (\`mcp-audit normalizer\` + \`mcp-audit detector\`), the normalizer enqueues match alerts and the detector's poll finds them: add up to ${count(OUTBOX_POLL_MS)} ms.`,
+    `Delivery: an enqueue wakes the outbox's delivery loop in this process (as in \`mcp-audit start\`), so it does not wait for the poll interval (pollMs, ${count(OUTBOX_POLL_MS)} ms by default) — unless the alert is enqueued while a delivery pass is running: that wake-up is lost and the delivery waits a whole poll interval (services/webhooks/poll-loop.ts: \`wake\` is only set while the loop sleeps). ${lostWakeUps(match)} With the normalizer and the detector in separate processes (\`mcp-audit normalizer\` + \`mcp-audit detector\`), the normalizer enqueues match alerts and the detector's poll finds them: add up to ${count(OUTBOX_POLL_MS)} ms.`,
     ...match.flatMap(backgroundNote),
   ]
   notes.push(

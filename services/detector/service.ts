@@ -7,8 +7,8 @@ import type { Store } from '../platform/clickhouse.js'
 import type { Lifecycle } from '../platform/lifecycle.js'
 import type { Logger } from '../platform/logger.js'
 import { packageRoot } from '../platform/paths.js'
+import { createDeliveryOutbox, type DeliveryOutbox } from '../webhooks/index.js'
 import { createAlertStore, type AlertCandidate, type AlertStore } from './alerts.js'
-import { createDeliveryOutbox, type DeliveryOutbox } from './delivery/outbox.js'
 import { loadRules } from './rules/load.js'
 import { createStreamDetector, type StreamDetector } from './stream.js'
 import { createWindowScheduler, type WindowScheduler } from './windowed/scheduler.js'
@@ -72,12 +72,13 @@ export function createDetectorParts(options: {
     consoleUrl: consoleUrl(config),
     logger,
     registry,
+    delivers: ['alert.fired'],
   })
   const alerts = createAlertStore({
     store,
     logger,
     consoleUrl: consoleUrl(config),
-    onNewAlert: (alert) => outbox.enqueue(alert),
+    onNewAlert: (alert) => outbox.enqueueAlert(alert),
   })
   return { rules, alerts, outbox, stream: createStreamDetector(rules, alerts, logger) }
 }

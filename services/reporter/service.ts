@@ -1,8 +1,10 @@
+import type { Registry } from 'prom-client'
 import type { AppConfig } from '../../schemas/config.js'
 import type { Store } from '../platform/clickhouse.js'
 import type { Lifecycle } from '../platform/lifecycle.js'
 import type { Logger } from '../platform/logger.js'
 import type { SelfAudit } from '../platform/self-audit.js'
+import { createDeliveryOutbox } from '../webhooks/index.js'
 import { createReportNotifier } from './notify.js'
 import { reportsTable } from './report-store.js'
 import { createReports } from './reports.js'
@@ -16,22 +18,36 @@ export interface Reporter {
   signingKey: SigningKey
 }
 
-/** The reporter inside `mcp-audit start` or alone (`mcp-audit reporter`): schedules, catch-up, on-demand API. */
+/**
+ * The reporter inside `mcp-audit start` or alone (`mcp-audit reporter`): schedules, catch-up,
+ * on-demand API, and the delivery of its report notices through the webhook outbox.
+ */
 export function startReporter(deps: {
   config: AppConfig
   store: Store
   logger: Logger
+  registry: Registry
   lifecycle: Lifecycle
   selfAudit: SelfAudit
 }): Reporter {
-  const { config, store, logger, lifecycle, selfAudit } = deps
+  const { config, store, logger, registry, lifecycle, selfAudit } = deps
   const signingKey = loadSigningKey(config, logger)
   const reports = createReports({ config, store, logger, selfAudit, signingKey })
+  const outbox = createDeliveryOutbox({
+    store,
+    webhooks: config.alerts.webhooks,
+    allowPrivateNetworks: config.alerts.allowPrivateNetworks,
+    logger,
+    registry,
+    delivers: ['report.ready'],
+  })
+  outbox.start()
+  lifecycle.register('reporter-delivery', () => outbox.stop())
   const scheduler = createReportScheduler({
     config,
     reports,
     table: reportsTable(store),
-    notifier: createReportNotifier(config, logger),
+    notifier: createReportNotifier(outbox, config.console.publicUrl),
     logger,
   })
   scheduler.start()

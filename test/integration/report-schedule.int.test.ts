@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { Registry } from 'prom-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AppConfig } from '../../schemas/config.js'
-import { verifyStandardWebhook } from '../../services/detector/delivery/formats.js'
 import { createLogger } from '../../services/platform/logger.js'
 import { migrate } from '../../services/platform/migrations.js'
 import { createLoggingSelfAudit } from '../../services/platform/self-audit.js'
@@ -10,6 +10,11 @@ import { createReports, loadSigningKey } from '../../services/reporter/index.js'
 import { createReportNotifier } from '../../services/reporter/notify.js'
 import { reportsTable } from '../../services/reporter/report-store.js'
 import { createReportScheduler, type ReportScheduler } from '../../services/reporter/scheduler.js'
+import {
+  createDeliveryOutbox,
+  verifyStandardWebhook,
+  type DeliveryOutbox,
+} from '../../services/webhooks/index.js'
 import { insertEvents, seedEvents } from '../helpers/report-seed.js'
 import { openTestStore, type TestStore } from '../helpers/store.js'
 
@@ -19,6 +24,7 @@ const SECRET = `whsec_${Buffer.alloc(32, 7).toString('base64')}`
 describe('scheduled reports', () => {
   let store: TestStore
   let scheduler: ReportScheduler
+  let outbox: DeliveryOutbox
   const received: Array<{ headers: IncomingMessage['headers']; body: string }> = []
   const server = createServer((req, res) => {
     let body = ''
@@ -71,11 +77,18 @@ describe('scheduled reports', () => {
       selfAudit: createLoggingSelfAudit(logger),
       signingKey: loadSigningKey(config, logger),
     })
+    outbox = createDeliveryOutbox({
+      store,
+      webhooks: config.alerts.webhooks,
+      allowPrivateNetworks: config.alerts.allowPrivateNetworks,
+      logger,
+      registry: new Registry(),
+    })
     scheduler = createReportScheduler({
       config,
       reports,
       table: reportsTable(store),
-      notifier: createReportNotifier(config, logger),
+      notifier: createReportNotifier(outbox, config.console.publicUrl),
       logger,
     })
   })
@@ -101,6 +114,7 @@ describe('scheduled reports', () => {
     expect(first?.period_to).toBe('2026-11-23T23:00:00.000Z')
     expect(first?.schedule).toBe('daily')
     expect(await scheduler.run('daily', new Date('2026-11-24T05:00:30Z'))).toBeUndefined()
+    await outbox.flushDue()
 
     expect(received).toHaveLength(1)
     const delivery = received[0]!

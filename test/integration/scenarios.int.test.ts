@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { AppConfig } from '../../schemas/config.js'
 import { startCollector } from '../../services/collector/service.js'
-import { verifyStandardWebhook } from '../../services/detector/delivery/formats.js'
+import { verifyStandardWebhook } from '../../services/webhooks/index.js'
 import {
   createDetectorParts,
   createDetectorScheduler,

@@ -5,17 +5,15 @@ import { Writable } from 'node:stream'
 import { Registry } from 'prom-client'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Alert } from '../../schemas/alert.js'
-import type { DeliveryStatus } from '../../services/platform/store/alert-deliveries.js'
-import {
-  deliveryId,
-  verifyStandardWebhook,
-  type WebhookConfig,
-} from '../../services/detector/delivery/formats.js'
+import type { WebhookConfig } from '../../schemas/webhooks.js'
 import {
   createDeliveryOutbox,
+  deliveryId,
+  verifyStandardWebhook,
   type DeliveryOutbox,
   type DeliveryOutboxOptions,
-} from '../../services/detector/delivery/outbox.js'
+  type DeliveryStatus,
+} from '../../services/webhooks/index.js'
 import { createLogger } from '../../services/platform/logger.js'
 import { migrate } from '../../services/platform/migrations.js'
 import { openTestStore, queryRows, type TestStore } from '../helpers/store.js'
@@ -184,7 +182,7 @@ describe('webhook delivery through the outbox', () => {
     const { outbox, registry } = open({ webhooks: [target] })
     outbox.start()
     const fired = alert()
-    await outbox.enqueue(fired)
+    await outbox.enqueueAlert(fired)
     const row = await waitForStatus(fired.alert_id, 'signed', 'delivered')
     expect(row).toMatchObject({ attempts: 1, last_status_code: 200, last_error: '' })
     // Nothing more may arrive: a quiet moment is the only way to see an absence.
@@ -212,7 +210,7 @@ describe('webhook delivery through the outbox', () => {
   it('sends nothing to a webhook whose minSeverity is above the alert', async () => {
     const { outbox } = open({ webhooks: [webhook('/critical-only', { minSeverity: 'critical' })] })
     const fired = alert()
-    await outbox.enqueue(fired)
+    await outbox.enqueueAlert(fired)
     await outbox.flushDue()
     expect(await delivery(fired.alert_id, 'critical-only')).toBeUndefined()
     expect(hits('/critical-only')).toHaveLength(0)
@@ -223,7 +221,7 @@ describe('webhook delivery through the outbox', () => {
     const { outbox, registry } = open({ webhooks: [webhook('/flaky')] })
     outbox.start()
     const fired = alert()
-    await outbox.enqueue(fired)
+    await outbox.enqueueAlert(fired)
     const row = await waitForStatus(fired.alert_id, 'flaky', 'delivered')
     expect(row).toMatchObject({ attempts: 3, last_status_code: 200 })
     expect(hits('/flaky')).toHaveLength(3)
@@ -238,7 +236,7 @@ describe('webhook delivery through the outbox', () => {
     const { outbox } = open({ webhooks: [webhook('/throttled')] })
     outbox.start()
     const fired = alert()
-    await outbox.enqueue(fired)
+    await outbox.enqueueAlert(fired)
     await waitForStatus(fired.alert_id, 'throttled', 'delivered')
     const [first, second] = hits('/throttled')
     expect(second!.at - first!.at).toBeGreaterThanOrEqual(990)
@@ -249,11 +247,11 @@ describe('webhook delivery through the outbox', () => {
     const { outbox, registry } = open({ webhooks: [webhook('/gone')] })
     outbox.start()
     const first = alert()
-    await outbox.enqueue(first)
+    await outbox.enqueueAlert(first)
     const row = await waitForStatus(first.alert_id, 'gone', 'disabled')
     expect(row.last_status_code).toBe(410)
     const later = alert()
-    await outbox.enqueue(later)
+    await outbox.enqueueAlert(later)
     await waitForStatus(later.alert_id, 'gone', 'disabled')
     // Nothing more may arrive: a quiet moment is the only way to see an absence.
     await new Promise((resolve) => setTimeout(resolve, 200))
@@ -267,7 +265,7 @@ describe('webhook delivery through the outbox', () => {
     const { outbox } = open({ webhooks: [webhook('/rejects')] })
     outbox.start()
     const fired = alert()
-    await outbox.enqueue(fired)
+    await outbox.enqueueAlert(fired)
     const row = await waitForStatus(fired.alert_id, 'rejects', 'dead')
     expect(row).toMatchObject({ attempts: 1, last_status_code: 400 })
     expect(row.last_error).toContain(`webhook 127.0.0.1:${port} answered 400`)
@@ -279,7 +277,7 @@ describe('webhook delivery through the outbox', () => {
     const { outbox } = open({ webhooks: [webhook('/hangs')], timeoutMs: 300 })
     outbox.start()
     const fired = alert()
-    await outbox.enqueue(fired)
+    await outbox.enqueueAlert(fired)
     const row = await waitForStatus(fired.alert_id, 'hangs', 'delivered')
     expect(row.attempts).toBe(2)
     expect(hits('/hangs')).toHaveLength(2)
@@ -305,7 +303,7 @@ describe('webhook delivery through the outbox', () => {
     const { outbox, registry } = open({ webhooks: [target], allowPrivateNetworks: [], logger })
     outbox.start()
     const fired = alert()
-    await outbox.enqueue(fired)
+    await outbox.enqueueAlert(fired)
     const row = await waitForStatus(fired.alert_id, 'internal', 'dead')
     expect(row.attempts).toBe(1)
     expect(row.last_error).toMatch(/localhost resolves to (127\.0\.0\.1|::1), which is a loopback address/)
@@ -334,7 +332,7 @@ describe('webhook delivery through the outbox', () => {
     const { outbox } = open({ webhooks: [slack, signed], logger })
     outbox.start()
     const fired = alert()
-    await outbox.enqueue(fired)
+    await outbox.enqueueAlert(fired)
     await waitForStatus(fired.alert_id, 'slack', 'delivered')
     await waitForStatus(fired.alert_id, 'signed-logs', 'delivered')
     const logs = lines.join('')
@@ -348,10 +346,14 @@ describe('webhook delivery through the outbox', () => {
   it('delivers an alert enqueued repeatedly (at once and after delivery) exactly once', async () => {
     const { outbox } = open({ webhooks: [webhook('/once')] })
     const fired = alert()
-    await Promise.all([outbox.enqueue(fired), outbox.enqueue(fired), outbox.enqueue({ ...fired, count: 2 })])
+    await Promise.all([
+      outbox.enqueueAlert(fired),
+      outbox.enqueueAlert(fired),
+      outbox.enqueueAlert({ ...fired, count: 2 }),
+    ])
     await outbox.flushDue()
     await waitForStatus(fired.alert_id, 'once', 'delivered')
-    await outbox.enqueue({ ...fired, count: 5 })
+    await outbox.enqueueAlert({ ...fired, count: 5 })
     await outbox.flushDue()
     await outbox.flushDue()
     expect(hits('/once')).toHaveLength(1)

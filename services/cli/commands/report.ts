@@ -6,6 +6,7 @@ import { openStore } from '../../platform/clickhouse.js'
 import { withDevTenant } from '../../platform/dev-tenant.js'
 import { createKafka } from '../../platform/kafka/client.js'
 import { Lifecycle } from '../../platform/lifecycle.js'
+import { createMetricsRegistry } from '../../platform/metrics.js'
 import { migrate } from '../../platform/migrations.js'
 import { createKafkaSelfAudit, createLoggingSelfAudit } from '../../platform/self-audit.js'
 import { MANIFEST_FILE, manifestPathFor, verifyReportFiles } from '../../reporter/manifest.js'
@@ -195,7 +196,14 @@ export function registerReporter(program: Command): void {
           )
         : createLoggingSelfAudit(logger)
       lifecycle.register('self-audit', () => selfAudit.stop())
-      const reporter = startReporter({ config, store, logger, lifecycle, selfAudit })
+      const reporter = startReporter({
+        config,
+        store,
+        logger,
+        registry: createMetricsRegistry(),
+        lifecycle,
+        selfAudit,
+      })
       console.log(
         `reporter running: ${config.reports.length} schedule(s), signing key ${reporter.signingKey.keyId}`,
       )

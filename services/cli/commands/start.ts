@@ -113,7 +113,7 @@ export async function startServices(platform: Platform): Promise<void> {
   )
   lifecycle.register('self-audit', () => selfAudit.stop())
   platform.selfAudit = selfAudit
-  platform.reporter = startReporter({ config, store, logger, lifecycle, selfAudit })
+  platform.reporter = startReporter({ config, store, logger, registry, lifecycle, selfAudit })
   platform.services.push({
     name: 'reporter',
     url: `${config.reports.length} schedule(s); signing key ${platform.reporter.signingKey.keyId}`,

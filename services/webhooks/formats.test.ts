@@ -1,17 +1,12 @@
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import type { Alert } from '../../../schemas/alert.js'
-import {
-  decodeStandardSecret,
-  deliveryId,
-  pagerDutyDedupKey,
-  renderWebhook,
-  signStandardWebhook,
-  toIso,
-  validateWebhooks,
-  verifyStandardWebhook,
-  type WebhookConfig,
-} from './formats.js'
+import type { Alert } from '../../schemas/alert.js'
+import type { WebhookConfig } from '../../schemas/webhooks.js'
+import { renderWebhook, supportsFormat, type RenderedWebhook } from './formats.js'
+import { toIso } from './formats/common.js'
+import { pagerDutyDedupKey } from './formats/pagerduty.js'
+import { deliveryId, type ReportReady } from './messages.js'
+import { decodeStandardSecret, signStandardWebhook, verifyStandardWebhook } from './signing.js'
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
 
@@ -52,6 +47,10 @@ function webhook(overrides: Partial<WebhookConfig>): WebhookConfig {
 
 const NOW = new Date('2026-11-24T10:00:05.900Z')
 
+function renderAlert(alert: Alert, target: WebhookConfig, now: Date): RenderedWebhook {
+  return renderWebhook({ type: 'alert.fired', data: alert }, target, now)!
+}
+
 /** The Standard Webhooks reference algorithm, written out independently of the code under test. */
 function referenceSignature(id: string, timestamp: string, body: string, secret: string): string {
   const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64')
@@ -67,7 +66,7 @@ describe('standard (Standard Webhooks 1.0.0)', () => {
 
   it('sends alert.fired with the alert as data and headers a receiver verifies', () => {
     const alert = sampleAlert()
-    const rendered = renderWebhook(alert, webhook({ secret: SECRET }), NOW)
+    const rendered = renderAlert(alert, webhook({ secret: SECRET }), NOW)
     const body = JSON.parse(rendered.body)
     expect(body).toEqual({ type: 'alert.fired', timestamp: '2026-11-24T10:00:01.000Z', data: alert })
     expect(rendered.headers['content-type']).toBe('application/json')
@@ -92,25 +91,25 @@ describe('standard (Standard Webhooks 1.0.0)', () => {
   })
 
   it('keeps the id and body across attempts and signs each attempt with its own timestamp', () => {
-    const first = renderWebhook(sampleAlert(), webhook({ secret: SECRET }), NOW)
-    const retry = renderWebhook(sampleAlert(), webhook({ secret: SECRET }), new Date(NOW.getTime() + 65_000))
+    const first = renderAlert(sampleAlert(), webhook({ secret: SECRET }), NOW)
+    const retry = renderAlert(sampleAlert(), webhook({ secret: SECRET }), new Date(NOW.getTime() + 65_000))
     expect(retry.idempotencyKey).toBe(first.idempotencyKey)
     expect(retry.body).toBe(first.body)
     expect(Number(retry.headers['webhook-timestamp'])).toBe(Number(first.headers['webhook-timestamp']) + 65)
     expect(retry.headers['webhook-signature']).not.toBe(first.headers['webhook-signature'])
     expect(
-      renderWebhook(sampleAlert(), webhook({ name: 'other', secret: SECRET }), NOW).idempotencyKey,
+      renderAlert(sampleAlert(), webhook({ name: 'other', secret: SECRET }), NOW).idempotencyKey,
     ).not.toBe(first.idempotencyKey)
   })
 
   it('sends no signature header without a secret', () => {
-    const rendered = renderWebhook(sampleAlert(), webhook({}), NOW)
+    const rendered = renderAlert(sampleAlert(), webhook({}), NOW)
     expect(rendered.headers['webhook-id']).toBeDefined()
     expect(rendered.headers['webhook-signature']).toBeUndefined()
   })
 
   it('verification refuses tampering, replays and unknown keys; accepts a rotated list', () => {
-    const rendered = renderWebhook(sampleAlert(), webhook({ secret: SECRET }), NOW)
+    const rendered = renderAlert(sampleAlert(), webhook({ secret: SECRET }), NOW)
     const { headers, body } = rendered
     expect(verifyStandardWebhook(headers, body.replace('"count":3', '"count":4'), SECRET, 300, NOW).ok).toBe(
       false,
@@ -140,7 +139,7 @@ describe('standard (Standard Webhooks 1.0.0)', () => {
 
 describe('slack', () => {
   it('sends text and blocks with severity, rule, group, count, times and a console button', () => {
-    const rendered = renderWebhook(sampleAlert(), webhook({ format: 'slack' }), NOW)
+    const rendered = renderAlert(sampleAlert(), webhook({ format: 'slack' }), NOW)
     const body = JSON.parse(rendered.body)
     expect(body.text).toContain('[HIGH] Path traversal in tool arguments')
     const text = JSON.stringify(body.blocks)
@@ -160,7 +159,7 @@ describe('slack', () => {
 
   it('escapes mrkdwn control characters and keeps sections within 3000 characters', () => {
     const summary = `<!channel> <https://evil.example|click> & ${'x'.repeat(5000)}`
-    const body = JSON.parse(renderWebhook(sampleAlert({ summary }), webhook({ format: 'slack' }), NOW).body)
+    const body = JSON.parse(renderAlert(sampleAlert({ summary }), webhook({ format: 'slack' }), NOW).body)
     const section = body.blocks[1].text.text as string
     expect(section.startsWith('&lt;!channel&gt; &lt;https://evil.example|click&gt; &amp;')).toBe(true)
     expect(section.length).toBeLessThanOrEqual(3000)
@@ -179,7 +178,7 @@ describe('pagerduty (Events API v2)', () => {
       url: 'https://events.pagerduty.com/v2/enqueue',
       secret: 'R0UT1NGKEY',
     })
-    const body = JSON.parse(renderWebhook(sampleAlert(), pd, NOW).body)
+    const body = JSON.parse(renderAlert(sampleAlert(), pd, NOW).body)
     expect(body.routing_key).toBe('R0UT1NGKEY')
     expect(body.event_action).toBe('trigger')
     expect(body.dedup_key).toBe('mcp-path-traversal:server_name=filesystem|tool=read_file')
@@ -195,7 +194,7 @@ describe('pagerduty (Events API v2)', () => {
     expect(body.payload.custom_details.sample_event_ids).toEqual(['e1', 'e2', 'e3'])
     const severities = (['critical', 'high', 'medium', 'low', 'info'] as const).map(
       (severity) =>
-        JSON.parse(renderWebhook(sampleAlert({ rule: { ...sampleAlert().rule, severity } }), pd, NOW).body)
+        JSON.parse(renderAlert(sampleAlert({ rule: { ...sampleAlert().rule, severity } }), pd, NOW).body)
           .payload.severity,
     )
     expect(severities).toEqual(['critical', 'error', 'warning', 'info', 'info'])
@@ -204,7 +203,7 @@ describe('pagerduty (Events API v2)', () => {
   it('keeps dedup_key within 255 and summary within 1024 characters', () => {
     const alert = sampleAlert({ group: { session_id: 's'.repeat(400) }, summary: 'y'.repeat(2000) })
     const pd = webhook({ format: 'pagerduty', secret: 'key' })
-    const body = JSON.parse(renderWebhook(alert, pd, NOW).body)
+    const body = JSON.parse(renderAlert(alert, pd, NOW).body)
     expect(body.dedup_key.length).toBeLessThanOrEqual(255)
     expect(body.dedup_key).toBe(pagerDutyDedupKey(alert))
     expect(pagerDutyDedupKey({ ...alert, group: { session_id: 't'.repeat(400) } })).not.toBe(body.dedup_key)
@@ -214,7 +213,7 @@ describe('pagerduty (Events API v2)', () => {
 
 describe('alertmanager (webhook version 4)', () => {
   it('sends one firing alert with the labels, annotations and times Alertmanager receivers read', () => {
-    const body = JSON.parse(renderWebhook(sampleAlert(), webhook({ format: 'alertmanager' }), NOW).body)
+    const body = JSON.parse(renderAlert(sampleAlert(), webhook({ format: 'alertmanager' }), NOW).body)
     expect(body).toMatchObject({ version: '4', status: 'firing', receiver: 'sec', truncatedAlerts: 0 })
     expect(body.alerts).toHaveLength(1)
     const [alert] = body.alerts
@@ -238,7 +237,7 @@ describe('alertmanager (webhook version 4)', () => {
 
   it('turns group keys into valid label names that cannot overwrite the fixed labels', () => {
     const alert = sampleAlert({ group: { severity: 'x', 'attributes.team': 'red' } })
-    const [sent] = JSON.parse(renderWebhook(alert, webhook({ format: 'alertmanager' }), NOW).body).alerts
+    const [sent] = JSON.parse(renderAlert(alert, webhook({ format: 'alertmanager' }), NOW).body).alerts
     expect(sent.labels.severity).toBe('high')
     expect(sent.labels.group_severity).toBe('x')
     expect(sent.labels.attributes_team).toBe('red')
@@ -247,7 +246,7 @@ describe('alertmanager (webhook version 4)', () => {
 
 describe('teams (Workflows webhook)', () => {
   it('sends a message with an Adaptive Card holding the facts and a console link', () => {
-    const body = JSON.parse(renderWebhook(sampleAlert(), webhook({ format: 'teams' }), NOW).body)
+    const body = JSON.parse(renderAlert(sampleAlert(), webhook({ format: 'teams' }), NOW).body)
     expect(body.type).toBe('message')
     const [attachment] = body.attachments
     expect(attachment.contentType).toBe('application/vnd.microsoft.card.adaptive')
@@ -267,6 +266,54 @@ describe('teams (Workflows webhook)', () => {
   })
 })
 
+describe('report.ready', () => {
+  const report: ReportReady = {
+    report_id: 'rpt_1',
+    tenant_id: 'acme',
+    name: 'weekly',
+    period_from: '2026-11-16T23:00:00.000Z',
+    period_to: '2026-11-23T23:00:00.000Z',
+    timezone: 'Europe/Berlin',
+    checks: { pass: 7, warn: 2, fail: 1 },
+    manifest_sha256: 'a'.repeat(64),
+    links: {
+      report: 'https://audit.example.com/api/v1/reports/rpt_1',
+      pdf: 'https://audit.example.com/api/v1/reports/rpt_1/pdf',
+    },
+    created_at: '2026-11-24T06:00:03.000Z',
+  }
+  const message = { type: 'report.ready', data: report } as const
+
+  it('sends a signed Standard Webhooks event with the report as data and its creation as timestamp', () => {
+    const rendered = renderWebhook(message, webhook({ secret: SECRET }), NOW)!
+    const { created_at: _created, ...data } = report
+    expect(JSON.parse(rendered.body)).toEqual({ type: 'report.ready', timestamp: report.created_at, data })
+    expect(rendered.idempotencyKey).toBe(deliveryId('rpt_1', 'sec'))
+    expect(verifyStandardWebhook(rendered.headers, rendered.body, SECRET, 300, NOW)).toMatchObject({
+      ok: true,
+    })
+  })
+
+  it('sends chat webhooks one line with the counts and the PDF link', () => {
+    for (const format of ['slack', 'teams'] as const) {
+      const rendered = renderWebhook(message, webhook({ format }), NOW)!
+      expect(JSON.parse(rendered.body)).toEqual({
+        text: 'Report "weekly" for acme (2026-11-16T23:00:00.000Z – 2026-11-23T23:00:00.000Z) is ready: 7 pass, 2 warn, 1 fail. https://audit.example.com/api/v1/reports/rpt_1/pdf',
+      })
+      expect(rendered.headers['webhook-signature']).toBeUndefined()
+    }
+  })
+
+  it('has no form for incident receivers (PagerDuty, Alertmanager)', () => {
+    expect(supportsFormat('report.ready', 'pagerduty')).toBe(false)
+    expect(
+      renderWebhook(message, webhook({ format: 'pagerduty', secret: 'routing-key' }), NOW),
+    ).toBeUndefined()
+    expect(renderWebhook(message, webhook({ format: 'alertmanager' }), NOW)).toBeUndefined()
+    expect(supportsFormat('alert.fired', 'alertmanager')).toBe(true)
+  })
+})
+
 describe('shared helpers', () => {
   it('derives the delivery id from alert and webhook only', () => {
     expect(deliveryId('a', 'sec')).toBe(deliveryId('a', 'sec'))
@@ -277,19 +324,5 @@ describe('shared helpers', () => {
   it('reads ClickHouse times as UTC', () => {
     expect(toIso('2026-11-24 10:00:00.123')).toBe('2026-11-24T10:00:00.123Z')
     expect(toIso('2026-11-24T12:00:00+02:00')).toBe('2026-11-24T10:00:00.000Z')
-  })
-
-  it('refuses webhooks that cannot work, naming the key', () => {
-    expect(() => validateWebhooks([webhook({}), webhook({})])).toThrow('alerts.webhooks[1].name')
-    expect(() => validateWebhooks([webhook({ format: 'pagerduty' })])).toThrow(
-      /alerts.webhooks\[0\].secret.*routing/,
-    )
-    expect(() => validateWebhooks([webhook({ secret: 'whsec_short' })])).toThrow('alerts.webhooks[0].secret')
-    expect(() => validateWebhooks([webhook({ url: 'ftp://example.com/x' })])).toThrow(
-      'alerts.webhooks[0].url',
-    )
-    expect(() =>
-      validateWebhooks([webhook({ secret: SECRET }), webhook({ name: 'b', format: 'slack' })]),
-    ).not.toThrow()
   })
 })

@@ -1,5 +1,5 @@
-import type { Alert } from '../../../../schemas/alert.js'
-import type { Severity } from '../../../../schemas/rules.js'
+import type { Alert } from '../../../schemas/alert.js'
+import type { Severity } from '../../../schemas/rules.js'
 import { groupText, isHttpUrl, toIso, truncate } from './common.js'
 
 /** Slack incoming webhook: `{text, blocks}` (section text at most 3000 characters). */

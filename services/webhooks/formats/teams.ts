@@ -1,5 +1,5 @@
-import type { Alert } from '../../../../schemas/alert.js'
-import type { Severity } from '../../../../schemas/rules.js'
+import type { Alert } from '../../../schemas/alert.js'
+import type { Severity } from '../../../schemas/rules.js'
 import { isHttpUrl, toIso } from './common.js'
 
 /** Microsoft Teams Workflows webhook: a message with one Adaptive Card. */

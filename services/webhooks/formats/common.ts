@@ -1,10 +1,4 @@
-import type { z } from 'zod'
-import type { WebhookConfig as WebhookConfigSchema } from '../../../../schemas/config.js'
-
 /** Types and text helpers the webhook formats share. */
-
-export type WebhookConfig = z.output<typeof WebhookConfigSchema>
-export type WebhookFormat = WebhookConfig['format']
 
 /** The group as `key=value|key=value`, keys sorted (the detector's group key). */
 export function groupKey(group: Record<string, string>): string {

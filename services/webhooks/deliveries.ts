@@ -1,9 +1,10 @@
-import type { Store } from '../../platform/clickhouse.js'
+import type { Store } from '../platform/clickhouse.js'
 import {
   alertDeliveriesTable,
   type DeliveryRow,
   type DeliveryStatus,
-} from '../../platform/store/alert-deliveries.js'
+} from '../platform/store/alert-deliveries.js'
+import type { MessageType } from './messages.js'
 
 /**
  * The outbox's reads and writes of `alert_deliveries` (services/platform/store/alert-deliveries.ts
@@ -14,14 +15,23 @@ export interface DeliveriesTable {
   insert(rows: readonly DeliveryRow[]): Promise<void>
   /** Current status of each of these deliveries that exists. */
   statuses(deliveryIds: readonly string[]): Promise<Map<string, DeliveryStatus>>
-  /** Pending deliveries whose next attempt is due at `now`, oldest first, except those of `skipWebhooks`. */
-  due(now: Date, limit: number, skipWebhooks?: readonly string[]): Promise<DeliveryRow[]>
+  /**
+   * Pending deliveries of these message types whose next attempt is due at `now`, oldest first,
+   * except those of `skipWebhooks`.
+   */
+  due(
+    now: Date,
+    limit: number,
+    types: readonly MessageType[],
+    skipWebhooks?: readonly string[],
+  ): Promise<DeliveryRow[]>
   countPending(): Promise<number>
 }
 
 interface StoredRow {
   delivery_id: string
   alert_id: string
+  message_type: string
   tenant_id: string
   webhook: string
   format: string
@@ -35,7 +45,7 @@ interface StoredRow {
   updated_ms: number | string
 }
 
-const COLUMNS = `delivery_id, alert_id, tenant_id, webhook, format, status, attempts,
+const COLUMNS = `delivery_id, alert_id, message_type, tenant_id, webhook, format, status, attempts,
   toUnixTimestamp64Milli(next_attempt_at) AS next_attempt_ms, last_status_code, last_error, payload,
   toUnixTimestamp64Milli(created_at) AS created_ms, toUnixTimestamp64Milli(updated_at) AS updated_ms`
 
@@ -43,6 +53,7 @@ function fromStored(row: StoredRow): DeliveryRow {
   return {
     delivery_id: row.delivery_id,
     alert_id: row.alert_id,
+    message_type: row.message_type,
     tenant_id: row.tenant_id,
     webhook: row.webhook,
     format: row.format,
@@ -81,13 +92,13 @@ export function deliveriesTable(store: Store): DeliveriesTable {
       return new Map(rows.map((row) => [row.delivery_id, row.status]))
     },
 
-    async due(now, limit, skipWebhooks = []) {
+    async due(now, limit, types, skipWebhooks = []) {
       const rows = await select<StoredRow>(
         `SELECT ${COLUMNS} FROM ${table} FINAL
          WHERE status = 'pending' AND next_attempt_at <= fromUnixTimestamp64Milli({now_ms:Int64}, 'UTC')
-           AND webhook NOT IN {skip:Array(String)}
+           AND message_type IN {types:Array(String)} AND webhook NOT IN {skip:Array(String)}
          ORDER BY next_attempt_at LIMIT {limit:UInt32}`,
-        { now_ms: now.getTime(), limit, skip: skipWebhooks },
+        { now_ms: now.getTime(), limit, types, skip: skipWebhooks },
       )
       return rows.map(fromStored)
     },

@@ -1,28 +1,17 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
-import type { Alert } from '../../../../schemas/alert.js'
-import { WebhookConfigError } from '../errors.js'
-import { toIso } from './common.js'
+import { readStandardSecret } from '../../schemas/webhooks.js'
+import { WebhookConfigError } from './errors.js'
 
-/** Standard Webhooks 1.0.0: `alert.fired` body, `webhook-*` headers, HMAC-SHA256 `v1` signatures. */
+/**
+ * Standard Webhooks 1.0.0 signing: `webhook-*` headers with HMAC-SHA256 `v1` signatures over
+ * "{id}.{timestamp}.{body}", and their verification (for receivers and tests).
+ */
 
-const STANDARD_SECRET_PREFIX = 'whsec_'
-
-/** The HMAC key of a `whsec_<base64>` secret (24–64 bytes, as the spec asks). Throws if it is not one. */
+/** The HMAC key of a `whsec_<base64>` secret (24–64 bytes). Throws if it is not one. */
 export function decodeStandardSecret(secret: string): Buffer {
-  const encoded = secret.startsWith(STANDARD_SECRET_PREFIX)
-    ? secret.slice(STANDARD_SECRET_PREFIX.length)
-    : secret
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded) || encoded.length % 4 !== 0) {
-    throw new WebhookConfigError('a Standard Webhooks secret must be "whsec_" followed by base64')
-  }
-  const key = Buffer.from(encoded, 'base64')
-  if (key.length < 24 || key.length > 64) {
-    throw new WebhookConfigError(
-      `a Standard Webhooks secret must hold 24 to 64 random bytes, this one holds ${key.length}; ` +
-        "generate one with: node -e \"console.log('whsec_' + crypto.randomBytes(32).toString('base64'))\"",
-    )
-  }
-  return key
+  const decoded = readStandardSecret(secret)
+  if (!decoded.ok) throw new WebhookConfigError(decoded.reason)
+  return decoded.key
 }
 
 /** `v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">`. */
@@ -31,10 +20,6 @@ export function signStandardWebhook(id: string, timestamp: number, body: string,
     .update(`${id}.${timestamp}.${body}`)
     .digest('base64')
   return `v1,${mac}`
-}
-
-export function renderStandard(alert: Alert): unknown {
-  return { type: 'alert.fired', timestamp: toIso(alert.created_at), data: alert }
 }
 
 export type HeaderSource = Headers | Record<string, string | string[] | undefined>

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
-import type { Alert } from '../../../../schemas/alert.js'
-import { groupText, isHttpUrl, toIso, type WebhookConfig } from './common.js'
+import type { Alert } from '../../../schemas/alert.js'
+import type { WebhookConfig } from '../../../schemas/webhooks.js'
+import { groupText, isHttpUrl, toIso } from './common.js'
 
 /** Alertmanager webhook (version 4) with one firing alert, for receivers built for Alertmanager. */
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { checkAddress, checkTarget, parseAllowList, parseCidr, parseIp, type Resolver } from './ssrf.js'
+import { parseCidr, parseIp } from '../../schemas/cidr.js'
+import { checkAddress, checkTarget, parseAllowList, type Resolver } from './ssrf.js'
 
 const none = parseAllowList([])
 

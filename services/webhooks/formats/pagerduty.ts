@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
-import type { Alert } from '../../../../schemas/alert.js'
-import type { Severity } from '../../../../schemas/rules.js'
-import { groupKey, isHttpUrl, toIso, truncate, type WebhookConfig } from './common.js'
+import type { Alert } from '../../../schemas/alert.js'
+import type { Severity } from '../../../schemas/rules.js'
+import type { WebhookConfig } from '../../../schemas/webhooks.js'
+import { groupKey, isHttpUrl, toIso, truncate } from './common.js'
 
 /** PagerDuty Events API v2 `enqueue`: a trigger whose dedup_key folds repeats of one incident. */
 

@@ -1,8 +1,9 @@
 import http from 'node:http'
 import https from 'node:https'
 import type { LookupFunction } from 'node:net'
+import type { Cidr } from '../../schemas/cidr.js'
 import { DeliveryError } from './errors.js'
-import { checkTarget, systemResolver, type Cidr, type Resolver } from './ssrf.js'
+import { checkTarget, systemResolver, type Resolver } from './ssrf.js'
 
 /**
  * One POST to one webhook: SSRF-checked, pinned to the checked address, bounded by a deadline that

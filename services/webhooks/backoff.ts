@@ -1,4 +1,4 @@
-import type { DeliveryStatus } from '../../platform/store/alert-deliveries.js'
+import type { DeliveryStatus } from '../platform/store/alert-deliveries.js'
 import type { DeliveryError } from './errors.js'
 import type { DeliveryOutcome } from './metrics.js'
 

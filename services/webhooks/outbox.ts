@@ -1,28 +1,41 @@
 import type { Registry } from 'prom-client'
-import { Alert } from '../../../schemas/alert.js'
-import { SEVERITY_RANK } from '../../../schemas/rules.js'
-import type { Store } from '../../platform/clickhouse.js'
-import type { Logger } from '../../platform/logger.js'
-import type { DeliveryRow } from '../../platform/store/alert-deliveries.js'
-import { nextVersion } from '../../platform/store/version.js'
+import type { Alert } from '../../schemas/alert.js'
+import { SEVERITY_RANK } from '../../schemas/rules.js'
+import type { WebhookConfig } from '../../schemas/webhooks.js'
+import type { Store } from '../platform/clickhouse.js'
+import type { Logger } from '../platform/logger.js'
+import type { DeliveryRow } from '../platform/store/alert-deliveries.js'
+import { nextVersion } from '../platform/store/version.js'
 import { DEFAULT_BACKOFF, planAfterFailure, type BackoffOptions } from './backoff.js'
 import { deliveriesTable } from './deliveries.js'
 import { DeliveryError } from './errors.js'
-import { deliveryId, renderWebhook, toIso, validateWebhooks, type WebhookConfig } from './formats.js'
+import { renderWebhook, supportsFormat } from './formats.js'
+import { toIso } from './formats/common.js'
+import {
+  deliveryId,
+  MESSAGE_TYPES,
+  messageSubject,
+  parseStoredMessage,
+  type MessageType,
+  type ReportReady,
+  type WebhookMessage,
+} from './messages.js'
 import { deliveryMetrics, type DeliveryOutcome } from './metrics.js'
+import { createPollLoop } from './poll-loop.js'
 import { parseAllowList } from './ssrf.js'
 import { createHttpTransport, DEFAULT_TIMEOUT_MS } from './transport.js'
 
 /**
- * The webhook outbox. `enqueue` records one `alert_deliveries` row per interested webhook (the
- * alert itself as payload); a loop takes due rows, renders and posts them, and records the
- * outcome as a new row version: delivered, pending again after a backoff, dead, or disabled.
- * Delivery is at least once (a crash between the POST and its record sends again); receivers
- * deduplicate with the stable `webhook-id` / PagerDuty `dedup_key`.
+ * The webhook outbox, for alerts and report notices alike. An enqueue records one
+ * `alert_deliveries` row per target webhook (the message's data as payload); a loop takes due
+ * rows, renders and posts them, and records the outcome as a new row version: delivered, pending
+ * again after a backoff with jitter, dead, or disabled. The rows outlive a restart. Delivery is at
+ * least once (a crash between the POST and its record sends again); receivers deduplicate with
+ * the stable `webhook-id` / PagerDuty `dedup_key`.
  *
- * The payload is the alert, rendered at each attempt, rather than the rendered body: a PagerDuty
+ * The payload is the data, rendered at each attempt, rather than the rendered body: a PagerDuty
  * body carries the routing key, which must not sit in a table the console reads, and rendering is
- * deterministic (the body's timestamps come from the alert), so retries still send the same bytes.
+ * deterministic (the body's timestamps come from the data), so retries still send the same bytes.
  */
 
 export interface DeliveryOutboxOptions {
@@ -34,6 +47,11 @@ export interface DeliveryOutboxOptions {
   consoleUrl?: string
   logger: Logger
   registry: Registry
+  /**
+   * The message types this outbox's loop delivers (default: all). A service delivers what it
+   * enqueues, so a detector and a reporter in separate processes never both take one row.
+   */
+  delivers?: readonly MessageType[]
   /** Attempts in all, the first included, before a delivery is dead. */
   maxAttempts?: number
   backoff?: Partial<BackoffOptions>
@@ -46,7 +64,10 @@ export interface DeliveryOutboxOptions {
 }
 
 export interface DeliveryOutbox {
-  enqueue(alert: Alert): Promise<void>
+  /** An alert, to every webhook whose `minSeverity` it reaches. */
+  enqueueAlert(alert: Alert): Promise<void>
+  /** A report notice, to the named webhooks (a schedule's `deliver`) whose format has a form of it. */
+  enqueueReport(report: ReportReady, webhookNames: readonly string[]): Promise<void>
   start(): void
   stop(): Promise<void>
   /** One pass over the deliveries due now (the loop calls it; tests call it directly). */
@@ -61,16 +82,28 @@ function withConsoleLink(alert: Alert, consoleUrl: string | undefined): Alert {
   }
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return undefined
-  }
+/** Per message type: the field that names its subject in logs, and the log line of each outcome. */
+const LOGS = {
+  'alert.fired': {
+    subject: 'alert_id',
+    delivered: 'alert_delivered',
+    retry: 'alert_delivery_retry',
+    dead: 'alert_delivery_dead',
+  },
+  'report.ready': {
+    subject: 'report_id',
+    delivered: 'report_notification_delivered',
+    retry: 'report_notification_retry',
+    dead: 'report_notification_dead',
+  },
+} as const
+
+function logsOf(type: string): (typeof LOGS)[MessageType] {
+  return type === 'report.ready' ? LOGS['report.ready'] : LOGS['alert.fired']
 }
 
 export function createDeliveryOutbox(options: DeliveryOutboxOptions): DeliveryOutbox {
-  validateWebhooks(options.webhooks)
+  const delivers = options.delivers ?? MESSAGE_TYPES
   const allowList = parseAllowList(options.allowPrivateNetworks)
   const maxAttempts = options.maxAttempts ?? 8
   const backoff: BackoffOptions = { ...DEFAULT_BACKOFF, ...options.backoff }
@@ -79,7 +112,7 @@ export function createDeliveryOutbox(options: DeliveryOutboxOptions): DeliveryOu
   const transport = createHttpTransport({ allowList, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS })
   const table = deliveriesTable(options.store)
   const metrics = deliveryMetrics(options.registry)
-  const log = options.logger.child({ component: 'alert-delivery' })
+  const log = options.logger.child({ component: 'webhook-outbox' })
   const webhooks = new Map(options.webhooks.map((webhook) => [webhook.name, webhook]))
   /** Only the host reaches logs: Slack, Teams and PagerDuty URLs carry credentials in the path. */
   const hosts = new Map(options.webhooks.map((webhook) => [webhook.name, new URL(webhook.url).host]))
@@ -87,46 +120,44 @@ export function createDeliveryOutbox(options: DeliveryOutboxOptions): DeliveryOu
   const disabled = new Map<string, string>()
   /** A webhook that failed with a retryable error is not tried again (for any alert) before this. */
   const notBefore = new Map<string, number>()
-  let running = false
-  let loop: Promise<void> | undefined
-  /** Ends the loop's current sleep (an enqueue wants its delivery now, not after pollMs). */
-  let wake: (() => void) | undefined
-  // An enqueue during a delivery pass must not wait a whole poll: the next sleep returns at once.
-  let wakeRequested = false
 
   function count(webhook: string, format: string, outcome: DeliveryOutcome): void {
     metrics.deliveries.inc({ webhook, format, outcome })
   }
 
-  async function enqueueNow(alert: Alert): Promise<void> {
-    const targets = options.webhooks.filter(
-      (webhook) => SEVERITY_RANK[alert.rule.severity] >= SEVERITY_RANK[webhook.minSeverity],
-    )
+  async function enqueueNow(message: WebhookMessage, targets: readonly WebhookConfig[]): Promise<void> {
     if (targets.length === 0) return
-    const ids = new Map(targets.map((webhook) => [webhook.name, deliveryId(alert.alert_id, webhook.name)]))
+    const subject = messageSubject(message)
+    const ids = new Map(targets.map((webhook) => [webhook.name, deliveryId(subject.id, webhook.name)]))
     const existing = await table.statuses([...ids.values()])
     const now = new Date()
-    // The first version's updated_at is the alert's creation time: a duplicate insert of it can
+    // The first version's updated_at is the subject's creation time: a duplicate insert of it can
     // never outrank a later attempt's version, and created_at keeps all versions in one partition.
-    const createdMs = Date.parse(toIso(alert.created_at))
+    const createdMs = Date.parse(toIso(subject.createdAt))
     const createdAt = Number.isNaN(createdMs) ? now : new Date(createdMs)
-    const payload = JSON.stringify(withConsoleLink(alert, options.consoleUrl))
+    const payload = JSON.stringify(message.data)
     const rows: DeliveryRow[] = []
     for (const webhook of targets) {
       const id = ids.get(webhook.name)!
       const known = existing.get(id)
       if (known) {
         log.debug(
-          { delivery_id: id, alert_id: alert.alert_id, webhook: webhook.name, status: known },
-          'alert_delivery_exists',
+          {
+            delivery_id: id,
+            [logsOf(message.type).subject]: subject.id,
+            webhook: webhook.name,
+            status: known,
+          },
+          'webhook_delivery_exists',
         )
         continue
       }
       const disabledReason = disabled.get(webhook.name)
       rows.push({
         delivery_id: id,
-        alert_id: alert.alert_id,
-        tenant_id: alert.tenant_id,
+        alert_id: subject.id,
+        message_type: message.type,
+        tenant_id: subject.tenantId,
         webhook: webhook.name,
         format: webhook.format,
         status: disabledReason === undefined ? 'pending' : 'disabled',
@@ -141,26 +172,47 @@ export function createDeliveryOutbox(options: DeliveryOutboxOptions): DeliveryOu
     }
     await table.insert(rows)
     for (const row of rows) if (row.status === 'disabled') count(row.webhook, row.format, 'disabled')
-    if (rows.some((row) => row.status === 'pending')) {
-      wakeRequested = true
-      wake?.()
-    }
+    if (delivers.includes(message.type) && rows.some((row) => row.status === 'pending')) loop.wake()
+  }
+
+  function alertTargets(alert: Alert): WebhookConfig[] {
+    return options.webhooks.filter(
+      (webhook) => SEVERITY_RANK[alert.rule.severity] >= SEVERITY_RANK[webhook.minSeverity],
+    )
+  }
+
+  function reportTargets(report: ReportReady, webhookNames: readonly string[]): WebhookConfig[] {
+    return webhookNames.flatMap((name) => {
+      const webhook = webhooks.get(name)
+      if (webhook && supportsFormat('report.ready', webhook.format)) return [webhook]
+      log.warn(
+        { webhook: name, format: webhook?.format, report_id: report.report_id },
+        webhook ? 'report_notification_format_unsupported' : 'report_notification_webhook_unknown',
+      )
+      return []
+    })
   }
 
   async function record(row: DeliveryRow, changes: Partial<DeliveryRow>, now: Date): Promise<void> {
     await table.insert([{ ...row, ...changes, updated_at: nextVersion(row.updated_at, now) }])
   }
 
+  async function giveUp(row: DeliveryRow, lastError: string, at: Date): Promise<void> {
+    await record(row, { status: 'dead', last_error: lastError }, at)
+    count(row.webhook, row.format, 'dead')
+    const logs = logsOf(row.message_type)
+    const context = { delivery_id: row.delivery_id, [logs.subject]: row.alert_id, webhook: row.webhook }
+    log.error({ ...context, reason: lastError }, logs.dead)
+  }
+
   /** One attempt of one due row, and the record of what came of it. */
   async function attempt(row: DeliveryRow): Promise<void> {
     const webhook = webhooks.get(row.webhook)
-    const context = { delivery_id: row.delivery_id, alert_id: row.alert_id, webhook: row.webhook }
+    const logs = logsOf(row.message_type)
+    const context = { delivery_id: row.delivery_id, [logs.subject]: row.alert_id, webhook: row.webhook }
     const startedAt = new Date()
     if (!webhook) {
-      const lastError = `webhook "${row.webhook}" is no longer configured (alerts.webhooks)`
-      await record(row, { status: 'dead', last_error: lastError }, startedAt)
-      count(row.webhook, row.format, 'dead')
-      log.error(context, 'alert_delivery_dead')
+      await giveUp(row, `webhook "${row.webhook}" is no longer configured (alerts.webhooks)`, startedAt)
       return
     }
     const host = hosts.get(webhook.name)
@@ -170,19 +222,18 @@ export function createDeliveryOutbox(options: DeliveryOutboxOptions): DeliveryOu
       count(webhook.name, webhook.format, 'disabled')
       return
     }
-    const parsed = Alert.safeParse(parseJson(row.payload))
-    if (!parsed.success) {
-      await record(
-        row,
-        { status: 'dead', last_error: `the stored alert is not valid: ${parsed.error.message}` },
-        startedAt,
-      )
-      count(webhook.name, webhook.format, 'dead')
-      log.error({ ...context, host }, 'alert_delivery_dead')
+    const parsed = parseStoredMessage(row.message_type, row.payload)
+    if (parsed.kind === 'invalid') {
+      await giveUp(row, parsed.reason, startedAt)
+      return
+    }
+    const rendered = renderWebhook(parsed.message, webhook, startedAt)
+    if (!rendered) {
+      const reason = `webhook "${webhook.name}" is now of format ${webhook.format}, which has no form of ${row.message_type}`
+      await giveUp(row, reason, startedAt)
       return
     }
 
-    const rendered = renderWebhook(parsed.data, webhook, startedAt)
     const attempts = row.attempts + 1
     const timer = metrics.seconds.startTimer({ webhook: webhook.name })
     let failure: DeliveryError | undefined
@@ -207,7 +258,7 @@ export function createDeliveryOutbox(options: DeliveryOutboxOptions): DeliveryOu
     if (!failure) {
       await record(row, { status: 'delivered', attempts, last_status_code: status, last_error: '' }, now)
       count(webhook.name, webhook.format, 'delivered')
-      log.info({ ...context, host, attempts, status }, 'alert_delivered')
+      log.info({ ...context, host, attempts, status }, logs.delivered)
       return
     }
 
@@ -229,15 +280,15 @@ export function createDeliveryOutbox(options: DeliveryOutboxOptions): DeliveryOu
     )
     count(webhook.name, webhook.format, plan.outcome)
     const fields = { ...context, host, attempts, status, reason: plan.lastError }
-    if (plan.status === 'pending') log.warn(fields, 'alert_delivery_retry')
+    if (plan.status === 'pending') log.warn(fields, logs.retry)
     else if (plan.status === 'disabled') log.error(fields, 'webhook_disabled')
-    else log.error(fields, 'alert_delivery_dead')
+    else log.error(fields, logs.dead)
   }
 
   async function flushOnce(): Promise<void> {
     const now = Date.now()
     const paused = [...notBefore].filter(([, until]) => until > now).map(([name]) => name)
-    const rows = await table.due(new Date(now), batchSize, paused)
+    const rows = await table.due(new Date(now), batchSize, delivers, paused)
     const byWebhook = new Map<string, DeliveryRow[]>()
     for (const row of rows) byWebhook.set(row.webhook, [...(byWebhook.get(row.webhook) ?? []), row])
     // Webhooks in parallel, one request at a time per webhook; a failing one pauses until its backoff.
@@ -248,7 +299,7 @@ export function createDeliveryOutbox(options: DeliveryOutboxOptions): DeliveryOu
           try {
             await attempt(row)
           } catch (err) {
-            log.error({ err, delivery_id: row.delivery_id, webhook: name }, 'alert_delivery_record_failed')
+            log.error({ err, delivery_id: row.delivery_id, webhook: name }, 'webhook_delivery_record_failed')
           }
         }
       }),
@@ -256,73 +307,29 @@ export function createDeliveryOutbox(options: DeliveryOutboxOptions): DeliveryOu
     metrics.pending.set(await table.countPending())
   }
 
-  // flushDue calls made during a pass share the next pass; passes never overlap.
-  let tail: Promise<void> = Promise.resolve()
-  let queued: Promise<void> | undefined
-  function flushDue(): Promise<void> {
-    if (queued) return queued
-    const pass = tail.then(() => {
-      queued = undefined
-      return flushOnce()
-    })
-    queued = pass
-    tail = pass.catch(() => undefined)
-    return pass
-  }
+  const loop = createPollLoop(flushOnce, pollMs, (err) => log.error({ err }, 'webhook_delivery_poll_failed'))
 
   let enqueueTail: Promise<void> = Promise.resolve()
-  function enqueue(alert: Alert): Promise<void> {
-    // One enqueue at a time, so two reports of one alert cannot both find no row and both insert.
-    const run = enqueueTail.then(() => enqueueNow(alert))
+  function enqueue(message: WebhookMessage, targets: readonly WebhookConfig[]): Promise<void> {
+    // One enqueue at a time, so two reports of one subject cannot both find no row and both insert.
+    const run = enqueueTail.then(() => enqueueNow(message, targets))
     enqueueTail = run.catch(() => undefined)
     return run
   }
 
-  function sleep(ms: number): Promise<void> {
-    if (wakeRequested) {
-      wakeRequested = false
-      return Promise.resolve()
-    }
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer)
-        wake = undefined
-        wakeRequested = false
-        resolve()
-      }
-      const timer = setTimeout(done, ms)
-      wake = done
-    })
-  }
-
-  async function run(): Promise<void> {
-    while (running) {
-      try {
-        await flushDue()
-      } catch (err) {
-        log.error({ err }, 'alert_delivery_poll_failed')
-      }
-      if (running) await sleep(pollMs)
-    }
-  }
-
   return {
-    enqueue,
-    flushDue,
+    enqueueAlert: (alert) =>
+      enqueue({ type: 'alert.fired', data: withConsoleLink(alert, options.consoleUrl) }, alertTargets(alert)),
+    enqueueReport: (report, webhookNames) =>
+      enqueue({ type: 'report.ready', data: report }, reportTargets(report, webhookNames)),
+    flushDue: () => loop.runPass(),
     start() {
-      if (running) return
-      running = true
       log.info(
-        { webhooks: options.webhooks.map((webhook) => webhook.name), poll_ms: pollMs },
-        'alert_delivery_started',
+        { webhooks: options.webhooks.map((webhook) => webhook.name), delivers, poll_ms: pollMs },
+        'webhook_delivery_started',
       )
-      loop = run()
+      loop.start()
     },
-    async stop() {
-      running = false
-      wake?.()
-      await loop
-      loop = undefined
-    },
+    stop: () => loop.stop(),
   }
 }
