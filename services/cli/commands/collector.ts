@@ -1,9 +1,5 @@
 import type { Command } from 'commander'
-import { startCollector } from '../../collector/service.js'
-import { createKafka, ensureTopics, pipelineTopics } from '../../platform/kafka.js'
-import { Lifecycle } from '../../platform/lifecycle.js'
-import { createMetricsRegistry } from '../../platform/metrics.js'
-import { loadRuntime } from '../runtime.js'
+import { loadRuntime, serve } from '../runtime.js'
 
 export function registerCollector(program: Command): void {
   program
@@ -13,8 +9,7 @@ export function registerCollector(program: Command): void {
     )
     .action(async () => {
       const { config, logger } = loadRuntime()
-      const brokers = config.kafka.brokers ?? []
-      if (brokers.length === 0) {
+      if ((config.kafka.brokers ?? []).length === 0) {
         throw new Error(
           'the collector needs Kafka: set KAFKA_BROKERS (or kafka.brokers), or use `mcp-audit start`',
         )
@@ -22,19 +17,11 @@ export function registerCollector(program: Command): void {
       if (!config.tenants.some((tenant) => tenant.tokens.some((token) => token.scope === 'ingest'))) {
         throw new Error('no tenant has an ingest token: add tenants[].tokens with scope ingest to the config')
       }
-      const lifecycle = new Lifecycle(logger)
-      lifecycle.handleSignals()
-      await ensureTopics(
-        createKafka({ brokers, clientId: config.kafka.clientId }, logger),
-        pipelineTopics(config),
+      const runtime = await serve(
+        { config, logger },
+        { kafka: 'required', store: false, what: 'the collector' },
+        () => ({ services: ['collector'] }),
       )
-      const collector = await startCollector({
-        config,
-        brokers,
-        logger,
-        registry: createMetricsRegistry(),
-        lifecycle,
-      })
-      console.log(`collector listening on ${collector.url}`)
+      console.log(`collector listening on ${runtime.collector!.url}`)
     })
 }

@@ -2,6 +2,7 @@ import type { Registry } from 'prom-client'
 import { Alert } from '../../../schemas/alert.js'
 import { SEVERITY_RANK } from '../../../schemas/rules.js'
 import type { Store } from '../../platform/clickhouse.js'
+import { healthy, unhealthy, type Health } from '../../platform/health.js'
 import type { Logger } from '../../platform/logger.js'
 import { DEFAULT_BACKOFF, planAfterFailure, type BackoffOptions } from './backoff.js'
 import { deliveriesTable, type DeliveryRow } from './deliveries.js'
@@ -41,6 +42,8 @@ export interface DeliveryOutboxOptions {
   timeoutMs?: number
   /** Due deliveries taken per poll. */
   batchSize?: number
+  /** A delivery pass running longer than this counts as a stuck outbox on `/readyz`. */
+  stuckAfterMs?: number
 }
 
 export interface DeliveryOutbox {
@@ -49,6 +52,8 @@ export interface DeliveryOutbox {
   stop(): Promise<void>
   /** One pass over the deliveries due now (the loop calls it; tests call it directly). */
   flushDue(): Promise<void>
+  /** Unhealthy while a pass runs too long, or after a pass that could not read the outbox. */
+  health(): Health
 }
 
 function withConsoleLink(alert: Alert, consoleUrl: string | undefined): Alert {
@@ -96,6 +101,9 @@ export function createDeliveryOutbox(options: DeliveryOutboxOptions): DeliveryOu
   let wake: (() => void) | undefined
   // An enqueue during a delivery pass must not wait a whole poll: the next sleep returns at once.
   let wakeRequested = false
+  let passStartedAt: number | undefined
+  let lastPassError: string | undefined
+  const stuckAfterMs = options.stuckAfterMs ?? 5 * 60_000
 
   function count(webhook: string, format: string, outcome: DeliveryOutcome): void {
     metrics.deliveries.inc({ webhook, format, outcome })
@@ -264,9 +272,18 @@ export function createDeliveryOutbox(options: DeliveryOutboxOptions): DeliveryOu
   let queued: Promise<void> | undefined
   function flushDue(): Promise<void> {
     if (queued) return queued
-    const pass = tail.then(() => {
+    const pass = tail.then(async () => {
       queued = undefined
-      return flushOnce()
+      passStartedAt = Date.now()
+      try {
+        await flushOnce()
+        lastPassError = undefined
+      } catch (err) {
+        lastPassError = err instanceof Error ? err.message : String(err)
+        throw err
+      } finally {
+        passStartedAt = undefined
+      }
     })
     queued = pass
     tail = pass.catch(() => undefined)
@@ -309,9 +326,18 @@ export function createDeliveryOutbox(options: DeliveryOutboxOptions): DeliveryOu
     }
   }
 
+  function health(): Health {
+    if (passStartedAt !== undefined && Date.now() - passStartedAt > stuckAfterMs) {
+      return unhealthy(`a delivery pass has run for ${Math.round((Date.now() - passStartedAt) / 1000)} s`)
+    }
+    if (lastPassError) return unhealthy(`the last delivery pass failed: ${lastPassError}`)
+    return healthy
+  }
+
   return {
     enqueue,
     flushDue,
+    health,
     start() {
       if (running) return
       running = true
