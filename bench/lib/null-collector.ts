@@ -6,6 +6,7 @@ import { createPreparer } from '../../services/collector/prepare-pool.js'
 import { TokenAuthenticator } from '../../services/platform/auth.js'
 import { createCollectorMetrics } from '../../services/collector/metrics.js'
 import { TenantRateLimiter } from '../../services/collector/rate-limit.js'
+import { HealthRegistry } from '../../services/platform/health.js'
 import type { Logger } from '../../services/platform/logger.js'
 import { createMetricsRegistry } from '../../services/platform/metrics.js'
 
@@ -27,7 +28,7 @@ export async function startNullCollector(
     preparer: createPreparer({ threads: 0, minBytes: 0 }),
     auth: new TokenAuthenticator(config.tenants),
     limiter: new TenantRateLimiter(() => config.collector.rateLimit),
-    kafkaReady: () => Promise.resolve(true),
+    health: new HealthRegistry(),
   })
   const server: Server = await new Promise((resolve, reject) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening))

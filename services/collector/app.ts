@@ -4,7 +4,9 @@ import helmet from 'helmet'
 import type { TopicMessages } from '../platform/kafka/client.js'
 import type { Registry } from 'prom-client'
 import type { AppConfig } from '../../schemas/config.js'
+import type { HealthRegistry } from '../platform/health.js'
 import type { Logger } from '../platform/logger.js'
+import { mountOpsRoutes } from '../platform/ops-server.js'
 import { GatewayFormat, type AdapterName } from './adapters/types.js'
 import { authorize, type TokenAuthenticator } from '../platform/auth.js'
 import type { EventError } from './ingest.js'
@@ -28,8 +30,8 @@ export interface CollectorDeps {
   preparer: Preparer
   auth: TokenAuthenticator
   limiter: TenantRateLimiter
-  /** Whether Kafka currently takes writes (for `/readyz`). */
-  kafkaReady: () => Promise<boolean>
+  /** The process's readiness for `/readyz` (the collector registers its Kafka probe there). */
+  health: HealthRegistry
 }
 
 /** At most this many per-event errors are listed in one answer; the counts stay exact. */
@@ -113,17 +115,7 @@ export function createCollectorApp(deps: CollectorDeps): express.Express {
     next()
   })
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' })
-  })
-  app.get('/readyz', async (_req, res) => {
-    const ready = await deps.kafkaReady()
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'kafka_unavailable' })
-  })
-  app.get('/metrics', async (_req, res) => {
-    res.setHeader('Content-Type', deps.registry.contentType)
-    res.send(await deps.registry.metrics())
-  })
+  mountOpsRoutes(app, { registry: deps.registry, health: deps.health })
 
   // body-parser inflates gzip/deflate/br and applies the limit to the inflated bytes (no zip bombs).
   const rawBody = express.raw({ type: () => true, limit: config.collector.maxBodyBytes, inflate: true })

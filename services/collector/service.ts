@@ -1,10 +1,10 @@
-import type { Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import type { Registry } from 'prom-client'
 import type { AppConfig } from '../../schemas/config.js'
+import { healthy, unhealthy, type Health } from '../platform/health.js'
 import { createKafka } from '../platform/kafka/client.js'
 import type { Lifecycle } from '../platform/lifecycle.js'
 import type { Logger } from '../platform/logger.js'
+import { listen } from '../platform/ops-server.js'
 import { answerClientError, createCollectorApp } from './app.js'
 import { TokenAuthenticator } from '../platform/auth.js'
 import { createCollectorMetrics } from './metrics.js'
@@ -30,8 +30,9 @@ export interface CollectorOptions {
 function kafkaProbe(brokers: string[], clientId: string, logger: Logger) {
   const kafka = createKafka({ brokers, clientId: `${clientId}-probe` }, logger.child({ probe: true }))
   let cached: { at: number; ready: boolean } | undefined
-  return async (): Promise<boolean> => {
-    if (cached && Date.now() - cached.at < 2_000) return cached.ready
+  return async (): Promise<Health> => {
+    if (cached && Date.now() - cached.at < 2_000)
+      return cached.ready ? healthy : unhealthy('Kafka unreachable')
     const admin = kafka.admin({ retry: { retries: 0 } })
     let ready = false
     try {
@@ -44,7 +45,7 @@ function kafkaProbe(brokers: string[], clientId: string, logger: Logger) {
       await admin.disconnect().catch(() => undefined)
     }
     cached = { at: Date.now(), ready }
-    return ready
+    return ready ? healthy : unhealthy('Kafka unreachable')
   }
 }
 
@@ -80,27 +81,17 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     preparer,
     auth: new TokenAuthenticator(config.tenants),
     limiter: new TenantRateLimiter((tenantId) => limits.get(tenantId) ?? config.collector.rateLimit),
-    kafkaReady: kafkaProbe(brokers, config.kafka.clientId, logger),
+    health: lifecycle.health,
   })
+  lifecycle.health.register('collector-kafka', kafkaProbe(brokers, config.kafka.clientId, logger))
 
-  const server: Server = await new Promise((resolve, reject) => {
-    const listening = app.listen(config.collector.port, config.collector.host, () => resolve(listening))
-    listening.once('error', reject)
-  })
+  const http = await listen(app, config.collector.port, config.collector.host)
+  const { server } = http
   server.on('clientError', answerClientError)
   server.requestTimeout = 60_000
   server.headersTimeout = 15_000
   server.keepAliveTimeout = 65_000
-  lifecycle.register(
-    'collector-http',
-    () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        server.closeIdleConnections()
-      }),
-  )
-  const { port } = server.address() as AddressInfo
-  const host = config.collector.host === '0.0.0.0' ? '127.0.0.1' : config.collector.host
-  logger.info({ port }, 'collector_listening')
-  return { url: `http://${host}:${port}`, port }
+  lifecycle.register('collector-http', http.close)
+  logger.info({ port: http.port }, 'collector_listening')
+  return { url: http.url, port: http.port }
 }

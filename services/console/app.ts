@@ -6,7 +6,9 @@ import type { z } from 'zod'
 import type { AppConfig, TokenScope } from '../../schemas/config.js'
 import { TokenAuthenticator } from '../platform/auth.js'
 import type { Store } from '../platform/clickhouse.js'
+import type { HealthRegistry } from '../platform/health.js'
 import type { Logger } from '../platform/logger.js'
+import { mountOpsRoutes } from '../platform/ops-server.js'
 import { packageRoot } from '../platform/paths.js'
 import type { SelfAudit } from '../platform/self-audit.js'
 import { ReportRequestError, type Reports } from '../reporter/index.js'
@@ -23,6 +25,8 @@ export interface ConsoleDeps {
   selfAudit: SelfAudit
   logger: Logger
   registry: Registry
+  /** The process's readiness for `/readyz`. */
+  health: HealthRegistry
   adminQuery: AdminQuery
   /** The reporter; without it the reports endpoints answer 503. */
   reports?: Reports
@@ -81,22 +85,7 @@ export function createConsoleApp(deps: ConsoleDeps): express.Express {
     }),
   )
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' })
-  })
-  app.get('/readyz', async (_req, res) => {
-    const ready = await store.client.ping().then(
-      (result) => result.success,
-      () => false,
-    )
-    res
-      .status(ready ? 200 : 503)
-      .json({ status: ready ? 'ready' : 'not_ready', reasons: ready ? [] : ['clickhouse unreachable'] })
-  })
-  app.get('/metrics', async (_req, res) => {
-    res.setHeader('Content-Type', deps.registry.contentType)
-    res.send(await deps.registry.metrics())
-  })
+  mountOpsRoutes(app, { registry: deps.registry, health: deps.health })
 
   const api = express.Router()
   api.use(express.json({ limit: '64kb' }))

@@ -122,22 +122,33 @@ export function createDetectorScheduler(options: {
   })
 }
 
-/** Windowed rules on a schedule with watermarks, plus webhook delivery; stops in reverse order. */
+/**
+ * Windowed rules on a schedule with watermarks, plus webhook delivery; stops in reverse order.
+ * `parts` are shared with the normalizer's in-stream detection when both run in one process;
+ * `scheduleWindows: false` leaves the windowed rules to the caller's `scheduler.runOnce` (tests
+ * that replay a day at chosen times).
+ */
 export function startDetector(options: {
   config: AppConfig
   store: Store
   logger: Logger
   registry: Registry
   lifecycle: Lifecycle
+  parts?: DetectorParts
+  scheduleWindows?: boolean
 }): DetectorHandle {
   const { config, store, lifecycle } = options
   const logger = options.logger.child({ component: 'detector' })
-  const parts = createDetectorParts(options)
+  const parts = options.parts ?? createDetectorParts(options)
   parts.outbox.start()
   lifecycle.register('detector-delivery', () => parts.outbox.stop())
+  lifecycle.health.register('detector-delivery', () => parts.outbox.health())
   const scheduler = createDetectorScheduler({ config, store, logger, parts })
-  scheduler.start()
-  lifecycle.register('detector-scheduler', () => scheduler.stop())
+  if (options.scheduleWindows !== false) {
+    scheduler.start()
+    lifecycle.register('detector-scheduler', () => scheduler.stop())
+  }
+  lifecycle.health.register('detector-scheduler', scheduler.health)
   logger.info(
     {
       rules: parts.rules.length,

@@ -2,12 +2,13 @@ import type { Registry } from 'prom-client'
 import type { AuditRow, ReceiptRow } from '../../schemas/audit-row.js'
 import type { AppConfig } from '../../schemas/config.js'
 import type { Store } from '../platform/clickhouse.js'
+import { healthy, unhealthy, type HealthProbe } from '../platform/health.js'
 import { createKafka } from '../platform/kafka/client.js'
 import type { Lifecycle } from '../platform/lifecycle.js'
 import type { Logger } from '../platform/logger.js'
 import { auditEventsTable } from '../platform/store/audit-events.js'
 import { ingestReceiptsTable } from '../platform/store/ingest-receipts.js'
-import { createIngestLoop, type ProcessMessages } from './consumer.js'
+import { createIngestLoop, type IngestLoop, type ProcessMessages } from './consumer.js'
 import { DeadLetterPublisher } from './dlq.js'
 import { normalizerMetrics } from './metrics.js'
 import { inlineEventProcessor, receiptProcessor } from './pipeline.js'
@@ -27,6 +28,14 @@ export interface NormalizerOptions {
   pseudonymizationKey: string
   /** In-stream detection on stored rows (the detector's match rules). */
   onRowsStored?: (rows: readonly AuditRow[]) => Promise<void>
+}
+
+/** A loop's health (crashed consumer, failing writer, stalled loop) as a probe for `/readyz`. */
+function loopProbe(loop: IngestLoop): HealthProbe {
+  return () => {
+    const state = loop.health()
+    return state.healthy ? healthy : unhealthy(state.reason ?? 'unhealthy')
+  }
 }
 
 export interface NormalizerHandle {
@@ -115,6 +124,8 @@ export async function startNormalizer(options: NormalizerOptions): Promise<Norma
   await Promise.all([events.start(), receipts.start()])
   lifecycle.register('normalizer-events', () => events.stop())
   lifecycle.register('normalizer-receipts', () => receipts.stop())
+  lifecycle.health.register('normalizer-events', loopProbe(events))
+  lifecycle.health.register('normalizer-receipts', loopProbe(receipts))
   logger.info({ topic: config.kafka.topics.raw, workers: settings.workers }, 'normalizer_started')
 
   return {

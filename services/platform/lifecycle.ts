@@ -1,3 +1,4 @@
+import { HealthRegistry } from './health.js'
 import type { Logger } from './logger.js'
 
 interface Stoppable {
@@ -8,9 +9,11 @@ interface Stoppable {
 /**
  * Ordered graceful shutdown. Components register as they start; they stop in reverse order
  * (stop accepting, drain consumers, flush writers, close clients), each bounded by a timeout so
- * one stuck component cannot hold the process forever.
+ * one stuck component cannot hold the process forever. Components register their health probes
+ * on `health` as they start; from the first stop on, the process reports itself draining.
  */
 export class Lifecycle {
+  readonly health = new HealthRegistry()
   private readonly components: Stoppable[] = []
   private readonly forcedExitHooks: Array<{ name: string; run: () => void }> = []
   private stopping: Promise<void> | undefined
@@ -52,6 +55,7 @@ export class Lifecycle {
   }
 
   private async stopAll(reason: string): Promise<void> {
+    this.health.startDraining()
     this.logger.info({ reason }, 'shutdown_started')
     for (const component of [...this.components].reverse()) {
       const started = Date.now()

@@ -2,41 +2,66 @@ import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import express from 'express'
 import type { Registry } from 'prom-client'
+import type { HealthRegistry } from './health.js'
 
-export interface OpsServerOptions {
-  port: number
-  host: string
+export interface OpsRoutesOptions {
   registry: Registry
-  /** Readiness: every dependency reachable and every loop making progress. */
-  ready: () => Promise<{ ready: boolean; reasons: string[] }> | { ready: boolean; reasons: string[] }
+  health: HealthRegistry
 }
 
-/** `/healthz` (the process is alive), `/readyz` (it can do its work) and `/metrics` for a service without an API of its own. */
-export async function startOpsServer(
-  options: OpsServerOptions,
-): Promise<{ url: string; close: () => Promise<void> }> {
-  const app = express()
-  app.disable('x-powered-by')
+/**
+ * `/healthz` (the process is alive), `/readyz` (every registered component can do its work, and
+ * the process is not draining) and `/metrics`. The collector and console serve them beside their
+ * API; the other services on an ops port of their own (startOpsServer).
+ */
+export function mountOpsRoutes(app: express.Express, options: OpsRoutesOptions): void {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' })
   })
   app.get('/readyz', async (_req, res) => {
-    const state = await options.ready()
-    res
-      .status(state.ready ? 200 : 503)
-      .json({ status: state.ready ? 'ready' : 'not_ready', reasons: state.reasons })
+    const state = await options.health.readiness()
+    if (state.ready) res.json({ status: state.status })
+    else res.status(503).json({ status: state.status, reasons: state.reasons })
   })
   app.get('/metrics', async (_req, res) => {
     res.setHeader('Content-Type', options.registry.contentType)
     res.send(await options.registry.metrics())
   })
+}
+
+export interface Listener {
+  server: Server
+  url: string
+  port: number
+  /** Stops accepting, ends idle keep-alive connections, and resolves when requests in flight are done. */
+  close: () => Promise<void>
+}
+
+/** Listens on `host:port` (port 0 picks a free one); the URL names loopback for a wildcard host. */
+export async function listen(app: express.Express, port: number, host: string): Promise<Listener> {
   const server: Server = await new Promise((resolve, reject) => {
-    const listening = app.listen(options.port, options.host, () => resolve(listening))
+    const listening = app.listen(port, host, () => resolve(listening))
     listening.once('error', reject)
   })
-  const { port } = server.address() as AddressInfo
+  const bound = (server.address() as AddressInfo).port
   return {
-    url: `http://${options.host === '0.0.0.0' ? '127.0.0.1' : options.host}:${port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    server,
+    url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${bound}`,
+    port: bound,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeIdleConnections()
+      }),
   }
+}
+
+/** The ops routes alone, for a service without an API of its own (normalizer, detector). */
+export async function startOpsServer(
+  options: OpsRoutesOptions & { port: number; host: string },
+): Promise<Listener> {
+  const app = express()
+  app.disable('x-powered-by')
+  mountOpsRoutes(app, options)
+  return listen(app, options.port, options.host)
 }

@@ -1,5 +1,6 @@
 import cron, { type ScheduledTask } from 'node-cron'
 import type { AppConfig } from '../../schemas/config.js'
+import { healthy, unhealthy, type Health } from '../platform/health.js'
 import type { Logger } from '../platform/logger.js'
 import type { ReportNotifier } from './notify.js'
 import { previousPeriod, type Period } from './period.js'
@@ -27,6 +28,8 @@ export interface ReportScheduler {
   lastFire(name: string, now: Date, days: number): Date | undefined
   /** Resolves when queued runs are done. */
   idle(): Promise<void>
+  /** Unhealthy while one run takes longer than a report can (a stuck query or render). */
+  health(): Health
 }
 
 export interface SchedulerDeps {
@@ -38,6 +41,7 @@ export interface SchedulerDeps {
 }
 
 const MINUTE_MS = 60_000
+const STUCK_AFTER_MS = 30 * MINUTE_MS
 
 export function createReportScheduler(deps: SchedulerDeps): ReportScheduler {
   const { config, reports, table, notifier } = deps
@@ -46,6 +50,7 @@ export function createReportScheduler(deps: SchedulerDeps): ReportScheduler {
   const busy = new Set<string>()
   let queue: Promise<unknown> = Promise.resolve()
   let stopped = false
+  let runStartedAt: number | undefined
 
   const byName = (name: string): Schedule => {
     const schedule = config.reports.find((s) => s.name === name)
@@ -83,7 +88,15 @@ export function createReportScheduler(deps: SchedulerDeps): ReportScheduler {
       return Promise.resolve(undefined)
     }
     busy.add(key)
-    const result = queue.then(() => (stopped ? undefined : generate(schedule, period)))
+    const result = queue.then(async () => {
+      if (stopped) return undefined
+      runStartedAt = Date.now()
+      try {
+        return await generate(schedule, period)
+      } finally {
+        runStartedAt = undefined
+      }
+    })
     queue = result
       .catch((err: unknown) => log.error({ err, schedule: name }, 'scheduled_report_failed'))
       .finally(() => busy.delete(key))
@@ -132,6 +145,12 @@ export function createReportScheduler(deps: SchedulerDeps): ReportScheduler {
     lastFire,
     async idle() {
       await queue.catch(() => undefined)
+    },
+    health() {
+      if (runStartedAt === undefined || Date.now() - runStartedAt <= STUCK_AFTER_MS) return healthy
+      return unhealthy(
+        `a scheduled report has run for ${Math.round((Date.now() - runStartedAt) / 60_000)} min`,
+      )
     },
   }
 }

@@ -52,5 +52,6 @@ export function startReporter(deps: {
   })
   scheduler.start()
   lifecycle.register('reporter', () => scheduler.stop())
+  lifecycle.health.register('reporter-scheduler', () => scheduler.health())
   return { reports, scheduler, signingKey }
 }

@@ -3,6 +3,7 @@ import type { Alert } from '../../schemas/alert.js'
 import { SEVERITY_RANK } from '../../schemas/rules.js'
 import type { WebhookConfig } from '../../schemas/webhooks.js'
 import type { Store } from '../platform/clickhouse.js'
+import { healthy, unhealthy, type Health } from '../platform/health.js'
 import type { Logger } from '../platform/logger.js'
 import type { DeliveryRow } from '../platform/store/alert-deliveries.js'
 import { nextVersion } from '../platform/store/version.js'
@@ -61,6 +62,8 @@ export interface DeliveryOutboxOptions {
   timeoutMs?: number
   /** Due deliveries taken per poll. */
   batchSize?: number
+  /** A delivery pass running longer than this counts as a stuck outbox on `/readyz`. */
+  stuckAfterMs?: number
 }
 
 export interface DeliveryOutbox {
@@ -72,6 +75,8 @@ export interface DeliveryOutbox {
   stop(): Promise<void>
   /** One pass over the deliveries due now (the loop calls it; tests call it directly). */
   flushDue(): Promise<void>
+  /** Unhealthy while a pass runs too long, or after a pass that could not read the outbox. */
+  health(): Health
 }
 
 function withConsoleLink(alert: Alert, consoleUrl: string | undefined): Alert {
@@ -120,6 +125,7 @@ export function createDeliveryOutbox(options: DeliveryOutboxOptions): DeliveryOu
   const disabled = new Map<string, string>()
   /** A webhook that failed with a retryable error is not tried again (for any alert) before this. */
   const notBefore = new Map<string, number>()
+  const stuckAfterMs = options.stuckAfterMs ?? 5 * 60_000
 
   function count(webhook: string, format: string, outcome: DeliveryOutcome): void {
     metrics.deliveries.inc({ webhook, format, outcome })
@@ -317,12 +323,22 @@ export function createDeliveryOutbox(options: DeliveryOutboxOptions): DeliveryOu
     return run
   }
 
+  function health(): Health {
+    const { passStartedAt, lastPassError } = loop.state()
+    if (passStartedAt !== undefined && Date.now() - passStartedAt > stuckAfterMs) {
+      return unhealthy(`a delivery pass has run for ${Math.round((Date.now() - passStartedAt) / 1000)} s`)
+    }
+    if (lastPassError) return unhealthy(`the last delivery pass failed: ${lastPassError}`)
+    return healthy
+  }
+
   return {
     enqueueAlert: (alert) =>
       enqueue({ type: 'alert.fired', data: withConsoleLink(alert, options.consoleUrl) }, alertTargets(alert)),
     enqueueReport: (report, webhookNames) =>
       enqueue({ type: 'report.ready', data: report }, reportTargets(report, webhookNames)),
     flushDue: () => loop.runPass(),
+    health,
     start() {
       log.info(
         { webhooks: options.webhooks.map((webhook) => webhook.name), delivers, poll_ms: pollMs },

@@ -11,6 +11,8 @@ export interface PollLoop {
   start(): void
   /** Resolves when the running pass is done. */
   stop(): Promise<void>
+  /** When the running pass started (undefined between passes), and the last pass's error. */
+  state(): { passStartedAt: number | undefined; lastPassError: string | undefined }
 }
 
 export function createPollLoop(
@@ -23,14 +25,25 @@ export function createPollLoop(
   let endPause: (() => void) | undefined
   // A wake-up during a pass must not wait a whole poll: the next pause returns at once.
   let wakeRequested = false
+  let passStartedAt: number | undefined
+  let lastPassError: string | undefined
 
   let tail: Promise<void> = Promise.resolve()
   let queued: Promise<void> | undefined
   function runPass(): Promise<void> {
     if (queued) return queued
-    const next = tail.then(() => {
+    const next = tail.then(async () => {
       queued = undefined
-      return pass()
+      passStartedAt = Date.now()
+      try {
+        await pass()
+        lastPassError = undefined
+      } catch (err) {
+        lastPassError = err instanceof Error ? err.message : String(err)
+        throw err
+      } finally {
+        passStartedAt = undefined
+      }
     })
     queued = next
     tail = next.catch(() => undefined)
@@ -82,5 +95,6 @@ export function createPollLoop(
       await loop
       loop = undefined
     },
+    state: () => ({ passStartedAt, lastPassError }),
   }
 }

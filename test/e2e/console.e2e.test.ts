@@ -4,10 +4,11 @@ import path from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { AppConfig } from '../../schemas/config.js'
-import { startPlatform, startServices, type Platform } from '../../services/cli/commands/start.js'
+import type { Store } from '../../services/platform/clickhouse.js'
 import { Lifecycle } from '../../services/platform/lifecycle.js'
 import { createLogger } from '../../services/platform/logger.js'
 import { packageRoot } from '../../services/platform/paths.js'
+import { createContext, startServices } from '../../services/runtime/index.js'
 import { queryRows, waitForCount } from '../helpers/store.js'
 
 /**
@@ -81,7 +82,7 @@ describe('web console end to end (headless Chromium)', () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mcp-audit-e2e-console-'))
   const suffix = Math.random().toString(36).slice(2, 8)
   const lifecycle = new Lifecycle(createLogger({ level: 'silent' }))
-  let platform: Platform
+  let store: Store
   let collectorUrl: string
   let consoleUrl: string
   let browser: Browser
@@ -116,14 +117,21 @@ describe('web console end to end (headless Chromium)', () => {
         { id: 'globex', tokens: [{ name: 'globex-gw', scope: 'ingest', value: TOKENS.other }] },
       ],
     })
-    platform = await startPlatform(
-      config,
-      createLogger({ level: process.env.TEST_LOG === '1' ? 'error' : 'silent' }),
-      lifecycle,
+    const context = await createContext(
+      {
+        config,
+        logger: createLogger({ level: process.env.TEST_LOG === '1' ? 'error' : 'silent' }),
+        lifecycle,
+      },
+      { kafka: 'local', store: true, devTenant: true, what: 'the e2e test' },
     )
-    await startServices(platform)
-    collectorUrl = platform.services.find((s) => s.name === 'collector')!.url!
-    consoleUrl = platform.services.find((s) => s.name === 'console')!.url!
+    store = context.store!
+    const runtime = await startServices(context, {
+      services: ['collector', 'normalizer', 'detector', 'reporter', 'console'],
+      allowGeneratedKey: true,
+    })
+    collectorUrl = runtime.collector!.url
+    consoleUrl = runtime.console!.url
 
     const send = async (token: string, events: unknown[]) => {
       const res = await fetch(`${collectorUrl}/v1/events`, {
@@ -138,16 +146,16 @@ describe('web console end to end (headless Chromium)', () => {
       TOKENS.other,
       traffic(30, Date.now()).map((e) => ({ ...e, server: { name: 'globex-internal' } })),
     )
-    const db = platform.store.database
+    const db = store.database
     const stored = await waitForCount(
-      platform.store,
+      store,
       `SELECT count() AS n FROM ${db}.audit_events WHERE tenant_id = 'acme' AND server_name != 'mcp-audit'`,
       posted.length,
     )
     expect(stored).toBe(posted.length)
     expect(
       await waitForCount(
-        platform.store,
+        store,
         `SELECT count() AS n FROM ${db}.alerts FINAL WHERE tenant_id = 'acme' AND rule_id = 'mcp-path-traversal'`,
         1,
       ),
@@ -237,8 +245,8 @@ describe('web console end to end (headless Chromium)', () => {
     await page.waitForSelector('tr:has-text("Path traversal") .badge.acknowledged')
     const alertId = await page.locator('tr:has-text("Path traversal")').first().getAttribute('data-alert-id')
     const [stored] = await queryRows<{ status: string; updated_by: string }>(
-      platform.store,
-      `SELECT status, updated_by FROM ${platform.store.database}.alerts FINAL WHERE alert_id = {id:String}`,
+      store,
+      `SELECT status, updated_by FROM ${store.database}.alerts FINAL WHERE alert_id = {id:String}`,
       { id: alertId },
     )
     expect(stored).toEqual({ status: 'acknowledged', updated_by: 'analyst' })
@@ -261,9 +269,9 @@ describe('web console end to end (headless Chromium)', () => {
 
   it('ran without browser errors, and audited every API call', async () => {
     expect(problems).toEqual([])
-    const db = platform.store.database
+    const db = store.database
     const audited = await waitForCount(
-      platform.store,
+      store,
       `SELECT uniqExact(tool) AS n FROM ${db}.audit_events
        WHERE tenant_id = 'acme' AND server_name = 'mcp-audit'
          AND tool IN ('console.summary.get', 'console.events.list', 'console.events.get', 'console.alerts.acknowledge', 'console.reports.generate')`,

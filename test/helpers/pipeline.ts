@@ -1,19 +1,35 @@
+import type { Registry } from 'prom-client'
 import { AppConfig } from '../../schemas/config.js'
+import type { NormalizerHandle } from '../../services/normalizer/service.js'
 import type { Store } from '../../services/platform/clickhouse.js'
-import { createKafka } from '../../services/platform/kafka/client.js'
-import { ensureTopics } from '../../services/platform/kafka/topics.js'
 import { Lifecycle } from '../../services/platform/lifecycle.js'
 import { createLogger } from '../../services/platform/logger.js'
-import { createMetricsRegistry } from '../../services/platform/metrics.js'
-import { startNormalizer, type NormalizerHandle } from '../../services/normalizer/service.js'
-import type { Registry } from 'prom-client'
+import { createContext, startServices, type Runtime } from '../../services/runtime/index.js'
 
 export const TEST_PSEUDONYMIZATION_KEY = 'test-pseudonymization-key-0123456789'
 
 export interface TestNormalizer {
   handle: NormalizerHandle
   registry: Registry
+  runtime: Runtime
   stop: () => Promise<void>
+}
+
+/**
+ * Services of the runtime, wired as production wires them, on a test store the caller opened and
+ * migrated (and disposes). `config` names the brokers and topics.
+ */
+export async function startTestRuntime(
+  config: AppConfig,
+  store: Store,
+  selection: Parameters<typeof startServices>[1],
+  lifecycle = new Lifecycle(createLogger({ level: 'silent' })),
+): Promise<Runtime> {
+  const context = await createContext(
+    { config, logger: createLogger({ level: 'silent' }), lifecycle, store },
+    { kafka: 'required', store: false, what: 'the test pipeline' },
+  )
+  return startServices(context, selection)
 }
 
 /** A normalizer in this process, reading the given topics into the given test store. */
@@ -23,12 +39,6 @@ export async function startTestNormalizer(
   topics: { raw: string; dlq: string; receipts: string },
   options: { workers?: number; batchMaxWaitMs?: number; groupId?: string } = {},
 ): Promise<TestNormalizer> {
-  const logger = createLogger({ level: 'silent' })
-  await ensureTopics(createKafka({ brokers, clientId: 'test-setup' }, logger), [
-    { topic: topics.raw, numPartitions: 3 },
-    { topic: topics.dlq, numPartitions: 1 },
-    { topic: topics.receipts, numPartitions: 1 },
-  ])
   const config = AppConfig.parse({
     kafka: { brokers, topics, partitions: 3 },
     clickhouse: { database: store.database },
@@ -43,16 +53,11 @@ export async function startTestNormalizer(
       { id: 'slow', retention: { minDays: 30, maxDays: 60 } },
     ],
   })
-  const lifecycle = new Lifecycle(logger)
-  const registry = createMetricsRegistry()
-  const handle = await startNormalizer({
-    config,
-    brokers,
-    store,
-    logger,
-    registry,
-    lifecycle,
-    pseudonymizationKey: TEST_PSEUDONYMIZATION_KEY,
-  })
-  return { handle, registry, stop: () => lifecycle.stop('test') }
+  const runtime = await startTestRuntime(config, store, { services: ['normalizer'] })
+  return {
+    handle: runtime.normalizer!,
+    registry: runtime.context.registry,
+    runtime,
+    stop: () => runtime.stop('test'),
+  }
 }

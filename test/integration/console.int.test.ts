@@ -8,6 +8,7 @@ import { createConsoleApp } from '../../services/console/app.js'
 import { createAlertStore } from '../../services/detector/alerts.js'
 import type { Rule } from '../../schemas/rules.js'
 import { createLogger } from '../../services/platform/logger.js'
+import { HealthRegistry } from '../../services/platform/health.js'
 import { createMetricsRegistry } from '../../services/platform/metrics.js'
 import { migrate } from '../../services/platform/migrations.js'
 import type { SelfAudit, SelfAuditEntry } from '../../services/platform/self-audit.js'
@@ -139,6 +140,7 @@ describe('console read API against the embedded engine', () => {
       store,
       logger,
       registry: createMetricsRegistry(),
+      health: new HealthRegistry(),
       selfAudit,
       adminQuery,
       reports,

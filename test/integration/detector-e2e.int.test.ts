@@ -3,15 +3,13 @@ import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { AppConfig } from '../../schemas/config.js'
 import { verifyStandardWebhook } from '../../services/webhooks/index.js'
-import { startDetector, type DetectorHandle } from '../../services/detector/service.js'
+import type { DetectorHandle } from '../../services/detector/service.js'
 import { createWindowScheduler } from '../../services/detector/windowed/scheduler.js'
 import { Lifecycle } from '../../services/platform/lifecycle.js'
 import { createLogger } from '../../services/platform/logger.js'
-import { createMetricsRegistry } from '../../services/platform/metrics.js'
 import { migrate } from '../../services/platform/migrations.js'
-import { startNormalizer } from '../../services/normalizer/service.js'
 import { post, startTestCollector, type TestCollector } from '../helpers/collector.js'
-import { TEST_PSEUDONYMIZATION_KEY } from '../helpers/pipeline.js'
+import { startTestRuntime, TEST_PSEUDONYMIZATION_KEY } from '../helpers/pipeline.js'
 import { openTestStore, queryRows, waitForCount, type TestStore } from '../helpers/store.js'
 import { waitFor } from '../helpers/wait.js'
 
@@ -56,6 +54,7 @@ describe('detector end to end: collector → Kafka → normalizer → detector �
     config = AppConfig.parse({
       ...collector.config,
       clickhouse: { database: store.database },
+      pseudonymization: { key: TEST_PSEUDONYMIZATION_KEY },
       normalizer: { consumerGroup: `e2e-${collector.topics.raw}`, workers: 0, batchMaxWaitMs: 200 },
       detector: { intervalMs: 3_600_000, lagMs: 0 },
       alerts: {
@@ -72,18 +71,8 @@ describe('detector end to end: collector → Kafka → normalizer → detector �
         ],
       },
     })
-    const registry = createMetricsRegistry()
-    detector = startDetector({ config, store, logger, registry, lifecycle })
-    await startNormalizer({
-      config,
-      brokers,
-      store,
-      logger,
-      registry,
-      lifecycle,
-      pseudonymizationKey: TEST_PSEUDONYMIZATION_KEY,
-      onRowsStored: detector.inspectRows,
-    })
+    const runtime = await startTestRuntime(config, store, { services: ['normalizer', 'detector'] }, lifecycle)
+    detector = runtime.detector!
   })
   afterAll(async () => {
     await lifecycle.stop('test')

@@ -3,19 +3,11 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { AppConfig } from '../../schemas/config.js'
-import { startCollector } from '../../services/collector/service.js'
 import { verifyStandardWebhook } from '../../services/webhooks/index.js'
-import {
-  createDetectorParts,
-  createDetectorScheduler,
-  type DetectorParts,
-} from '../../services/detector/service.js'
-import { startNormalizer } from '../../services/normalizer/service.js'
-import { createKafka } from '../../services/platform/kafka/client.js'
-import { ensureTopics, pipelineTopics } from '../../services/platform/kafka/topics.js'
+import { createDetectorScheduler, type DetectorParts } from '../../services/detector/service.js'
+import type { WindowScheduler } from '../../services/detector/windowed/scheduler.js'
 import { Lifecycle } from '../../services/platform/lifecycle.js'
 import { createLogger } from '../../services/platform/logger.js'
-import { createMetricsRegistry } from '../../services/platform/metrics.js'
 import { migrate } from '../../services/platform/migrations.js'
 import { clickhouseTime } from '../../services/platform/store/time.js'
 import {
@@ -26,7 +18,7 @@ import {
   type ScenarioName,
   type TrafficOptions,
 } from '../../services/simulator/index.js'
-import { TEST_PSEUDONYMIZATION_KEY } from '../helpers/pipeline.js'
+import { startTestRuntime, TEST_PSEUDONYMIZATION_KEY } from '../helpers/pipeline.js'
 import { openTestStore, queryRows, waitForCount, type TestStore } from '../helpers/store.js'
 import { waitFor } from '../helpers/wait.js'
 
@@ -148,6 +140,7 @@ describe('attack scenarios end to end: simulator → collector → Kafka → nor
   let store: TestStore
   let receiver: Awaited<ReturnType<typeof startReceiver>>
   let parts: DetectorParts
+  let scheduler: WindowScheduler
   let config: AppConfig
   const people: string[] = []
   let stored = 0
@@ -208,24 +201,16 @@ describe('attack scenarios end to end: simulator → collector → Kafka → nor
         })),
       })),
     })
-    await ensureTopics(createKafka({ brokers, clientId: 'test-setup' }, logger), pipelineTopics(config))
-    const registry = createMetricsRegistry()
-    parts = createDetectorParts({ config, store, logger, registry })
-    parts.outbox.start()
-    lifecycle.register('delivery', () => parts.outbox.stop())
-    await startNormalizer({
+    // The windowed rules are driven below, at chosen times, once the traffic is stored.
+    const runtime = await startTestRuntime(
       config,
-      brokers,
       store,
-      logger,
-      registry,
+      { services: ['collector', 'normalizer', 'detector'], scheduleWindows: false },
       lifecycle,
-      pseudonymizationKey: TEST_PSEUDONYMIZATION_KEY,
-      onRowsStored: async (rows) => {
-        await parts.stream.inspect(rows)
-      },
-    })
-    const collector = await startCollector({ config, brokers, logger, registry, lifecycle })
+    )
+    const collector = runtime.collector!
+    parts = runtime.detection!
+    scheduler = runtime.detector!.scheduler
 
     let accepted = 0
     for (const part of ['history', 'day'] as const) {
@@ -252,7 +237,6 @@ describe('attack scenarios end to end: simulator → collector → Kafka → nor
     )
     expect(stored).toBe(accepted)
 
-    const scheduler = createDetectorScheduler({ config, store, logger, parts })
     for (let tick = 0; tick < 20; tick += 1) {
       lastTick = new Date()
       const reports = await scheduler.runOnce(lastTick)

@@ -1,11 +1,6 @@
 import type { Command } from 'commander'
-import { startCollector } from '../../collector/service.js'
 import { ConfigError, requireBrokers } from '../../platform/config.js'
-import { createKafka } from '../../platform/kafka/client.js'
-import { ensureTopics, pipelineTopics } from '../../platform/kafka/topics.js'
-import { Lifecycle } from '../../platform/lifecycle.js'
-import { createMetricsRegistry } from '../../platform/metrics.js'
-import { loadRuntime } from '../runtime.js'
+import { loadRuntime, serve } from '../runtime.js'
 
 export function registerCollector(program: Command): void {
   program
@@ -15,26 +10,18 @@ export function registerCollector(program: Command): void {
     )
     .action(async () => {
       const { config, logger } = loadRuntime()
-      const brokers = requireBrokers(config, 'the collector')
+      requireBrokers(config, 'the collector')
       if (!config.tenants.some((tenant) => tenant.tokens.some((token) => token.scope === 'ingest'))) {
         throw new ConfigError(
           'tenants: no tenant has an ingest token: add tenants[].tokens with scope ingest to the config',
           'tenants',
         )
       }
-      const lifecycle = new Lifecycle(logger)
-      lifecycle.handleSignals()
-      await ensureTopics(
-        createKafka({ brokers, clientId: config.kafka.clientId }, logger),
-        pipelineTopics(config),
+      const runtime = await serve(
+        { config, logger },
+        { kafka: 'required', store: false, what: 'the collector' },
+        () => ({ services: ['collector'] }),
       )
-      const collector = await startCollector({
-        config,
-        brokers,
-        logger,
-        registry: createMetricsRegistry(),
-        lifecycle,
-      })
-      console.log(`collector listening on ${collector.url}`)
+      console.log(`collector listening on ${runtime.collector!.url}`)
     })
 }

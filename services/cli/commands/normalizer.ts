@@ -1,18 +1,21 @@
 import type { Command } from 'commander'
-import { openStore } from '../../platform/clickhouse.js'
-import { requireBrokers } from '../../platform/config.js'
+import type { AppConfig } from '../../../schemas/config.js'
 import { createKafka } from '../../platform/kafka/client.js'
-import { ensureTopics, pipelineTopics } from '../../platform/kafka/topics.js'
-import { Lifecycle } from '../../platform/lifecycle.js'
-import { createMetricsRegistry } from '../../platform/metrics.js'
-import { migrate } from '../../platform/migrations.js'
-import { startOpsServer } from '../../platform/ops-server.js'
-import { resolvePseudonymizationKey } from '../../platform/pseudonymization-key.js'
-import { createDetectorParts, startDetector } from '../../detector/service.js'
 import { replayDeadLetters } from '../../normalizer/dlq-replay.js'
-import { createMcpMetrics } from '../../normalizer/mcp-metrics.js'
-import { startNormalizer } from '../../normalizer/service.js'
-import { loadRuntime } from '../runtime.js'
+import { loadRuntime, serve } from '../runtime.js'
+
+/** A service alone in its process (server mode), with `/healthz`, `/readyz` and `/metrics` on its ops port. */
+async function runAlone(
+  service: 'normalizer' | 'detector',
+  kafka: 'required' | 'none',
+  opsPort: (config: AppConfig) => number,
+): Promise<void> {
+  const runtime = await serve(loadRuntime(), { kafka, store: true, what: `the ${service}` }, (context) => ({
+    services: [service],
+    ops: { port: opsPort(context.config), host: '0.0.0.0' },
+  }))
+  console.log(`${service} running; health and metrics on ${runtime.ops!.url}`)
+}
 
 export function registerNormalizer(program: Command): void {
   program
@@ -20,48 +23,8 @@ export function registerNormalizer(program: Command): void {
     .description(
       'run the normalizer alone (server mode): Kafka → normalize → redact → ClickHouse; needs KAFKA_BROKERS, CLICKHOUSE_URL and pseudonymization.key',
     )
-    .action(async () => {
-      const { config, logger } = loadRuntime()
-      const brokers = requireBrokers(config, 'the normalizer')
-      const key = resolvePseudonymizationKey(config, { allowGenerated: false })
-      const lifecycle = new Lifecycle(logger)
-      lifecycle.handleSignals()
-      const store = openStore(config)
-      lifecycle.register('clickhouse', store.close)
-      await migrate(store, logger)
-      await ensureTopics(
-        createKafka({ brokers, clientId: config.kafka.clientId }, logger),
-        pipelineTopics(config),
-      )
-      const registry = createMetricsRegistry()
-      // Match rules run here, on stored rows; their alerts are enqueued for the detector to deliver.
-      const detection = createDetectorParts({ config, store, logger, registry })
-      const mcpMetrics = createMcpMetrics(registry)
-      const normalizer = await startNormalizer({
-        config,
-        brokers,
-        store,
-        logger,
-        registry,
-        lifecycle,
-        pseudonymizationKey: key,
-        onRowsStored: async (rows) => {
-          mcpMetrics.observe(rows)
-          await detection.stream.inspect(rows)
-        },
-      })
-      const ops = await startOpsServer({
-        port: config.normalizer.opsPort,
-        host: '0.0.0.0',
-        registry,
-        ready: () => {
-          const health = normalizer.health()
-          return { ready: health.healthy, reasons: health.reasons }
-        },
-      })
-      lifecycle.register('normalizer-ops', ops.close)
-      console.log(`normalizer running; health and metrics on ${ops.url}`)
-    })
+    // Match rules run here, on stored rows; their alerts are enqueued for the detector to deliver.
+    .action(() => runAlone('normalizer', 'required', (config) => config.normalizer.opsPort))
 }
 
 export function registerDetector(program: Command): void {
@@ -70,24 +33,7 @@ export function registerDetector(program: Command): void {
     .description(
       'run the detector alone (server mode): windowed rules on a schedule and webhook delivery; needs a ClickHouse server (CLICKHOUSE_URL)',
     )
-    .action(async () => {
-      const { config, logger } = loadRuntime()
-      const lifecycle = new Lifecycle(logger)
-      lifecycle.handleSignals()
-      const store = openStore(config)
-      lifecycle.register('clickhouse', store.close)
-      await migrate(store, logger)
-      const registry = createMetricsRegistry()
-      startDetector({ config, store, logger, registry, lifecycle })
-      const ops = await startOpsServer({
-        port: config.detector.opsPort,
-        host: '0.0.0.0',
-        registry,
-        ready: () => ({ ready: true, reasons: [] }),
-      })
-      lifecycle.register('detector-ops', ops.close)
-      console.log(`detector running; health and metrics on ${ops.url}`)
-    })
+    .action(() => runAlone('detector', 'none', (config) => config.detector.opsPort))
 }
 
 export function registerDlq(program: Command): void {

@@ -5,17 +5,14 @@ import { type Command, InvalidArgumentError } from 'commander'
 import { openStore } from '../../platform/clickhouse.js'
 import { withDevTenant } from '../../platform/dev-tenant.js'
 import { createKafka } from '../../platform/kafka/client.js'
-import { Lifecycle } from '../../platform/lifecycle.js'
-import { createMetricsRegistry } from '../../platform/metrics.js'
 import { migrate } from '../../platform/migrations.js'
 import { createKafkaSelfAudit, createLoggingSelfAudit } from '../../platform/self-audit.js'
 import { MANIFEST_FILE, manifestPathFor, verifyReportFiles } from '../../reporter/manifest.js'
 import { previousPeriod, type PeriodKind } from '../../reporter/period.js'
 import { createReports } from '../../reporter/reports.js'
-import { startReporter } from '../../reporter/service.js'
 import { loadSigningKey, trustedPublicKey } from '../../reporter/signing-key.js'
 import { REPORT_FORMATS, type ReportFormat } from '../../reporter/types.js'
-import { loadRuntime } from '../runtime.js'
+import { loadRuntime, serve } from '../runtime.js'
 
 function parseTime(value: string): Date {
   const time = Date.parse(value)
@@ -180,32 +177,14 @@ export function registerReporter(program: Command): void {
       'run the reporter alone (server mode): scheduled reports from config; needs a ClickHouse server (CLICKHOUSE_URL)',
     )
     .action(async () => {
-      const runtime = loadRuntime()
-      const { config } = withDevTenant(runtime.config)
-      const { logger } = runtime
-      const lifecycle = new Lifecycle(logger)
-      lifecycle.handleSignals()
-      const store = openStore(config)
-      lifecycle.register('clickhouse', store.close)
-      await migrate(store, logger)
-      const selfAudit = config.kafka.brokers
-        ? createKafkaSelfAudit(
-            createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId }, logger),
-            config,
-            logger,
-          )
-        : createLoggingSelfAudit(logger)
-      lifecycle.register('self-audit', () => selfAudit.stop())
-      const reporter = startReporter({
-        config,
-        store,
-        logger,
-        registry: createMetricsRegistry(),
-        lifecycle,
-        selfAudit,
-      })
+      const runtime = await serve(
+        loadRuntime(),
+        { kafka: 'optional', store: true, devTenant: true, what: 'the reporter' },
+        () => ({ services: ['reporter'] }),
+      )
+      const { reporter, context } = runtime
       console.log(
-        `reporter running: ${config.reports.length} schedule(s), signing key ${reporter.signingKey.keyId}`,
+        `reporter running: ${context.config.reports.length} schedule(s), signing key ${reporter!.signingKey.keyId}`,
       )
     })
 }

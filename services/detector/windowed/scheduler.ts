@@ -1,5 +1,6 @@
 import type { Rule } from '../../../schemas/rules.js'
 import type { Store } from '../../platform/clickhouse.js'
+import { healthy, unhealthy, type Health } from '../../platform/health.js'
 import type { Logger } from '../../platform/logger.js'
 import { readWatermarks, writeWatermark } from '../../platform/store/detector-watermarks.js'
 import { evaluateWindow, type WindowCandidate } from './evaluate.js'
@@ -37,6 +38,8 @@ export interface WindowSchedulerOptions {
   maxWindowsPerTick?: number
   /** How far back a rule without a watermark starts (see pendingWindows). */
   backfillMs?: number
+  /** A tick running longer than this counts as a stuck scheduler on `/readyz`. */
+  stuckAfterMs?: number
   logger: Logger
   /** Called for each evaluated bucket that has candidates, before the watermark moves past it. */
   onCandidates: (rule: WindowedRule, rows: WindowCandidate[], window: Window) => Promise<void>
@@ -45,6 +48,7 @@ export interface WindowSchedulerOptions {
 export const DEFAULT_LAG_MS = 30_000
 export const DEFAULT_INTERVAL_MS = 15_000
 export const DEFAULT_MAX_WINDOWS_PER_TICK = 60
+export const DEFAULT_STUCK_AFTER_MS = 10 * 60_000
 
 export interface RuleTickReport {
   ruleId: string
@@ -61,6 +65,8 @@ export interface WindowScheduler {
   stop: () => Promise<void>
   /** One tick at `now` (ticks never overlap: a second call waits for the first). */
   runOnce: (now?: Date) => Promise<RuleTickReport[]>
+  /** Unhealthy while a tick runs too long, or after a tick that failed as a whole (store unreachable). */
+  health: () => Health
 }
 
 export function createWindowScheduler(options: WindowSchedulerOptions): WindowScheduler {
@@ -147,11 +153,38 @@ export function createWindowScheduler(options: WindowSchedulerOptions): WindowSc
   let queue: Promise<unknown> = Promise.resolve()
   let timer: NodeJS.Timeout | undefined
   let running = false
+  let tickStartedAt: number | undefined
+  let lastTickError: string | undefined
+  const stuckAfterMs = options.stuckAfterMs ?? DEFAULT_STUCK_AFTER_MS
+
+  async function trackedTick(now: Date): Promise<RuleTickReport[]> {
+    tickStartedAt = Date.now()
+    try {
+      const reports = await tick(now)
+      lastTickError = undefined
+      return reports
+    } catch (err) {
+      lastTickError = err instanceof Error ? err.message : String(err)
+      throw err
+    } finally {
+      tickStartedAt = undefined
+    }
+  }
 
   function runOnce(now: Date = new Date()): Promise<RuleTickReport[]> {
-    const run = queue.then(() => tick(now))
+    const run = queue.then(() => trackedTick(now))
     queue = run.catch(() => undefined)
     return run
+  }
+
+  function health(): Health {
+    if (tickStartedAt !== undefined && Date.now() - tickStartedAt > stuckAfterMs) {
+      return unhealthy(
+        `a windowed-rule tick has run for ${Math.round((Date.now() - tickStartedAt) / 1000)} s`,
+      )
+    }
+    if (lastTickError) return unhealthy(`the last windowed-rule tick failed: ${lastTickError}`)
+    return healthy
   }
 
   function schedule(): void {
@@ -182,5 +215,6 @@ export function createWindowScheduler(options: WindowSchedulerOptions): WindowSc
       await queue
     },
     runOnce,
+    health,
   }
 }
