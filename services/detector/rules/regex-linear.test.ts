@@ -16,6 +16,7 @@ describe('linear-time check of rule regexes', () => {
     ['\\d\\p{L}+', '\\p{L}+ repeats characters that can also start a match'],
     ['\\bnc(at)?\\s[^|;&]*\\s-e\\s', '[^|;&]* repeats characters that can also start a match'],
     ['a+b', 'a+ repeats characters that can also start a match'],
+    ['ab(?:[^"\\\\]|\\\\.)*c', 'repeats characters that can also start a match'],
     ['\\s+x', '\\s+ repeats characters that can also start a match'],
     ['X\\w*y', '\\w* repeats characters that can also start a match'],
     ['x[^y]{0,1000}z', '[^y]{0,1000} repeats characters that can also start a match'],
@@ -40,6 +41,8 @@ describe('linear-time check of rule regexes', () => {
     '\\|\\s*(sudo\\s+)?(ba|da|k|z)?sh\\b',
     '#[\\u{1F600}-\\u{1F64F}]+x',
     '#\\u00e9?[^#]+',
+    // Sigma sub-field matches: a restart inside the JSON string would need an unescaped "
+    '"path":"(?:[^"\\\\]|\\\\.)*/\\.ssh/',
   ])('accepts %s', (source) => {
     expect(backtrackingProblem(source)).toBeNull()
   })

@@ -50,8 +50,8 @@ function nullable(node: Node): boolean {
   }
 }
 
-/** The characters a match of `node` can start with. */
-function first(node: Node): CharSet {
+/** The characters a match of `node` can start with (`fromEnd`: end with). */
+function first(node: Node, fromEnd = false): CharSet {
   switch (node.kind) {
     case 'set':
       return foldCase(node.set)
@@ -59,17 +59,59 @@ function first(node: Node): CharSet {
       return []
     case 'seq': {
       const out: CharSet = []
-      for (const item of node.items) {
-        out.push(...first(item))
+      for (const item of fromEnd ? [...node.items].reverse() : node.items) {
+        out.push(...first(item, fromEnd))
         if (!nullable(item)) break
       }
       return normalize(out)
     }
     case 'alt':
-      return normalize(node.options.flatMap(first))
+      return normalize(node.options.flatMap((option) => first(option, fromEnd)))
     case 'repeat':
-      return first(node.node)
+      return first(node.node, fromEnd)
   }
+}
+
+type Pair = [CharSet, CharSet]
+
+/** Pairs of sets whose characters can stand next to each other inside one match of `node`. */
+function pairs(node: Node): Pair[] {
+  switch (node.kind) {
+    case 'set':
+    case 'empty':
+      return []
+    case 'alt':
+      return node.options.flatMap(pairs)
+    case 'repeat':
+      return node.max > 1
+        ? [...pairs(node.node), [first(node.node, true), first(node.node)]]
+        : pairs(node.node)
+    case 'seq': {
+      const out = node.items.flatMap(pairs)
+      for (let i = 0; i < node.items.length; i++) {
+        for (let j = i + 1; j < node.items.length; j++) {
+          out.push([first(node.items[i]!, true), first(node.items[j]!)])
+          if (!nullable(node.items[j]!)) break
+        }
+      }
+      return out
+    }
+  }
+}
+
+/**
+ * True when text matching `prefix` (the required sets in order) cannot lie inside a run of `node`
+ * repeated: one of its characters, or two of them side by side, cannot occur there. A restart inside
+ * the run then cannot reach the run again (`"key":"` inside a JSON string run, where `"` is escaped).
+ */
+function prefixLeavesRun(prefix: CharSet[], node: Node, set: CharSet): boolean {
+  if (prefix.some((required) => !intersects(required, set))) return true
+  const inside: Pair[] = [...pairs(node), [first(node, true), first(node)]]
+  for (let i = 0; i + 1 < prefix.length; i++) {
+    const [a, b] = [prefix[i]!, prefix[i + 1]!]
+    if (!inside.some(([x, y]) => intersects(a, x) && intersects(b, y))) return true
+  }
+  return false
 }
 
 function repeats(node: Node): Array<Extract<Node, { kind: 'repeat' }>> {
@@ -151,7 +193,7 @@ function walk(node: Node, open: OpenRun[]): OpenRun[] {
       for (const run of open) {
         const overlaps =
           run.prefix !== undefined
-            ? unbounded && run.prefix.every((required) => intersects(required, set))
+            ? unbounded && !prefixLeavesRun(run.prefix, node.node, set)
             : (run.unbounded || unbounded) && intersects(run.set, set)
         if (overlaps) throw new Refusal(conflict(run, node.text))
       }
