@@ -1,7 +1,10 @@
+import { backtrackingProblem } from './regex-linear.js'
+
 /**
  * Rule regexes run twice: in the stream as JavaScript RegExp (with the `u` flag, whose escapes and
  * code-point matching are closest to RE2) and in windowed rules as ClickHouse `match()`, which is
- * RE2. A pattern is accepted only when both engines read it the same way.
+ * RE2. A pattern is accepted only when both engines read it the same way, and when the JavaScript
+ * engine, which backtracks, provably runs it in linear time (one event's text must not stall the stream).
  */
 
 /** RE2 refuses counted repetitions above this. */
@@ -78,5 +81,5 @@ export function regexProblem(source: string): string | null {
   } catch (err) {
     return `does not compile: ${(err as Error).message.replace(/^Invalid regular expression: /, '')}`
   }
-  return re2Problem(source)
+  return re2Problem(source) ?? backtrackingProblem(source)
 }

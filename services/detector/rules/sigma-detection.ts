@@ -130,7 +130,10 @@ function valueCondition(
     if (literals.length === parts.length) return { ...base, contains: `${prefix}${json(value)}"` }
     if (parts.length === 2 && 'literal' in parts[0]! && starAt(1))
       return { ...base, contains: `${prefix}${json(parts[0].literal)}` }
-    const body = parts
+    // A trailing * needs no regex: the string's closing quote follows in valid JSON. Leaving it out
+    // keeps the regex linear (two runs of string characters around a literal can share it out).
+    const open = starAt(-1)
+    const body = (open ? parts.slice(0, -1) : parts)
       .map((p) =>
         'literal' in p
           ? escapeRegex(json(p.literal))
@@ -139,7 +142,7 @@ function valueCondition(
             : '(?:[^"\\\\]|\\\\.)',
       )
       .join('')
-    return { ...base, regex: `${escapeRegex(prefix)}${body}"` }
+    return { ...base, regex: `${escapeRegex(prefix)}${body}${open ? '' : '"'}` }
   }
   if (parts.length === 0) return { ...base, equals: '' }
   if (literals.length === parts.length) return { ...base, equals: value }

@@ -5,11 +5,19 @@ import { CharClass, type Detector } from './detector.js'
  * itself says what follows (an honorific, `Name:`, `my name is`, `Dear`) or where a house number
  * sits next to a street-type word. They are precise on forms, letters and signatures and miss names
  * in running prose; disable them with `disabledTypes` if that trade is wrong for you.
+ *
+ * Every repetition is bounded (no word is longer than {@link MAX_WORD} characters): a starting
+ * position is allowed after `-`, `.` or `'`, inside what an unbounded word would already have
+ * consumed, and an unbounded word there makes each of those positions rescan the rest of the text
+ * (quadratic time on `A-A-A-…`, issue 15).
  */
+
+/** Letters after the capital of a name or street word; longer runs are not words of an address or name. */
+const MAX_WORD = 40
 
 const UPPER = 'A-ZÀ-ÖØ-Þ'
 const LOWER = "a-zß-öø-ÿ'’"
-const NAME_WORD = `[${UPPER}][${LOWER}]+(?:-[${UPPER}]?[${LOWER}]+)*`
+const NAME_WORD = `[${UPPER}][${LOWER}]{1,${MAX_WORD}}(?:-[${UPPER}]?[${LOWER}]{1,${MAX_WORD}}){0,4}`
 const NAME = `${NAME_WORD}(?:[ \\t]+(?:[${UPPER}]\\.|${NAME_WORD})){0,3}`
 const PERSON_ANCHOR =
   '(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\\.?[ \\t]+|[Mm]y name is[ \\t]+|(?:Full |Customer |Patient )?(?:Name|NAME)[ \\t]*:[ \\t]*|Dear[ \\t]+)'
@@ -59,12 +67,16 @@ const person: Detector = {
 const STREET_TYPE =
   '(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Crescent|Square|Sq|Highway|Hwy|Parkway|Pkwy|Circle|Close|Gardens|Grove|Row|Walk|Trail|Turnpike|Plaza|Mews)\\.?(?![A-Za-z])'
 const UNIT = `(?:,?[ \\t]+(?:Apt|Apartment|Suite|Ste|Unit|Floor|Fl)\\.?[ \\t]*#?[A-Za-z0-9-]{1,6})?`
-const STREET_WORD = `[${UPPER}][A-Za-zß-öø-ÿ'’.-]*`
-const COMPOUND_STREET = `[${UPPER}][a-zß-öø-ÿ]*(?:strasse|straße|str\\.|weg|gasse|platz|allee|katu|gatan|vägen|vej|gade|straat|laan)`
+const STREET_WORD = `[${UPPER}][A-Za-zß-öø-ÿ'’.-]{0,${MAX_WORD}}`
+const COMPOUND_STREET = `[${UPPER}][a-zß-öø-ÿ]{0,${MAX_WORD}}(?:strasse|straße|str\\.|weg|gasse|platz|allee|katu|gatan|vägen|vej|gade|straat|laan)`
 const ROMANCE_STREET = `(?:Via|Viale|Piazza|Corso|Rua|Avenida|Avda\\.|Calle|Carrer|Rue|ul\\.|Ulica)(?:[ \\t]+${STREET_WORD}){1,4}`
 
+/**
+ * The street words are not followed by a check for a digit later on the line (`…[^\\n]*\\d`): a line
+ * full of them would rescan the line from each one. `requires: DIGIT` still skips short digitless texts.
+ */
 const STREET_PREFILTER = new RegExp(
-  `\\d[A-Za-z]?[ \\t]+[${UPPER}]|(?:strasse|straße|str\\.|weg|gasse|platz|allee|katu|gatan|vägen|vej|gade|straat|laan|Strasse|Straße|Via|Viale|Piazza|Corso|Rua|Avenida|Avda\\.|Calle|Carrer|Rue|ul\\.|Ulica)[^\\n]*\\d|Box[ \\t]+\\d`,
+  `\\d[A-Za-z]?[ \\t]+[${UPPER}]|strasse|straße|str\\.|weg|gasse|platz|allee|katu|gatan|vägen|vej|gade|straat|laan|Strasse|Straße|Via|Viale|Piazza|Corso|Rua|Avenida|Avda\\.|Calle|Carrer|Rue|ul\\.|Ulica|Box[ \\t]+\\d`,
 )
 
 const streetAddress: Detector = {

@@ -17,6 +17,14 @@ export interface TextRedactor {
 }
 
 export const TRUNCATION_MARKER = '…[TRUNCATED]'
+/** Marks a string cut by {@link SCAN_BUDGET_CHARS} rather than by `maxStringBytes`. */
+export const SCAN_BUDGET_MARKER = '…[TRUNCATED:SCAN_BUDGET]'
+/**
+ * Characters of one string the detectors look at, whatever `maxStringBytes` allows: the detectors are
+ * linear, so this bounds the CPU one string can cost every tenant behind it. Past it the string is
+ * cut (nothing unscanned is stored) and marked with {@link SCAN_BUDGET_MARKER}.
+ */
+export const SCAN_BUDGET_CHARS = 262_144
 /** Characters scanned past the size cap, so that a value straddling the cut is still recognised whole. */
 const LOOKAHEAD_CHARS = 4096
 
@@ -31,6 +39,24 @@ export function prefixWithinBytes(text: string, maxBytes: number): string {
   const last = text.charCodeAt(end - 1)
   if (last >= 0xd800 && last <= 0xdbff) end--
   return text.slice(0, end)
+}
+
+interface Replacement {
+  from: number
+  to: number
+  start: number
+  end: number
+}
+
+/** Where input offset `at` lands in the redacted output (the start of a placeholder that covers it). */
+function outputOffset(at: number, replaced: readonly Replacement[]): number {
+  let shift = 0
+  for (const { from, to, start, end } of replaced) {
+    if (from >= at) break
+    if (to > at) return start
+    shift = end - to
+  }
+  return at + shift
 }
 
 export function createTextRedactor(
@@ -59,18 +85,26 @@ export function createTextRedactor(
       : `[REDACTED:${type}]`
   }
 
-  /** Redacts all of `text`; `ranges` receives where placeholders sit in the output. */
-  function redactWhole(text: string, findings: Findings, ranges?: Array<[number, number]>): string {
+  /**
+   * Redacts all of `text`; `replaced` receives each placeholder's span in the input (`from`, `to`)
+   * and in the output (`start`, `end`).
+   */
+  function redactWhole(text: string, findings: Findings, replaced?: Replacement[]): string {
     const hits = scanner.scan(text)
     if (hits.length === 0) return text
     let out = ''
     let from = 0
     for (const hit of hits) {
-      const replaced = replacement(hit.type, text.slice(hit.start, hit.end))
-      if (replaced === null) continue
+      const placeholder = replacement(hit.type, text.slice(hit.start, hit.end))
+      if (placeholder === null) continue
       out += text.slice(from, hit.start)
-      ranges?.push([out.length, out.length + replaced.length])
-      out += replaced
+      replaced?.push({
+        from: hit.start,
+        to: hit.end,
+        start: out.length,
+        end: out.length + placeholder.length,
+      })
+      out += placeholder
       from = hit.end
       addFinding(findings, hit.type)
     }
@@ -80,19 +114,27 @@ export function createTextRedactor(
   return {
     redact(text, findings) {
       const cap = settings.maxStringBytes
-      if (text.length * 3 <= cap || Buffer.byteLength(text) <= cap) {
+      const fitsCap = text.length * 3 <= cap || Buffer.byteLength(text) <= cap
+      if (fitsCap && text.length <= SCAN_BUDGET_CHARS) {
         return { text: redactWhole(text, findings), truncated: false }
       }
-      const ranges: Array<[number, number]> = []
-      const redacted = redactWhole(text.slice(0, cap + LOOKAHEAD_CHARS), findings, ranges)
-      let kept = prefixWithinBytes(redacted, cap - Buffer.byteLength(TRUNCATION_MARKER)).length
-      for (const [start, end] of ranges) {
+      const scanned = Math.min(text.length, cap + LOOKAHEAD_CHARS, SCAN_BUDGET_CHARS)
+      const replaced: Replacement[] = []
+      const redacted = redactWhole(text.slice(0, scanned), findings, replaced)
+      // The budget binds only when maxStringBytes is configured near or above it.
+      const byBudget = text.length > SCAN_BUDGET_CHARS && cap + LOOKAHEAD_CHARS > SCAN_BUDGET_CHARS
+      const marker = byBudget ? SCAN_BUDGET_MARKER : TRUNCATION_MARKER
+      let kept = prefixWithinBytes(redacted, cap - Buffer.byteLength(marker)).length
+      if (byBudget) kept = Math.min(kept, outputOffset(SCAN_BUDGET_CHARS - LOOKAHEAD_CHARS, replaced))
+      for (const { start, end } of replaced) {
         if (start < kept && kept < end) kept = start
       }
-      return { text: redacted.slice(0, kept) + TRUNCATION_MARKER, truncated: true }
+      return { text: redacted.slice(0, kept) + marker, truncated: true }
     },
     detect(text) {
-      return scanner.scan(text).map(({ type, start, end }) => ({ type, start, end }))
+      return scanner
+        .scan(text.slice(0, SCAN_BUDGET_CHARS))
+        .map(({ type, start, end }) => ({ type, start, end }))
     },
     placeholder: (type, value) => replacement(type, value) ?? `[REDACTED:${type}]`,
   }

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest'
+import { adversarialInputs, classSamples, cpuMs, measureGrowth, repeatTo } from './growth.js'
+import { ALL_DETECTORS, createScanner } from './scanner.js'
+
+/**
+ * Every detector (its pattern, prefilter and validators) is linear in the length of the text: on
+ * inputs built to make a backtracking engine retry (long runs of the classes a detector accepts,
+ * triggers without terminators, near-misses back to back), doubling the input must not much more
+ * than double the time. A quadratic pattern gives a ratio near 4.
+ */
+
+const N = 20_000
+const MAX_RATIO = 3
+/** A first, single timing per size; only inputs that look superlinear here are measured carefully. */
+const SCREEN_RATIO = 2.4
+
+/** Text that makes each detector start a candidate match. */
+const TRIGGERS: Record<string, readonly string[]> = {
+  'private-key': ['-----BEGIN ', '-----BEGIN RSA PRIVATE KEY-----', '-----END '],
+  'key-value': ['password=', 'password="', 'api_key: ', 'Authorization: ', '"token":"', 'password=${'],
+  'url-credentials': ['://', 'https://user:', 'https://a@'],
+  jwt: ['eyJ', 'eyJhbGciOiJIUzI1.eyJ'],
+  'vendor-token': [
+    'ghp_',
+    'sk-',
+    'sk-ant-ab12-',
+    'xoxb-',
+    'glpat-',
+    'hooks.slack.com/services/',
+    'AKIA',
+    'SG.',
+  ],
+  authorization: ['Bearer ', 'Basic ', 'Bearer a'],
+  email: ['@', 'a@', 'a@b.', "a'"],
+  iban: ['DE89', 'DE89 ', 'GB82 WEST '],
+  'cn-resident-id': ['11010519491231002'],
+  'credit-card': ['4111', '4111 ', '4111-1111-'],
+  'us-ssn': ['SSN ', '123-45-', '123 45 '],
+  ipv4: ['1.', '192.168.', 'version '],
+  ipv6: ['::', 'fe80:', '1:2:'],
+  phone: ['+', '+1 ', '(555) ', 'Tel: ', '1 ', '00 '],
+  'street-address': ['1 ', '12 Main ', 'Via ', 'Hauptstrasse ', 'P.O. Box ', 'A-', '1 A', 'strasse'],
+  person: ['Mr ', 'Name: ', 'Dear ', 'my name is ', 'Anna-'],
+}
+
+/** Known traps, written by hand: the street-address input of issue 15 and its relatives. */
+const HAND_WRITTEN: Record<string, Array<{ name: string; make: (n: number) => string }>> = {
+  'street-address': [
+    { name: "'A-' repeated + ' 1 A'", make: (n) => repeatTo('A-', n - 4) + ' 1 A' },
+    { name: "'1 ' + 'A-' repeated", make: (n) => '1 ' + repeatTo('A-', n - 2) },
+    { name: "'Via ' + 'A.' repeated", make: (n) => 'Via ' + repeatTo('A.', n - 4) },
+    { name: "'A' + ' ' run + 'strasse 1'", make: (n) => 'A' + repeatTo(' ', n - 10) + 'strasse 1' },
+    { name: "'strasse' repeated, no digit", make: (n) => repeatTo('strasse ', n) },
+  ],
+  person: [{ name: "'Dear ' + 'Ab-' repeated", make: (n) => 'Dear ' + repeatTo('Ab-', n - 5) }],
+  'key-value': [{ name: "'password=' + quote, no closing quote", make: (n) => repeatTo('password="a', n) }],
+}
+
+/**
+ * The scanner as it runs, and with every detector in the combined regex whatever the prefilters say
+ * (as in a text that holds every trigger); the second, slower one on the sparser inputs only.
+ */
+const scanners = [
+  { label: 'with prefilters', scanner: createScanner(), dense: true },
+  { label: 'every alternative', scanner: createScanner(new Set(), { prefilter: false }), dense: false },
+]
+
+describe('every detector scans in linear time', () => {
+  for (const detector of ALL_DETECTORS) {
+    it(`${detector.name}`, () => {
+      const fill = classSamples(`${detector.pattern}${detector.prefilter.source}`)
+      expect(TRIGGERS[detector.name], `no triggers written for ${detector.name}`).toBeDefined()
+      const slow: string[] = []
+      for (const { label, scanner, dense } of scanners) {
+        const scan = (text: string) => scanner.scan(text)
+        const inputs = [
+          ...adversarialInputs(TRIGGERS[detector.name] ?? [], fill, { dense }),
+          ...(HAND_WRITTEN[detector.name] ?? []),
+        ]
+        for (const input of inputs) {
+          const small = input.make(N)
+          const large = input.make(2 * N)
+          scan(small)
+          let started = cpuMs()
+          scan(small)
+          const screenSmall = cpuMs() - started
+          started = cpuMs()
+          scan(large)
+          const screenLarge = cpuMs() - started
+          if (screenLarge < 1 || screenLarge / screenSmall < SCREEN_RATIO) continue
+          // A quadratic input is slow every time; a slow batch on a busy machine is not.
+          const growth = [1, 2, 3]
+            .map(() => measureGrowth(scan, input.make, N))
+            .reduce((best, next) => (next.ratio < best.ratio ? next : best))
+          if (growth.ratio >= MAX_RATIO) {
+            slow.push(
+              `${label}: ${input.name}: ${growth.small.toFixed(2)} ms → ${growth.large.toFixed(2)} ms (×${growth.ratio.toFixed(1)})`,
+            )
+          }
+        }
+      }
+      expect(slow).toEqual([])
+    }, 180_000)
+  }
+})
