@@ -36,8 +36,8 @@ export interface LoopOptions<Row extends object> {
   process: ProcessMessages<Row>
   dlq: DeadLetterPublisher
   writer: Omit<WriterOptions, 'commit' | 'logger' | 'onFlush' | 'onHealthChange' | 'onRejected'>
-  /** Messages handed to `process` at once; heartbeats go out between chunks. */
-  chunkSize?: number
+  /** Messages handed to `process` at once (`normalizer.chunkSize`); heartbeats go out between chunks. */
+  chunkSize: number
   /** Chunks processed ahead of the one being stored (worker threads + 1 is a good value). */
   pipelineDepth?: number
   /** No progress for this long while messages wait counts as a stalled loop. */
@@ -77,7 +77,7 @@ async function whileHeartbeating<T>(work: Promise<T>, heartbeat: () => Promise<v
 export function createIngestLoop<Row extends object>(options: LoopOptions<Row>): IngestLoop {
   const { kafka, groupId, topic, metrics, dlq } = options
   const logger = options.logger.child({ component: options.name })
-  const chunkSize = options.chunkSize ?? 1_000
+  const { chunkSize } = options
   const pipelineDepth = Math.max(1, options.pipelineDepth ?? 1)
   const stallAfterMs = options.stallAfterMs ?? 120_000
   // Heartbeats go out between chunks of at most `chunkSize` messages, well within the session.

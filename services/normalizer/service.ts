@@ -113,6 +113,7 @@ export async function startNormalizer(options: NormalizerOptions): Promise<Norma
     metrics,
     dlq,
     process: receiptProcessor,
+    chunkSize: settings.chunkSize,
     writer: {
       table: ingestReceiptsTable(store),
       maxRows: settings.batchMaxRows,

@@ -28,10 +28,13 @@ export interface WriterOptions<Row = object, Origin = unknown> {
   /** The table's module (services/platform/store/); its qualified name also seeds the tokens. */
   table: Table<object>
   logger: Logger
-  /** Flush when this many rows are buffered (embedded inserts block the event loop in proportion to size). */
-  maxRows?: number
-  /** Flush when the oldest buffered row is this old. */
-  maxWaitMs?: number
+  /**
+   * Flush when this many rows are buffered (`normalizer.batchMaxRows`; embedded inserts block the
+   * event loop in proportion to size).
+   */
+  maxRows: number
+  /** Flush when the oldest buffered row is this old (`normalizer.batchMaxWaitMs`). */
+  maxWaitMs: number
   /** Called with the highest flushed position per partition, after the insert succeeded. */
   commit: (positions: SourcePosition[]) => Promise<void>
   onFlush?: (rows: number, seconds: number, ok: boolean) => void
@@ -93,8 +96,8 @@ export class ClickHouseWriter<Row extends object, Origin = unknown> {
   private readonly timer: NodeJS.Timeout
 
   constructor(private readonly options: WriterOptions<Row, Origin>) {
-    this.maxRows = options.maxRows ?? 10_000
-    this.maxWaitMs = options.maxWaitMs ?? 1_000
+    this.maxRows = options.maxRows
+    this.maxWaitMs = options.maxWaitMs
     this.timer = setInterval(
       () => {
         if (this.isDue() && !this.flushing) this.flush().catch(() => undefined)

@@ -120,6 +120,7 @@ describe('ClickHouseWriter against the embedded engine', () => {
       table: rowsTable(),
       logger,
       maxRows: 100,
+      maxWaitMs: 1_000,
       commit: () => Promise.resolve(),
       onRejected: (rows) => {
         rejected.push(...rows.map(({ row }) => row))
