@@ -28,19 +28,14 @@ export interface DeliveriesTable {
   countPending(): Promise<number>
 }
 
-interface StoredRow {
-  delivery_id: string
-  alert_id: string
-  message_type: string
-  tenant_id: string
-  webhook: string
-  format: string
-  status: DeliveryStatus
+/** A row as the store returns it: numbers may come as text, times as epoch milliseconds. */
+type StoredRow = Omit<
+  DeliveryRow,
+  'attempts' | 'last_status_code' | 'next_attempt_at' | 'created_at' | 'updated_at'
+> & {
   attempts: number | string
-  next_attempt_ms: number | string
   last_status_code: number | string | null
-  last_error: string
-  payload: string
+  next_attempt_ms: number | string
   created_ms: number | string
   updated_ms: number | string
 }
