@@ -230,7 +230,14 @@ const GENERATORS: ReadonlyArray<[weight: number, CaseGenerator]> = [
             /not valid UTF-8/,
           )
         case 1: // UTF-16BE without a BOM: NULs between the characters
-          return baseCase('UTF-16BE body', Buffer.from(text, 'utf16le').swap16(), [400], INVALID_JSON)
+          // ASCII text becomes valid UTF-8 that is not JSON; other characters can make bytes that
+          // are not UTF-8 at all, which is refused first.
+          return baseCase(
+            'UTF-16BE body',
+            Buffer.from(text, 'utf16le').swap16(),
+            [400],
+            /not valid JSON|not valid UTF-8/,
+          )
         default: // a UTF-8 BOM in front of a truncated body
           return baseCase(
             'UTF-8 BOM and truncated JSON',

@@ -270,21 +270,22 @@ describe('attack scenarios end to end: simulator → collector → Kafka → nor
     return byTenant
   }
   /**
-   * The tenant's threat alerts by rule. A first-use alert is checked against the stored history
-   * instead: it must name a value the tenant never used before the day under test, and is then left
-   * out (the simulator's rarely used clients and servers may first show up on that day).
+   * The tenant's threat alerts by rule. A first-use alert is checked against the stored events
+   * instead: it must name a value the tenant never used before the alert's first event, and is then
+   * left out (the simulator's rarely used clients and servers may first show up in the evaluated
+   * range, which starts an hour before the day under test).
    */
   const threats = async (tenant: string) => {
     const fired = (await alertsByTenant()).get(tenant) ?? {}
-    const alerts = await queryRows<{ rule_id: string; value: string }>(
+    const alerts = await queryRows<{ rule_id: string; value: string; first_seen: string }>(
       store,
-      `SELECT rule_id, group_values[{field:String}] AS value FROM ${store.database}.alerts FINAL
+      `SELECT rule_id, group_values[{field:String}] AS value, first_seen FROM ${store.database}.alerts FINAL
        WHERE tenant_id = {tenant:String} AND rule_id = {rule:String}`,
       { tenant, rule: 'mcp-new-server', field: 'server_name' },
     )
-    const clients = await queryRows<{ rule_id: string; value: string }>(
+    const clients = await queryRows<{ rule_id: string; value: string; first_seen: string }>(
       store,
-      `SELECT rule_id, group_values[{field:String}] AS value FROM ${store.database}.alerts FINAL
+      `SELECT rule_id, group_values[{field:String}] AS value, first_seen FROM ${store.database}.alerts FINAL
        WHERE tenant_id = {tenant:String} AND rule_id = {rule:String}`,
       { tenant, rule: 'mcp-new-client', field: 'client_name' },
     )
@@ -294,13 +295,12 @@ describe('attack scenarios end to end: simulator → collector → Kafka → nor
         store,
         `SELECT count() AS n FROM ${store.database}.audit_events
          WHERE tenant_id = {tenant:String} AND ${column} = {value:String} AND occurred_at < {before:DateTime64(3)}`,
-        {
-          tenant,
-          value: alert.value,
-          before: clickhouseTime(now - DAY),
-        },
+        { tenant, value: alert.value, before: alert.first_seen },
       )
-      expect(Number(seen?.n), `${alert.rule_id} for ${alert.value}, used in the history`).toBe(0)
+      expect(
+        Number(seen?.n),
+        `${alert.rule_id} for ${alert.value}, used before its first event ${alert.first_seen}`,
+      ).toBe(0)
     }
     return Object.fromEntries(Object.entries(fired).filter(([rule]) => !OPERATIONAL.has(rule)))
   }
