@@ -4,6 +4,7 @@ import { ruleKind, type Rule } from '../../schemas/rules.js'
 import type { Store } from '../platform/clickhouse.js'
 import type { Logger } from '../platform/logger.js'
 import { alertsTable, findAlert, findAlertTriage } from '../platform/store/alerts.js'
+import { parseClickhouseTime } from '../platform/store/time.js'
 import { nextVersion } from '../platform/store/version.js'
 
 /** What a rule evaluation found for one group: the alert store turns these into incidents. */
@@ -118,6 +119,27 @@ export function createAlertStore(options: AlertStoreOptions): AlertStore {
     return row
   }
 
+  /**
+   * A match incident stays open for its suppression window after its last event: events that fall
+   * just past its id's bucket boundary join it (as the previous bucket's incident) instead of
+   * opening a second one, whether they arrive in the same batch or in the next one. Deterministic
+   * on redelivery: the same events lead to the same incident.
+   */
+  async function incidentId(candidate: AlertCandidate, changed: Map<string, AlertRow>): Promise<string> {
+    const id = alertId(candidate)
+    if (ruleKind(candidate.rule) !== 'match') return id
+    if (changed.has(id) || (await load(id, candidate.tenantId))) return id
+    const windowMs = suppressionSeconds(candidate.rule) * 1000
+    const previousId = alertId({
+      ...candidate,
+      firstSeen: new Date(candidate.firstSeen.getTime() - windowMs),
+    })
+    const previous = changed.get(previousId) ?? (await load(previousId, candidate.tenantId))
+    const open =
+      previous && candidate.firstSeen.getTime() - parseClickhouseTime(previous.last_seen) <= windowMs
+    return open ? previousId : id
+  }
+
   // One record() at a time: the stream and the scheduler may report the same incident together.
   let queue: Promise<unknown> = Promise.resolve()
 
@@ -125,7 +147,7 @@ export function createAlertStore(options: AlertStoreOptions): AlertStore {
     const changed = new Map<string, AlertRow>()
     const fresh: AlertRow[] = []
     for (const candidate of candidates) {
-      const id = alertId(candidate)
+      const id = await incidentId(candidate, changed)
       const now = iso(new Date())
       const existing = changed.get(id) ?? (await load(id, candidate.tenantId))
       const seen = samplesSeen.get(id) ?? new Set(existing?.sample_event_ids ?? [])

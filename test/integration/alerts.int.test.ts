@@ -88,4 +88,51 @@ describe('alert store on the embedded engine', () => {
     )
     expect(Number(rows[0]!.n)).toBe(3)
   })
+
+  it('keeps events just past a suppression bucket boundary in the open incident, across batches', async () => {
+    const announced: string[] = []
+    const alerts = createAlertStore({
+      store,
+      logger,
+      consoleUrl: 'http://console',
+      onNewAlert: (alert) => {
+        announced.push(alert.alert_id)
+        return Promise.resolve()
+      },
+    })
+    // The default suppression window is an hour: 10:59:50 and 11:00:10 fall in two buckets.
+    const event = (id: string, at: string) => ({
+      rule,
+      tenantId: 'straddle',
+      group: { user_id: 'u1' },
+      count: 1,
+      value: null,
+      firstSeen: new Date(at),
+      lastSeen: new Date(at),
+      sampleEventIds: [id],
+    })
+    await alerts.record([event('s-1', '2026-11-24T10:59:50Z')])
+    await alerts.record([event('s-2', '2026-11-24T11:00:10Z')])
+    // Redelivered, and from a fresh store that has nothing cached: still the one incident.
+    const restarted = createAlertStore({
+      store,
+      logger,
+      consoleUrl: 'http://console',
+      onNewAlert: (alert) => {
+        announced.push(alert.alert_id)
+        return Promise.resolve()
+      },
+    })
+    await restarted.record([event('s-2', '2026-11-24T11:00:10Z')])
+    // Well past the window after the last event: a new incident.
+    await restarted.record([event('s-3', '2026-11-24T12:30:00Z')])
+    const rows = await queryRows<{ count: string; first_seen: string; last_seen: string }>(
+      store,
+      `SELECT count, first_seen, last_seen FROM ${store.database}.alerts FINAL
+       WHERE tenant_id = 'straddle' ORDER BY first_seen`,
+    )
+    expect(announced).toHaveLength(2)
+    expect(rows.map((row) => Number(row.count))).toEqual([2, 1])
+    expect(rows[0]!.last_seen).toMatch(/^2026-11-24 11:00:10/)
+  })
 })
