@@ -175,7 +175,7 @@ export function createAdminQuery(options: {
       format: 'JSONEachRow',
       clickhouse_settings: guardSettings,
     })
-    return await result.json<T>()
+    return result.json<T>()
   }
 
   /**
@@ -250,7 +250,11 @@ export function createAdminQuery(options: {
       const [row] = await rows<{ q: string }>('SELECT formatQuerySingleLine({sql:String}) AS q', { sql })
       formatted = row?.q ?? ''
     } catch (err) {
-      throw rejection('ClickHouse cannot parse the query on its own', err, tables)
+      // Quoting the probe itself ("In scope SELECT formatQuerySingleLine(…)") would only confuse.
+      const reason = errorText(err).replace(/:? In scope SELECT formatQuerySingleLine[\s\S]*$/, '')
+      throw new QueryRejectedError(
+        `ClickHouse cannot parse the query on its own (one complete SELECT): ${reason}`,
+      )
     }
     const nameProblems = checkQuotedNames(formatted)
     if (nameProblems.length > 0) throw new QueryRejectedError(nameProblems[0]!, nameProblems)
