@@ -149,6 +149,12 @@ export const AppConfig = z
         host: z.string().default('0.0.0.0'),
         /** The console's address as people reach it, for links in alerts and reports. */
         publicUrl: z.url().optional(),
+        /**
+         * Server mode: the ClickHouse user that runs admin SQL (`POST /api/v1/query`); give it
+         * SELECT on the queryable tables only and make it read-only (README, console). Without
+         * it, admin SQL runs as `clickhouse.username` with `readonly=2`.
+         */
+        adminSql: z.object({ username: z.string().min(1), password: z.string().default('') }).optional(),
       })
       .prefault({}),
     detector: z

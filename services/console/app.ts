@@ -12,7 +12,7 @@ import { mountOpsRoutes } from '../platform/ops-server.js'
 import { packageRoot } from '../platform/paths.js'
 import type { SelfAudit } from '../platform/self-audit.js'
 import { ReportRequestError, type Reports } from '../reporter/index.js'
-import { QueryRejectedError, type AdminQuery } from './admin-query.js'
+import { QueryBusyError, QueryRejectedError, type AdminQuery } from './admin-query.js'
 import { changeAlertStatus, type AlertAction } from './alert-actions.js'
 import { locals, requireToken } from './auth.js'
 import { AlertsQuery, EventsQuery, issues, SummaryQuery } from './params.js'
@@ -152,6 +152,10 @@ export function createConsoleApp(deps: ConsoleDeps): express.Express {
       locals(res).auditDetails!.rows = result.rows.length
       res.json({ rows: result.rows, truncated: result.truncated, elapsed_ms: result.elapsedMs })
     } catch (err) {
+      if (err instanceof QueryBusyError) {
+        res.status(429).set('Retry-After', String(err.retryAfterSeconds)).json({ error: err.message })
+        return
+      }
       if (!(err instanceof QueryRejectedError)) throw err
       res.status(400).json({ error: err.message, problems: err.problems })
     }

@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest'
 import {
   checkAst,
+  checkCteDefinitions,
   checkParams,
   checkQueryTree,
+  checkQuotedNames,
   checkSqlText,
   composeTenantQuery,
-  cteNames,
   parseExplainAst,
 } from './sql-guard.js'
 
 const rules = {
   database: 'mcp_audit',
   tables: ['audit_events', 'alerts'],
-  userCtes: new Set<string>(),
   databases: new Set(['mcp_audit', 'system', 'default']),
 }
 
@@ -41,11 +41,14 @@ function wrapped(inner: string[]): string[] {
     '          TablesInSelectQueryElement (children 1)',
     '           TableExpression (children 1)',
     '            TableIdentifier mcp_audit.alerts',
+    '   ExpressionList (children 1)',
+    '    Asterisk',
     '   TablesInSelectQuery (children 1)',
     '    TablesInSelectQueryElement (children 1)',
     '     TableExpression (children 1)',
     '      Subquery (children 1)',
     ...inner.map((line) => `       ${line}`),
+    '   Literal UInt64_101',
     ' Identifier JSONEachRow',
   ]
 }
@@ -99,21 +102,10 @@ describe('composeTenantQuery', () => {
       maxRows: 100,
     })
     expect(sql).toContain(
-      'audit_events AS (SELECT * FROM mcp_audit.audit_events WHERE tenant_id = {mcp_audit_tenant:String})',
-    )
-    expect(sql).toContain(
       'alerts AS (SELECT * FROM mcp_audit.alerts FINAL WHERE tenant_id = {mcp_audit_tenant:String})',
     )
+    expect(sql).toContain('audit_events AS (SELECT * FROM mcp_audit.audit_events FINAL WHERE')
     expect(sql).toMatch(/-- all\n\)\nLIMIT 101$/)
-  })
-})
-
-describe('cteNames', () => {
-  it('finds names defined as CTEs', () => {
-    expect([...cteNames('WITH per_user AS (SELECT 1), `q x` AS (SELECT 2) SELECT * FROM per_user')]).toEqual([
-      'per_user',
-      'q x',
-    ])
   })
 })
 
@@ -130,18 +122,12 @@ describe('checkAst', () => {
     )
     expect(checkAst(parseExplainAst(wrapped(inner)), rules)).toEqual([])
     expect(checkAst(parseExplainAst(wrapped(select(['Function numbers (children 1)']))), rules)).toEqual([])
-    expect(
-      checkAst(parseExplainAst(wrapped(select(['TableIdentifier per_user']))), {
-        ...rules,
-        userCtes: new Set(['per_user']),
-      }),
-    ).toEqual([])
+    expect(checkAst(parseExplainAst(wrapped(select(['TableIdentifier per_user']))), rules)).toEqual([])
   })
 
   it.each([
     ['a fully qualified table', select(['TableIdentifier mcp_audit.audit_events'])],
     ['a system table', select(['TableIdentifier system.tables'])],
-    ['an unknown table', select(['TableIdentifier schema_migrations'])],
     ['a file table function', select(['Function file (children 1)'])],
     ['a remote table function', select(['Function remote (children 1)'])],
     ['a settings clause', select(['TableIdentifier audit_events'], ['Set'])],
@@ -165,6 +151,30 @@ describe('checkAst', () => {
     ],
   ])('refuses %s', (_name, inner) => {
     expect(checkAst(parseExplainAst(wrapped(inner)), rules).length).toBeGreaterThan(0)
+  })
+
+  it('refuses anything but the wrapper shape: a UNION branch beside it, clauses after its bracket', () => {
+    // `SELECT 1) UNION ALL WITH audit_events AS (…) SELECT … FROM (SELECT * FROM audit_events`
+    const union = wrapped(select(['TableIdentifier audit_events'])).map((line) =>
+      line === ' ExpressionList (children 1)' ? ' ExpressionList (children 2)' : line,
+    )
+    union.splice(
+      union.length - 1,
+      0,
+      ...select(['TableIdentifier audit_events'])
+        .slice(2)
+        .map((l) => ` ${l}`),
+    )
+    expect(checkAst(parseExplainAst(union), rules)).toEqual([
+      expect.stringContaining('only a single SELECT query is allowed'),
+    ])
+    const where = wrapped(select(['TableIdentifier audit_events']))
+    where.splice(where.length - 1, 0, '   Function equals (children 1)')
+    expect(checkAst(parseExplainAst(where), rules).length).toBe(1)
+    const otherCte = wrapped([]).map((line) =>
+      line.endsWith('TableIdentifier mcp_audit.alerts') ? line.replace('mcp_audit.alerts', 'alerts') : line,
+    )
+    expect(checkAst(parseExplainAst(otherCte), rules).length).toBe(1)
   })
 
   it('refuses a second statement or anything that is not a SELECT', () => {
@@ -196,5 +206,52 @@ describe('checkQueryTree', () => {
     expect(
       checkQueryTree(['QUERY id: 0', '  TABLE_FUNCTION id: 1, table_function_name: url'], rules).length,
     ).toBe(1)
+  })
+})
+
+describe('checkCteDefinitions', () => {
+  const tree = (...extra: string[]) => [
+    'QUERY id: 0',
+    '  WITH',
+    '    LIST id: 1, nodes: 2',
+    '      QUERY id: 2, is_subquery: 1, is_cte: 1, cte_name: audit_events',
+    '        JOIN TREE',
+    '          IDENTIFIER id: 5, identifier: mcp_audit.audit_events, final: 1',
+    '      QUERY id: 10, is_subquery: 1, is_cte: 1, cte_name: alerts',
+    '  JOIN TREE',
+    '    QUERY id: 20, is_subquery: 1',
+    ...extra,
+  ]
+  it("accepts the wrapper's CTEs and CTEs of other names", () => {
+    expect(checkCteDefinitions(tree(), rules.tables)).toEqual([])
+    expect(
+      checkCteDefinitions(
+        tree('      QUERY id: 41, is_subquery: 1, is_cte: 1, cte_name: per_user'),
+        rules.tables,
+      ),
+    ).toEqual([])
+  })
+  it('refuses a CTE named like a queryable table anywhere but in the wrapper', () => {
+    expect(
+      checkCteDefinitions(
+        tree('      QUERY id: 41, is_subquery: 1, is_cte: 1, cte_name: audit_events'),
+        rules.tables,
+      ),
+    ).toEqual([expect.stringContaining('may not be named audit_events')])
+    expect(
+      checkCteDefinitions(
+        tree('      QUERY id: 41, is_subquery: 1, is_cte: 1, cte_name: reports'),
+        rules.tables,
+      ),
+    ).toHaveLength(1)
+    expect(checkCteDefinitions(['UNION id: 0', ...tree().slice(1)], rules.tables).length).toBeGreaterThan(0)
+  })
+})
+
+describe('checkQuotedNames', () => {
+  it('refuses quoted names with escapes or control characters, not strings', () => {
+    expect(checkQuotedNames("SELECT 'a\\nb' AS `x y`, 'it''s' AS \"q\"")).toEqual([])
+    expect(checkQuotedNames('SELECT 1 AS `a\\nTABLE id: 1`')).toHaveLength(1)
+    expect(checkQuotedNames('SELECT 1 AS "a\nb"')).toHaveLength(1)
   })
 })

@@ -9,26 +9,36 @@ import { REPORTS } from '../platform/store/reports.js'
  *
  * Row policies need ClickHouse users, which the embedded engine lacks, so confinement is done in
  * the query itself and checked with ClickHouse's own parser and analyzer:
- *  1. text: one statement only (no `;` except a trailing one), bounded length;
- *  2. the SQL is wrapped: every exposed table name becomes a CTE over the real table filtered by
- *     the tenant (`WITH audit_events AS (SELECT * FROM db.audit_events WHERE tenant_id = {…})
- *     SELECT * FROM (<sql>) LIMIT n`), so an unqualified name can only reach the tenant's rows;
- *  3. `EXPLAIN AST` of the wrapped query must show a plain SELECT with no SETTINGS, no table named
- *     with a database except the wrapper's own, no table function but `numbers`-like generators,
- *     no `x IN table`, no functions that read files, dictionaries or other tables;
- *  4. `EXPLAIN QUERY TREE` (the analyzer's resolution) must show that every table the query reads
- *     is one of ours and is read inside the wrapper's tenant CTE.
- * All of it runs on a session that is `readonly`, with time and row limits.
+ *  1. text: one statement only (no `;` except a trailing one), bounded length; ClickHouse must parse
+ *     it on its own as one query (so it cannot close the wrapper's bracket), and no quoted name may
+ *     hold a control character or an escape (EXPLAIN prints names raw, so a line break in one would
+ *     forge lines of the EXPLAIN output that these checks read);
+ *  2. the SQL is wrapped: every exposed table name becomes a CTE over the real table, read with
+ *     FINAL and filtered by the tenant (`WITH audit_events AS (SELECT * FROM db.audit_events FINAL
+ *     WHERE tenant_id = {…}) SELECT * FROM (<sql>) LIMIT n`);
+ *  3. `EXPLAIN AST` of the wrapped query must have the wrapper's shape (one SELECT, the wrapper's
+ *     CTEs, FROM the one subquery, LIMIT) and inside the subquery no SETTINGS, no table named with a
+ *     database, no table function but generators, no `x IN table`, no functions that read files,
+ *     dictionaries or other tables;
+ *  4. the unresolved query tree shows where each CTE is defined: a CTE named like an exposed table
+ *     is only allowed at the wrapper's own position;
+ *  5. `EXPLAIN QUERY TREE` (the analyzer's resolution) must show that every table the query reads
+ *     is read directly inside one of those wrapper CTEs, i.e. through the tenant filter.
+ * All of it runs on a session that is `readonly`, whose current database is an empty sandbox (an
+ * unqualified name never reaches a real table), with time, read and memory limits.
  */
 
-/** Tables an admin may query, each with how its latest version is read. */
-export const QUERYABLE_TABLES: Readonly<Record<string, { final: boolean }>> = {
-  [AUDIT_EVENTS]: { final: false },
-  [ALERTS]: { final: true },
-  [ALERT_DELIVERIES]: { final: true },
-  [INGEST_RECEIPTS]: { final: false },
-  [REPORTS]: { final: true },
-}
+/**
+ * Tables an admin may query. Each is a ReplacingMergeTree, so the wrapper reads it with FINAL:
+ * an admin sees the latest version of each row, counted once.
+ */
+export const QUERYABLE_TABLES: readonly string[] = [
+  AUDIT_EVENTS,
+  ALERTS,
+  ALERT_DELIVERIES,
+  INGEST_RECEIPTS,
+  REPORTS,
+]
 
 /** The parameter that carries the tenant; callers may not set it. */
 export const TENANT_PARAM = 'mcp_audit_tenant'
@@ -114,12 +124,54 @@ export function composeTenantQuery(
   sql: string,
   options: { database: string; tables: readonly string[]; maxRows: number },
 ): string {
-  const ctes = options.tables.map((table) => {
-    const final = QUERYABLE_TABLES[table]?.final ? ' FINAL' : ''
-    return `  ${table} AS (SELECT * FROM ${options.database}.${table}${final} WHERE tenant_id = {${TENANT_PARAM}:String})`
-  })
+  const ctes = options.tables.map(
+    (table) =>
+      `  ${table} AS (SELECT * FROM ${options.database}.${table} FINAL WHERE tenant_id = {${TENANT_PARAM}:String})`,
+  )
   // Newlines around the SQL end a trailing `--` comment before the wrapper's closing bracket.
   return `WITH\n${ctes.join(',\n')}\nSELECT * FROM (\n${sql}\n)\nLIMIT ${options.maxRows + 1}`
+}
+
+/**
+ * Problems with the quoted names of a query as ClickHouse formats it (`formatQuerySingleLine`: no
+ * comments, every special character escaped). A name holding a control character or an escape is
+ * refused: EXPLAIN prints names raw, and a line break in one would add lines of its own choosing to
+ * the output the checks below read.
+ */
+export function checkQuotedNames(formatted: string): string[] {
+  const problems = new Set<string>()
+  let i = 0
+  while (i < formatted.length) {
+    const quote = formatted[i]!
+    if (quote !== "'" && quote !== '`' && quote !== '"') {
+      i++
+      continue
+    }
+    let j = i + 1
+    let escaped = false
+    while (j < formatted.length) {
+      const ch = formatted[j]
+      if (ch === '\\') {
+        escaped = true
+        j += 2
+      } else if (ch === quote && formatted[j + 1] === quote) {
+        j += 2
+      } else if (ch === quote) {
+        break
+      } else {
+        j++
+      }
+    }
+    const body = formatted.slice(i + 1, j)
+    // eslint-disable-next-line no-control-regex
+    if (quote !== "'" && (escaped || /[\u0000-\u001f\u007f]/.test(body))) {
+      problems.add(
+        `the quoted name ${quote}${body.slice(0, 40)}${quote} holds an escape or a control character: use plain names`,
+      )
+    }
+    i = j + 1
+  }
+  return [...problems]
 }
 
 export interface AstNode {
@@ -152,50 +204,75 @@ export function parseExplainAst(lines: readonly string[]): AstNode {
   return root
 }
 
-/** Names the SQL text defines as CTEs (`name AS (`), which the query may use as tables. */
-export function cteNames(sql: string): Set<string> {
-  const names = new Set<string>()
-  for (const match of sql.matchAll(/([A-Za-z_][A-Za-z0-9_]*|`[^`]+`|"[^"]+")\s+AS\s*\(/gi)) {
-    names.add(match[1]!.replace(/^[`"]|[`"]$/g, ''))
-  }
-  return names
-}
-
 export interface AstRules {
   database: string
-  /** Tables the wrapper defines as tenant CTEs. */
+  /** Tables the wrapper defines as tenant CTEs, in the wrapper's order. */
   tables: readonly string[]
-  /** Names defined as CTEs by the admin's own SQL. */
-  userCtes: ReadonlySet<string>
   /** Every database on the server, so `db.table` hidden in an expression is refused too. */
   databases: ReadonlySet<string>
 }
 
+const kinds = (node: AstNode | undefined) => node?.children.map((child) => child.kind).join(',')
+
+function firstTable(node: AstNode): string | undefined {
+  if (node.kind === 'TableIdentifier') return node.name
+  for (const child of node.children) {
+    const found = firstTable(child)
+    if (found !== undefined) return found
+  }
+  return undefined
+}
+
+/**
+ * The admin's subquery when the AST has exactly the wrapper's shape: one SELECT (no UNION branch
+ * beside it) whose WITH holds only the wrapper's CTEs, whose FROM is the one subquery and which
+ * ends in the LIMIT; undefined otherwise.
+ */
+function wrappedSubquery(root: AstNode, rules: Pick<AstRules, 'database' | 'tables'>): AstNode | undefined {
+  const [statement, ...rest] = root.children
+  if (!statement || statement.kind !== 'SelectWithUnionQuery' || rest.length > 0) return undefined
+  const [selects, ...formats] = statement.children
+  if (selects?.kind !== 'ExpressionList' || formats.some((node) => node.kind !== 'Identifier'))
+    return undefined
+  const [select, ...others] = selects.children
+  if (select?.kind !== 'SelectQuery' || others.length > 0) return undefined
+  if (kinds(select) !== 'ExpressionList,ExpressionList,TablesInSelectQuery,Literal') return undefined
+  const [withList, projection, from] = select.children as [AstNode, AstNode, AstNode]
+  if (withList.children.length !== rules.tables.length) return undefined
+  const ours = withList.children.every(
+    (element, index) =>
+      element.kind === 'WithElement' && firstTable(element) === `${rules.database}.${rules.tables[index]}`,
+  )
+  if (!ours || kinds(projection) !== 'Asterisk') return undefined
+  const element = from.children.length === 1 ? from.children[0] : undefined
+  const expression = element?.children.length === 1 ? element.children[0] : undefined
+  const subquery =
+    expression?.kind === 'TableExpression' && expression.children.length === 1
+      ? expression.children[0]
+      : undefined
+  return subquery?.kind === 'Subquery' ? subquery : undefined
+}
+
 /** Problems with the wrapped query's AST; empty when it may be analyzed. */
 export function checkAst(root: AstNode, rules: AstRules): string[] {
-  const problems = new Set<string>()
-  const ours = new Set(rules.tables.map((table) => `${rules.database}.${table}`))
-  const allowedNames = new Set([...rules.tables, ...rules.userCtes])
-  const databases = new Set([...rules.databases].map((db) => db.toLowerCase()))
-  let qualifiedOurs = 0
-  const [statement, ...rest] = root.children
-  if (!statement || statement.kind !== 'SelectWithUnionQuery' || rest.length > 0) {
-    problems.add('only a single SELECT query is allowed')
+  const subquery = wrappedSubquery(root, rules)
+  if (!subquery) {
+    return [
+      'only a single SELECT query is allowed, complete on its own (no bracket closed that it did not open)',
+    ]
   }
-
+  const problems = new Set<string>()
+  const databases = new Set([...rules.databases].map((db) => db.toLowerCase()))
   const visit = (node: AstNode, parent: AstNode | undefined): void => {
     switch (node.kind) {
       case 'Set':
         problems.add('SETTINGS clauses are not allowed: the console fixes readonly, time and row limits')
         break
       case 'TableIdentifier':
-        if (ours.has(node.name)) qualifiedOurs++
-        else if (node.name.includes('.')) {
+        if (node.name.includes('.')) {
           problems.add(
             `table "${node.name}": name tables without a database (${rules.tables.join(', ')}); they are confined to your tenant`,
           )
-        } else if (!allowedNames.has(node.name)) {
-          problems.add(`unknown table "${node.name}": you can query ${rules.tables.join(', ')}`)
         }
         break
       case 'Function': {
@@ -222,19 +299,55 @@ export function checkAst(root: AstNode, rules: AstRules): string[] {
     }
     for (const child of node.children) visit(child, node)
   }
-  if (statement) visit(statement, undefined)
-  if (qualifiedOurs !== rules.tables.length) {
-    problems.add(
-      `name tables without a database (${rules.tables.join(', ')}); they are confined to your tenant`,
-    )
+  visit(subquery, undefined)
+  return [...problems]
+}
+
+const indent = (line: string) => line.length - line.trimStart().length
+const CTE_NAME = /\bis_cte: 1, cte_name: ([^,\s]+)/
+
+/**
+ * Checks the unresolved query tree (`EXPLAIN QUERY TREE run_passes = 0`), which shows every CTE
+ * where it is defined: the wrapper's CTEs are the WITH list of the outermost query, in order, and
+ * nothing else may define a CTE named like an exposed table. So in the resolved tree a CTE of such
+ * a name is always one of the wrapper's.
+ */
+export function checkCteDefinitions(lines: readonly string[], tables: readonly string[]): string[] {
+  const problems = new Set<string>()
+  const [root, withHeader, list] = lines
+  const wrapperLines = new Set<number>()
+  const names: string[] = []
+  if (root?.startsWith('QUERY id:') && withHeader?.trim() === 'WITH' && list?.trim().startsWith('LIST id:')) {
+    const depth = indent(list) + 2
+    for (let index = 3; index < lines.length && indent(lines[index]!) > indent(list); index++) {
+      const line = lines[index]!
+      const name = CTE_NAME.exec(line)?.[1]
+      if (indent(line) === depth && line.trim().startsWith('QUERY id:') && name !== undefined) {
+        wrapperLines.add(index)
+        names.push(name)
+      }
+    }
   }
+  if (names.join(',') !== tables.join(',')) {
+    problems.add('only a single SELECT query is allowed, complete on its own')
+  }
+  lines.forEach((line, index) => {
+    const name = CTE_NAME.exec(line)?.[1]
+    if (
+      name !== undefined &&
+      !wrapperLines.has(index) &&
+      QUERYABLE_TABLES.includes(name.replace(/^`|`$/g, ''))
+    ) {
+      problems.add(`a CTE may not be named ${name}, like a table you can query: choose another name`)
+    }
+  })
   return [...problems]
 }
 
 /**
  * Checks the analyzer's `EXPLAIN QUERY TREE`: every TABLE read must be one of ours and sit directly
- * in the wrapper's CTE of the same name (which carries the tenant filter); table functions must be
- * generators.
+ * in a CTE of the same name — after `checkCteDefinitions`, one of the wrapper's, which carries the
+ * tenant filter; table functions must be generators.
  */
 export function checkQueryTree(
   lines: readonly string[],
@@ -243,11 +356,11 @@ export function checkQueryTree(
   const problems = new Set<string>()
   const queries: Array<{ depth: number; cte: string | undefined }> = []
   for (const line of lines) {
-    const depth = line.length - line.trimStart().length
+    const depth = indent(line)
     const text = line.trim()
     while (queries.length > 0 && queries[queries.length - 1]!.depth >= depth) queries.pop()
     if (text.startsWith('QUERY id:')) {
-      queries.push({ depth, cte: /\bcte_name: ([^,\s]+)/.exec(text)?.[1] })
+      queries.push({ depth, cte: CTE_NAME.exec(text)?.[1] })
     } else if (text.startsWith('TABLE id:')) {
       const table = /\btable_name: ([^,\s]+)/.exec(text)?.[1] ?? '(unknown)'
       // A SELECT without FROM reads the one-row system.one.

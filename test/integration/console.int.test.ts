@@ -326,7 +326,7 @@ describe('console read API against the embedded engine', () => {
     expect(truncated.body.rows).toHaveLength(50)
     const slow = await query('SELECT count() FROM numbers(1000000000000)')
     expect(slow.status).toBe(400)
-    expect(slow.body.error).toMatch(/timeout|time/i)
+    expect(slow.body.error).toMatch(/timeout|time|limit/i)
     const other = await query(`SELECT count() AS n FROM audit_events WHERE tenant_id = 'globex'`)
     expect(numbers(other.body.rows as Array<Record<string, unknown>>)).toEqual([{ n: 0 }])
 
@@ -343,48 +343,19 @@ describe('console read API against the embedded engine', () => {
     ).toEqual([{ n: ACME_EVENTS.length + 1 }])
   })
 
-  it('refuses every attempt to reach other tenants, other tables or to write', async () => {
+  it('refuses over HTTP attempts to reach other tenants, other tables or to write', async () => {
+    // The full set of bypass attempts, with the current database switched, is in admin-sql.int.test.ts.
     const db = store.database
     const attacks: Array<[string, Record<string, unknown>?]> = [
+      [
+        'SELECT 1 AS tenant_id, 2 AS tool) UNION ALL WITH audit_events AS (SELECT * FROM audit_events) SELECT tenant_id, tool FROM (SELECT * FROM audit_events',
+      ],
       [`SELECT * FROM ${db}.audit_events`],
-      [`SELECT * FROM \`${db}\`.\`audit_events\``],
-      [`SELECT * FROM "${db}"."audit_events"`],
-      [`SELECT * FROM ${db} . /* gap */ audit_events`],
-      [`SELECT * FROM \`${db}.audit_events\``],
-      [`SELECT count() FROM audit_events UNION ALL SELECT count() FROM ${db}.audit_events`],
-      [`SELECT * FROM (SELECT * FROM ${db}.audit_events)`],
-      [`SELECT * FROM audit_events WHERE event_id IN (SELECT event_id FROM ${db}.audit_events)`],
-      [`SELECT * FROM audit_events -- c\n UNION ALL SELECT * FROM ${db}.audit_events`],
-      [`SELECT 1) UNION ALL (SELECT tenant_id FROM ${db}.audit_events`],
       [`WITH audit_events AS (SELECT * FROM ${db}.audit_events) SELECT * FROM audit_events`],
-      [`SELECT 'x' IN ${db}.audit_events`],
-      [`SELECT event_id FROM audit_events WHERE event_id IN audit_events`],
-      ['SELECT * FROM {t:Identifier}', { t: `${db}.audit_events` }],
       ['SELECT * FROM audit_events', { mcp_audit_tenant: 'globex' }],
       ['SELECT * FROM system.tables'],
-      ['SELECT * FROM system.query_log'],
-      ['SELECT * FROM schema_migrations'],
-      ['SELECT * FROM detector_watermarks'],
-      ["SELECT * FROM file('/etc/passwd', 'LineAsString')"],
-      ["SELECT * FROM url('http://127.0.0.1:1/', 'LineAsString')"],
-      [`SELECT * FROM remote('127.0.0.1', ${db}.audit_events)`],
-      [`SELECT * FROM merge('${db}', '.*')`],
-      [`SELECT * FROM view(SELECT * FROM ${db}.audit_events)`],
-      [`SELECT * FROM clusterAllReplicas('default', ${db}.audit_events)`],
-      [`SELECT * FROM (EXPLAIN QUERY TREE SELECT (SELECT groupArray(tenant_id) FROM ${db}.audit_events))`],
-      ['SELECT * FROM (EXPLAIN SELECT * FROM audit_events)'],
-      ['SELECT * FROM loop(audit_events) LIMIT 1'],
-      ["SELECT file('/etc/passwd')"],
-      ["SELECT getSetting('readonly')"],
-      ['SELECT * FROM audit_events SETTINGS readonly = 0'],
-      ['SELECT * FROM audit_events SETTINGS max_execution_time = 0'],
-      ['SELECT 1; SELECT * FROM system.tables'],
       [`SELECT 1; INSERT INTO ${db}.alerts (alert_id) VALUES ('x')`],
-      [`INSERT INTO audit_events (event_id) VALUES ('x')`],
-      [`ALTER TABLE audit_events DELETE WHERE 1`],
-      ['SHOW TABLES'],
       ['DROP TABLE audit_events'],
-      ["SELECT 1 INTO OUTFILE '/tmp/x'"],
     ]
     for (const [sql, params] of attacks) {
       const res = await query(sql, params)
@@ -396,6 +367,15 @@ describe('console read API against the embedded engine', () => {
       `SELECT count() AS n FROM ${db}.alerts WHERE alert_id = 'x'`,
     )
     expect(Number(count?.n)).toBe(0)
+  })
+
+  it('answers 429 with Retry-After while the tenant has an admin query running', async () => {
+    const running = query('SELECT sleep(1) AS s')
+    const busy = await query('SELECT 1')
+    expect(busy.status).toBe(429)
+    expect(busy.headers.get('retry-after')).toMatch(/^\d+$/)
+    expect((await query('SELECT 1', undefined, TOKENS.globexAdmin)).status).toBe(200)
+    expect((await running).status).toBe(200)
   })
 
   it('generates, lists, verifies and serves reports of its own tenant only', async () => {
