@@ -93,7 +93,12 @@ export function createGenerationLimits(options: {
           BUSY_RETRY_SECONDS,
         )
       }
-      const owner: LockOwner = { pid: process.pid, host: os.hostname(), process: PROCESS_ID, started_at: now() }
+      const owner: LockOwner = {
+        pid: process.pid,
+        host: os.hostname(),
+        process: PROCESS_ID,
+        started_at: now(),
+      }
       writeSync(fd, JSON.stringify(owner))
       closeSync(fd)
       let released = false

@@ -50,8 +50,8 @@ export interface ReportsTable {
   findScheduled(tenantId: string, schedule: string, from: Date, to: Date): Promise<StoredReport | undefined>
   /** Reports of every tenant created before `before`, oldest first (the retention sweep's work). */
   createdBefore(before: Date, limit: number): Promise<StoredReport[]>
-  /** Deletes a report's row (a lightweight DELETE: reads stop seeing it at once). */
-  remove(tenantId: string, reportId: string): Promise<void>
+  /** Deletes reports' rows of one tenant (a lightweight DELETE: reads stop seeing them at once). */
+  remove(tenantId: string, reportIds: readonly string[]): Promise<void>
 }
 
 export function reportsTable(store: Store): ReportsTable {
@@ -126,10 +126,11 @@ export function reportsTable(store: Store): ReportsTable {
         ),
       )
     },
-    async remove(tenantId, reportId) {
+    async remove(tenantId, reportIds) {
+      if (reportIds.length === 0) return
       await store.client.command({
-        query: `DELETE FROM ${table} WHERE tenant_id = {tenant:String} AND report_id = {id:String}`,
-        query_params: { tenant: tenantId, id: reportId },
+        query: `DELETE FROM ${table} WHERE tenant_id = {tenant:String} AND report_id IN {ids:Array(String)}`,
+        query_params: { tenant: tenantId, ids: reportIds },
       })
     },
   }

@@ -3,7 +3,7 @@ import path from 'node:path'
 import type { AppConfig } from '../../schemas/config.js'
 import type { Logger } from '../platform/logger.js'
 import type { SelfAudit } from '../platform/self-audit.js'
-import type { ReportsTable } from './report-store.js'
+import type { ReportsTable, StoredReport } from './report-store.js'
 import { reportsRoot } from './signing-key.js'
 
 /**
@@ -23,7 +23,7 @@ export interface ReportRetention {
 
 const DAY_MS = 86_400_000
 const HOUR_MS = 3_600_000
-/** Reports deleted per query of the sweep; the sweep repeats until none is due. */
+/** Reports read per query of the sweep (their rows deleted with one query per tenant); repeated until none is due. */
 const SWEEP_BATCH = 200
 
 export function createReportRetention(deps: {
@@ -45,47 +45,66 @@ export function createReportRetention(deps: {
     let deleted = 0
     for (;;) {
       const due = await table.createdBefore(before, SWEEP_BATCH)
-      let progressed = false
+      const filesRemoved = new Map<StoredReport, string[]>()
       for (const report of due) {
-        const started = performance.now()
-        const tenantRoot = path.join(root, report.tenant_id)
         const directory = path.resolve(report.directory)
-        const ours = directory.startsWith(`${tenantRoot}${path.sep}`)
+        const ours = directory.startsWith(`${path.join(root, report.tenant_id)}${path.sep}`)
         try {
           if (ours) rmSync(directory, { recursive: true, force: true })
-          await table.remove(report.tenant_id, report.report_id)
+          filesRemoved.set(report, ours ? report.files.map((f) => f.name) : [])
         } catch (err) {
-          log.warn({ err, report_id: report.report_id, tenant_id: report.tenant_id }, 'report_delete_failed')
+          log.warn(
+            { err, report_id: report.report_id, tenant_id: report.tenant_id },
+            'report_files_not_deleted',
+          )
+        }
+      }
+      const byTenant = new Map<string, StoredReport[]>()
+      for (const report of filesRemoved.keys()) {
+        byTenant.set(report.tenant_id, [...(byTenant.get(report.tenant_id) ?? []), report])
+      }
+      for (const [tenantId, expired] of byTenant) {
+        try {
+          await table.remove(
+            tenantId,
+            expired.map((r) => r.report_id),
+          )
+        } catch (err) {
+          log.warn({ err, tenant_id: tenantId, reports: expired.length }, 'report_rows_not_deleted')
           continue
         }
-        progressed = true
-        deleted += 1
-        selfAudit.record({
-          tenantId: report.tenant_id,
-          action: 'report.delete',
-          actor: 'retention',
-          actorRole: 'system',
-          outcome: 'success',
-          resource: `report:${report.report_id}`,
-          durationMs: performance.now() - started,
-          details: {
-            name: report.name,
-            created_at: report.created_at,
-            from: report.period_from,
-            to: report.period_to,
-            keep_days: keepDays,
-            files_deleted: ours ? report.files.map((f) => f.name) : [],
-          },
-        })
+        deleted += expired.length
+        for (const report of expired) recordDeletion(report, filesRemoved.get(report) ?? [])
       }
-      if (due.length < SWEEP_BATCH || !progressed) break
+      if (due.length < SWEEP_BATCH || filesRemoved.size === 0) break
     }
     if (deleted > 0) log.info({ deleted, keep_days: keepDays }, 'reports_expired_deleted')
     return deleted
   }
 
+  function recordDeletion(report: StoredReport, filesDeleted: string[]): void {
+    selfAudit.record({
+      tenantId: report.tenant_id,
+      action: 'report.delete',
+      actor: 'retention',
+      actorRole: 'system',
+      outcome: 'success',
+      resource: `report:${report.report_id}`,
+      details: {
+        name: report.name,
+        created_at: report.created_at,
+        from: report.period_from,
+        to: report.period_to,
+        keep_days: keepDays,
+        files_deleted: filesDeleted,
+      },
+    })
+  }
+
   const tick = () => {
-    running = running.then(() => sweep()).catch((err: unknown) => log.error({ err }, 'report_retention_failed'))
+    running = running
+      .then(() => sweep())
+      .catch((err: unknown) => log.error({ err }, 'report_retention_failed'))
   }
 
   return {
