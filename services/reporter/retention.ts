@@ -44,6 +44,7 @@ export function createReportRetention(deps: {
     const before = new Date(now.getTime() - keepDays * DAY_MS)
     let deleted = 0
     for (;;) {
+      const deletedBefore = deleted
       const due = await table.createdBefore(before, SWEEP_BATCH)
       const filesRemoved = new Map<StoredReport, string[]>()
       for (const report of due) {
@@ -76,7 +77,7 @@ export function createReportRetention(deps: {
         deleted += expired.length
         for (const report of expired) recordDeletion(report, filesRemoved.get(report) ?? [])
       }
-      if (due.length < SWEEP_BATCH || filesRemoved.size === 0) break
+      if (due.length < SWEEP_BATCH || deleted === deletedBefore) break
     }
     if (deleted > 0) log.info({ deleted, keep_days: keepDays }, 'reports_expired_deleted')
     return deleted
