@@ -82,6 +82,9 @@ export const ReportScheduleConfig = z.object({
   deliver: z.array(z.string()).default([]),
 })
 
+/** The nominal length of each scheduled period, checked against `reporter.maxPeriodDays`. */
+const SCHEDULED_PERIOD_DAYS = { 'last-day': 1, 'last-week': 7, 'last-month': 31 } as const
+
 export const NormalizerConfig = z.object({
   consumerGroup: z.string().min(1).default('mcp-audit-normalizer'),
   /** /healthz, /readyz and /metrics when the normalizer runs on its own. */
@@ -204,6 +207,12 @@ export const AppConfig = z
         signingKey: z.string().min(1).optional(),
         /** A scheduled run missed during downtime is caught up at start when it fell this recently. */
         catchUpDays: z.coerce.number().int().min(0).max(366).default(35),
+        /** The longest period one report may cover, in days (scheduled reports are checked at start). */
+        maxPeriodDays: z.coerce.number().int().min(1).max(3_660).default(400),
+        /** Reports one tenant may start through the console API per hour (the CLI and schedules are exempt). */
+        maxPerHour: z.coerce.number().int().min(1).max(10_000).default(30),
+        /** Reports (files and rows) older than this are deleted by the reporter's retention sweep. */
+        keepDays: z.coerce.number().int().min(1).max(36_600).default(400),
       })
       .prefault({}),
   })
@@ -226,6 +235,13 @@ export const AppConfig = z
           code: 'custom',
           path: ['reports', index, 'tenant'],
           message: `unknown tenant "${report.tenant}"`,
+        })
+      }
+      if (SCHEDULED_PERIOD_DAYS[report.period] > config.reporter.maxPeriodDays) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['reports', index, 'period'],
+          message: `${report.period} covers up to ${SCHEDULED_PERIOD_DAYS[report.period]} days, more than reporter.maxPeriodDays (${config.reporter.maxPeriodDays}): raise the limit or pick a shorter period`,
         })
       }
       report.deliver.forEach((target, targetIndex) => {

@@ -4,6 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import express, { type Request, type Response } from 'express'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
+import { ReportLimitError } from '../reporter/errors.js'
 import type { GenerateRequest, ReportRecord, Reports } from '../reporter/types.js'
 import { locals } from './auth.js'
 import { mountReports } from './reports-routes.js'
@@ -33,7 +34,7 @@ function record(id: string, status: ReportRecord['status'] = 'ready'): ReportRec
 }
 
 /** A reporter that answers from memory and remembers what it was asked. */
-function fakeReports(stored: ReportRecord[]) {
+function fakeReports(stored: ReportRecord[], refusal?: ReportLimitError) {
   const asked = { generate: [] as GenerateRequest[], verify: [] as string[], file: [] as unknown[][] }
   const reports: Reports = {
     list: (tenantId) => Promise.resolve(stored.filter((r) => r.tenant_id === tenantId)),
@@ -41,7 +42,7 @@ function fakeReports(stored: ReportRecord[]) {
       Promise.resolve(stored.find((r) => r.tenant_id === tenantId && r.report_id === id)),
     generate: (request) => {
       asked.generate.push(request)
-      return Promise.resolve(record('new'))
+      return refusal ? Promise.reject(refusal) : Promise.resolve(record('new'))
     },
     file: (...args) => {
       asked.file.push(args)
@@ -136,6 +137,7 @@ describe('report routes', () => {
         name: 'Nov',
         requestedBy: 'reader',
         requestedByRole: 'read',
+        requestedVia: 'api',
       },
     ])
 
@@ -146,6 +148,27 @@ describe('report routes', () => {
     expect(badFormat.status).toBe(400)
     expect(((await badFormat.json()) as { error: string }).error).toMatch(/^formats\.0: /)
     expect(fake.asked.generate).toHaveLength(1)
+  })
+
+  it('answer 409 while a report of the tenant is generated and 429 past the hourly limit, with Retry-After', async () => {
+    const body = { from: '2026-11-01T00:00:00Z', to: '2026-11-02T00:00:00Z' }
+    const cases = [
+      {
+        error: new ReportLimitError('busy', 'a report of tenant "acme" is being generated', 30),
+        status: 409,
+      },
+      {
+        error: new ReportLimitError('rate', 'tenant "acme" started 30 reports in the last hour', 1200),
+        status: 429,
+      },
+    ]
+    for (const { error, status } of cases) {
+      const refusing = await serve(fakeReports([], error).reports)
+      const response = await post(`${refusing}/reports`, body)
+      expect(response.status).toBe(status)
+      expect(response.headers.get('retry-after')).toBe(String(error.retryAfterSeconds))
+      expect(await response.json()).toEqual({ error: error.message })
+    }
   })
 
   it("answer 404 for another tenant's report", async () => {

@@ -1,6 +1,12 @@
 import type { Request, Response, Router } from 'express'
 import { z } from 'zod'
-import { REPORT_FORMATS, type ReportFileKind, type ReportRecord, type Reports } from '../reporter/index.js'
+import {
+  REPORT_FORMATS,
+  ReportLimitError,
+  type ReportFileKind,
+  type ReportRecord,
+  type Reports,
+} from '../reporter/index.js'
 import { locals } from './auth.js'
 import { issues } from './params.js'
 
@@ -26,6 +32,8 @@ type Guard = (
 /**
  * `GET/POST /reports`, `GET /reports/:id` and `GET /reports/:id/{pdf,html,csv,json,manifest}`. Files
  * are sent as attachments (and sandboxed), so a report's HTML never runs on the console's origin.
+ * `POST /reports` answers 409 while another report of the tenant is being generated and 429 past
+ * `reporter.maxPerHour`, both with Retry-After.
  */
 export function mountReports(router: Router, guard: Guard, reports: Reports | undefined): void {
   const unavailable = (res: Response): boolean => {
@@ -61,15 +69,24 @@ export function mountReports(router: Router, guard: Guard, reports: Reports | un
     }
     const { principal } = locals(res)
     locals(res).auditDetails = { from: parsed.data.from.toISOString(), to: parsed.data.to.toISOString() }
-    const record = await reports!.generate({
-      tenantId: principal!.tenantId,
-      from: parsed.data.from,
-      to: parsed.data.to,
-      ...(parsed.data.formats ? { formats: parsed.data.formats as ReportRecord['formats'] } : {}),
-      ...(parsed.data.name ? { name: parsed.data.name } : {}),
-      requestedBy: principal!.tokenName,
-      requestedByRole: principal!.scope,
-    })
+    let record: ReportRecord
+    try {
+      record = await reports!.generate({
+        tenantId: principal!.tenantId,
+        from: parsed.data.from,
+        to: parsed.data.to,
+        ...(parsed.data.formats ? { formats: parsed.data.formats as ReportRecord['formats'] } : {}),
+        ...(parsed.data.name ? { name: parsed.data.name } : {}),
+        requestedBy: principal!.tokenName,
+        requestedByRole: principal!.scope,
+        requestedVia: 'api',
+      })
+    } catch (err) {
+      if (!(err instanceof ReportLimitError)) throw err
+      res.setHeader('Retry-After', String(err.retryAfterSeconds))
+      res.status(err.kind === 'busy' ? 409 : 429).json({ error: err.message })
+      return
+    }
     res.status(201).json(await withVerification(principal!.tenantId, record))
   })
 

@@ -10,10 +10,10 @@ export const SELF_AUDIT_SERVER = 'mcp-audit'
 /** The gateway name self-audit events carry, so completeness checks can tell them apart. */
 export const SELF_AUDIT_GATEWAY = 'mcp-audit-self'
 
-/** One action taken through mcp-audit itself: a console API call, a report generated or downloaded. */
+/** One action taken through mcp-audit itself: a console API call, a report generated, downloaded or deleted. */
 export interface SelfAuditEntry {
   tenantId: string
-  /** What was done, dotted: `console.events.list`, `report.generate`, `report.download`. */
+  /** What was done, dotted: `console.events.list`, `report.generate`, `report.download`, `report.delete`. */
   action: string
   /** Who did it: the token name, or `scheduler` for scheduled work. */
   actor: string

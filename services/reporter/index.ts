@@ -11,7 +11,7 @@ export type {
   VerifyResult,
 } from './types.js'
 export { REPORT_FORMATS } from './types.js'
-export { ReportRequestError } from './errors.js'
+export { ReportLimitError, ReportRequestError } from './errors.js'
 export { createReports, type ReportsDeps } from './reports.js'
 export { loadSigningKey } from './signing-key.js'
 export { startReporter } from './service.js'

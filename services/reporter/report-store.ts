@@ -48,6 +48,10 @@ export interface ReportsTable {
   get(tenantId: string, reportId: string): Promise<StoredReport | undefined>
   /** The newest ready report of a schedule for a period, to skip a run that already happened. */
   findScheduled(tenantId: string, schedule: string, from: Date, to: Date): Promise<StoredReport | undefined>
+  /** Reports of every tenant created before `before`, oldest first (the retention sweep's work). */
+  createdBefore(before: Date, limit: number): Promise<StoredReport[]>
+  /** Deletes reports' rows of one tenant (a lightweight DELETE: reads stop seeing them at once). */
+  remove(tenantId: string, reportIds: readonly string[]): Promise<void>
 }
 
 export function reportsTable(store: Store): ReportsTable {
@@ -111,6 +115,23 @@ export function reportsTable(store: Store): ReportsTable {
         ),
       )
       return rows[0]
+    },
+    async createdBefore(before, limit) {
+      return parse(
+        await queryRows(
+          store,
+          `SELECT ${COLUMNS} FROM ${table} FINAL WHERE created_at < {before:DateTime64(3, 'UTC')}
+           ORDER BY created_at, tenant_id, report_id LIMIT {limit:UInt32}`,
+          { before: clickhouseTime(before), limit },
+        ),
+      )
+    },
+    async remove(tenantId, reportIds) {
+      if (reportIds.length === 0) return
+      await store.client.command({
+        query: `DELETE FROM ${table} WHERE tenant_id = {tenant:String} AND report_id IN {ids:Array(String)}`,
+        query_params: { tenant: tenantId, ids: reportIds },
+      })
     },
   }
 }

@@ -11,6 +11,7 @@ import { collectReportData } from './collect.js'
 import { buildDocument, documentTables } from './document.js'
 import { ReportRequestError } from './errors.js'
 import { frameworkSections } from './frameworks.js'
+import { createGenerationLimits } from './limits.js'
 import { describeFile, MANIFEST_FILE, sha256File, signManifest, verifyReportFiles } from './manifest.js'
 import { renderCsv } from './render-csv.js'
 import { renderHtml } from './render-html.js'
@@ -39,7 +40,11 @@ const CONTENT_TYPES: Record<ReportFile['kind'], string> = {
   manifest: 'application/json',
 }
 
-const MAX_PERIOD_DAYS = 400
+const DAY_MS = 86_400_000
+/** A period of N calendar days may be an hour longer across a daylight-saving change. */
+const DST_HOUR_MS = 3_600_000
+/** A generation older than this is stuck: its lock is taken over (the scheduler's health says so too). */
+export const STUCK_GENERATION_MS = 30 * 60_000
 
 function newReportId(from: Date): string {
   return `rpt_${from.toISOString().slice(0, 10).replaceAll('-', '')}_${randomBytes(5).toString('hex')}`
@@ -52,6 +57,11 @@ export function createReports(deps: ReportsDeps): Reports {
   const table = reportsTable(store)
   const root = reportsRoot(config)
   const tenantDir = (tenantId: string) => path.join(root, tenantId)
+  const limits = createGenerationLimits({
+    root,
+    maxPerHour: config.reporter.maxPerHour,
+    staleAfterMs: STUCK_GENERATION_MS,
+  })
 
   function tenantConfig(tenantId: string): TenantConfig {
     const tenant = config.tenants.find((t) => t.id === tenantId)
@@ -157,8 +167,12 @@ export function createReports(deps: ReportsDeps): Reports {
         throw new ReportRequestError(
           `--from (${from.toISOString()}) must be before --to (${to.toISOString()})`,
         )
-      if (to.getTime() - from.getTime() > MAX_PERIOD_DAYS * 86_400_000) {
-        throw new ReportRequestError(`a report covers at most ${MAX_PERIOD_DAYS} days; split the period`)
+      const maxDays = config.reporter.maxPeriodDays
+      if (to.getTime() - from.getTime() > maxDays * DAY_MS + DST_HOUR_MS) {
+        const days = Math.ceil((to.getTime() - from.getTime()) / DAY_MS)
+        throw new ReportRequestError(
+          `the period has ${days} days; a report covers at most ${maxDays} (reporter.maxPeriodDays): split the period`,
+        )
       }
       const generatedAt = new Date()
       const reportId = newReportId(from)
@@ -204,6 +218,7 @@ export function createReports(deps: ReportsDeps): Reports {
             ...details,
           },
         })
+      const slot = limits.acquire(tenant.id, { rateLimited: (request.requestedVia ?? 'api') === 'api' })
       try {
         mkdirSync(dir, { recursive: true })
         const rendered = await render({
@@ -267,6 +282,8 @@ export function createReports(deps: ReportsDeps): Reports {
           log.warn({ err: insertErr, report_id: reportId }, 'report_failure_not_recorded')
         })
         throw err
+      } finally {
+        slot.release()
       }
     },
 

@@ -1,11 +1,13 @@
 import cron, { type ScheduledTask } from 'node-cron'
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { AppConfig } from '../../schemas/config.js'
 import { healthy, unhealthy, type Health } from '../platform/health.js'
 import type { Logger } from '../platform/logger.js'
+import { ReportLimitError } from './errors.js'
 import type { ReportNotifier } from './notify.js'
 import { previousPeriod, type Period } from './period.js'
 import type { ReportsTable } from './report-store.js'
-import type { ReportRecord, Reports } from './types.js'
+import type { GenerateRequest, ReportRecord, Reports } from './types.js'
 
 /**
  * Scheduled reports with node-cron (the expressions were checked when the config was parsed). Runs never overlap: every run goes through one queue (the
@@ -13,7 +15,8 @@ import type { ReportRecord, Reports } from './types.js'
  * running skips the next tick. A period already reported (by a catch-up or a restart) is not
  * generated twice. At start, the latest fire time of each schedule within `catchUpDays` is
  * looked up, and its period generated if the reports table does not have it: a missed run
- * after downtime is caught up once.
+ * after downtime is caught up once. A run that finds another report of its tenant being generated
+ * (one at a time per tenant) waits for it and tries again.
  */
 
 type Schedule = AppConfig['reports'][number]
@@ -38,6 +41,8 @@ export interface SchedulerDeps {
   table: ReportsTable
   notifier: ReportNotifier
   logger: Logger
+  /** How long a run waits before trying again while its tenant's slot is taken. */
+  busyRetryMs?: number
 }
 
 const MINUTE_MS = 60_000
@@ -64,17 +69,30 @@ export function createReportScheduler(deps: SchedulerDeps): ReportScheduler {
       log.info({ schedule: schedule.name, report_id: existing.report_id }, 'report_period_already_generated')
       return undefined
     }
-    const record = await reports.generate({
+    const request: GenerateRequest = {
       tenantId: schedule.tenant,
       from: period.from,
       to: period.to,
       formats: schedule.formats,
       requestedBy: 'scheduler',
       requestedByRole: 'system',
+      requestedVia: 'scheduler',
       name: schedule.name,
       schedule: schedule.name,
       timezone: schedule.timezone,
-    })
+    }
+    const waitingSince = Date.now()
+    let record: ReportRecord | undefined
+    while (!record) {
+      try {
+        record = await reports.generate(request)
+      } catch (err) {
+        if (!(err instanceof ReportLimitError) || stopped || Date.now() - waitingSince > STUCK_AFTER_MS)
+          throw err
+        log.info({ schedule: schedule.name, reason: err.message }, 'scheduled_report_waiting')
+        await sleep(deps.busyRetryMs ?? err.retryAfterSeconds * 1000)
+      }
+    }
     if (schedule.deliver.length > 0) await notifier.notify(record, schedule.deliver)
     return record
   }

@@ -8,6 +8,7 @@ import { createDeliveryOutbox } from '../webhooks/index.js'
 import { createReportNotifier } from './notify.js'
 import { reportsTable } from './report-store.js'
 import { createReports } from './reports.js'
+import { createReportRetention, type ReportRetention } from './retention.js'
 import { createReportScheduler, type ReportScheduler } from './scheduler.js'
 import { loadSigningKey } from './signing-key.js'
 import type { Reports, SigningKey } from './types.js'
@@ -15,12 +16,13 @@ import type { Reports, SigningKey } from './types.js'
 export interface Reporter {
   reports: Reports
   scheduler: ReportScheduler
+  retention: ReportRetention
   signingKey: SigningKey
 }
 
 /**
  * The reporter inside `mcp-audit start` or alone (`mcp-audit reporter`): schedules, catch-up,
- * on-demand API, and the delivery of its report notices through the webhook outbox.
+ * on-demand API, report retention, and the delivery of its report notices through the webhook outbox.
  */
 export function startReporter(deps: {
   config: AppConfig
@@ -53,5 +55,8 @@ export function startReporter(deps: {
   scheduler.start()
   lifecycle.register('reporter', () => scheduler.stop())
   lifecycle.health.register('reporter-scheduler', () => scheduler.health())
-  return { reports, scheduler, signingKey }
+  const retention = createReportRetention({ config, table: reportsTable(store), selfAudit, logger })
+  retention.start()
+  lifecycle.register('reporter-retention', () => retention.stop())
+  return { reports, scheduler, retention, signingKey }
 }

@@ -56,6 +56,11 @@ export interface GenerateRequest {
   schedule?: string
   /** IANA zone for the report's dates (a schedule's own); default the tenant's. */
   timezone?: string
+  /**
+   * Who asks: `api` (the console; counted against `reporter.maxPerHour`, the default), `cli` (an
+   * operator) or `scheduler`. One generation per tenant at a time and the period limit apply to all.
+   */
+  requestedVia?: 'api' | 'cli' | 'scheduler'
   /** Writes the files here instead of `<dataDir>/reports/<tenant>/<id>` (CLI `--out`). */
   outDir?: string
 }

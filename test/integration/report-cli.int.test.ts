@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -53,5 +53,25 @@ describe('mcp-audit report (CLI)', () => {
     const format = runCli(['report', '--tenant', 'default', '--period', 'last-day', '--format', 'docx'], env)
     expect(format.status).not.toBe(0)
     expect(format.stderr).toContain('unknown format docx')
+  })
+
+  it('refuses a period beyond reporter.maxPeriodDays and a tenant whose report another process generates', () => {
+    const long = runCli(
+      ['report', '--tenant', 'default', '--from', '2025-01-01T00:00:00Z', '--to', '2026-11-01T00:00:00Z'],
+      env,
+    )
+    expect(long.status).toBe(1)
+    expect(long.stderr).toContain('a report covers at most 400 (reporter.maxPeriodDays): split the period')
+
+    const lock = path.join(dataDir, 'reports', 'default', '.generating')
+    mkdirSync(path.dirname(lock), { recursive: true })
+    writeFileSync(
+      lock,
+      JSON.stringify({ pid: process.pid, host: os.hostname(), process: 'test', started_at: Date.now() }),
+    )
+    const busy = runCli(['report', '--tenant', 'default', '--period', 'last-day', '--format', 'json'], env)
+    rmSync(lock)
+    expect(busy.status).toBe(1)
+    expect(busy.stderr).toContain('a report of tenant "default" is being generated since')
   })
 })

@@ -85,6 +85,7 @@ async function generateNow(options: GenerateOptions): Promise<void> {
       formats: options.format,
       requestedBy: process.env.USER ? `cli:${process.env.USER}` : 'cli',
       requestedByRole: 'admin',
+      requestedVia: 'cli',
       ...(options.name ? { name: options.name } : {}),
       ...(options.out ? { outDir: options.out } : {}),
     })
