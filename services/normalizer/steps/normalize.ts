@@ -145,7 +145,8 @@ export function normalizeEnvelope(envelope: RawEnvelope, ctx: NormalizeContext):
         tool: event.tool ?? '',
         prompt: event.prompt ?? '',
         sessionId: event.session_id ?? '',
-        requestId: event.request_id === null || event.request_id === undefined ? '' : String(event.request_id),
+        requestId:
+          event.request_id === null || event.request_id === undefined ? '' : String(event.request_id),
         traceId: event.trace_id ?? '',
         clientName: event.client?.name ?? '',
         userId: event.user?.id ?? null,
