@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -24,6 +25,42 @@ const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'
 }
 const services = Object.entries(compose.services)
 const ownServices = services.filter(([, service]) => service.build !== undefined)
+
+/** The variables compose requires (`${NAME:?message}`): it refuses to start without them. */
+const REQUIRED_VARIABLE = /\$\{([A-Za-z_][A-Za-z0-9_]*):\?[^}]*\}/g
+
+/** A value of one's own for each required variable, as an operator would set in `.env`. */
+const operatorEnv = new Map<string, string>()
+function operatorValue(name: string): string {
+  if (!operatorEnv.has(name)) {
+    const secret = randomBytes(32).toString('base64')
+    operatorEnv.set(
+      name,
+      name.endsWith('_SHA256') ? createHash('sha256').update(secret).digest('hex') : secret,
+    )
+  }
+  return operatorEnv.get(name)!
+}
+
+/** A service's environment as compose would pass it, with the operator's values filled in. */
+function resolvedEnvironment(service: ComposeService): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(service.environment ?? {}).map(([key, value]) => [
+      key,
+      String(value).replace(REQUIRED_VARIABLE, (_match, name: string) => operatorValue(name)),
+    ]),
+  )
+}
+
+/** `${NAME}` references in a config file: the loader reads them from the environment. */
+function configVariables(file: string): string[] {
+  return [...readFileSync(file, 'utf8').matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((m) => m[1]!)
+}
+
+/** The text of each `<tag>…</tag>` directly inside `xml` (enough for the small files we ship). */
+function xmlChild(xml: string, tag: string): string | undefined {
+  return new RegExp(`<${tag}(?:\\s[^>]*)?>([\\s\\S]*?)</${tag}>`).exec(xml)?.[1]
+}
 
 /** Commands the built CLI lists in its help. */
 function cliCommands(): string[] {
@@ -53,21 +90,19 @@ describe('docker-compose.yml', () => {
   })
 
   it('sets only environment variables that the config loader reads, with a config file that validates', () => {
-    const known = new Set([...ENV_OVERRIDES.map((o) => o.env), 'MCP_AUDIT_CONFIG'])
     for (const [name, service] of ownServices) {
-      for (const key of Object.keys(service.environment ?? {}))
-        expect(known, `${name}: ${key}`).toContain(key)
       const mount = service.volumes?.find((v) => v.endsWith(':/etc/mcp-audit/mcp-audit.yaml:ro'))
       expect(mount, name).toBeDefined()
       const hostFile = path.resolve(root, mount!.split(':')[0]!)
       expect(existsSync(hostFile), hostFile).toBe(true)
-      const env = Object.fromEntries(
-        Object.entries(service.environment ?? {}).map(([k, v]) => [
-          k,
-          String(v).replace(/\$\{[^:}]+:-([^}]*)\}/, '$1'),
-        ]),
-      )
-      const { config } = loadConfig({ ...env, MCP_AUDIT_CONFIG: hostFile })
+      const known = new Set([
+        ...ENV_OVERRIDES.map((o) => o.env),
+        'MCP_AUDIT_CONFIG',
+        ...configVariables(hostFile),
+      ])
+      for (const key of Object.keys(service.environment ?? {}))
+        expect(known, `${name}: ${key}`).toContain(key)
+      const { config } = loadConfig({ ...resolvedEnvironment(service), MCP_AUDIT_CONFIG: hostFile })
       expect(config.clickhouse.url).toBe('http://clickhouse:8123')
       expect(config.kafka.brokers).toEqual(['kafka:9092'])
     }
@@ -97,7 +132,10 @@ describe('docker-compose.yml observability and console', () => {
     expect(consoleService?.command).toEqual(['console'])
     expect(consoleService?.ports).toContain('8081:8081')
     const mount = consoleService!.volumes!.find((v) => v.endsWith(':/etc/mcp-audit/mcp-audit.yaml:ro'))!
-    const { config } = loadConfig({ MCP_AUDIT_CONFIG: path.resolve(root, mount.split(':')[0]!) })
+    const { config } = loadConfig({
+      ...resolvedEnvironment(consoleService!),
+      MCP_AUDIT_CONFIG: path.resolve(root, mount.split(':')[0]!),
+    })
     expect(
       config.tenants.flatMap((t) => t.tokens).some((t) => t.scope === 'admin' || t.scope === 'read'),
     ).toBe(true)
@@ -120,5 +158,75 @@ describe('docker-compose.yml observability and console', () => {
     ) as { providers: Array<{ options: { path: string } }> }
     expect(providers.providers[0]?.options.path).toBe('/var/lib/grafana/dashboards/mcp-audit')
     expect(compose.services.prometheus?.image).toMatch(/^prom\/prometheus:v\d/)
+  })
+})
+
+describe('docker-compose.yml ships no secret and exposes no store', () => {
+  it('requires every secret from the operator instead of defaulting to a placeholder', () => {
+    const text = readFileSync(path.join(root, 'docker-compose.yml'), 'utf8')
+    expect(text).not.toMatch(/\$\{[^}]*:-/)
+    for (const [name, service] of services) {
+      for (const [key, value] of Object.entries(service.environment ?? {})) {
+        if (/PASSWORD|KEY|SHA256|TOKEN|SECRET/.test(key))
+          expect(String(value), `${name}: ${key}`).toMatch(/^\$\{[A-Z0-9_]+:\?[^}]+\}$/)
+      }
+    }
+  })
+
+  it('binds ClickHouse to this host only', () => {
+    const ports = compose.services.clickhouse?.ports ?? []
+    expect(ports.length).toBeGreaterThan(0)
+    for (const port of ports) expect(port).toMatch(/^127\.0\.0\.1:\d+:\d+$/)
+  })
+
+  it('gives Grafana a read-only ClickHouse user that can only SELECT from mcp_audit', () => {
+    const clickhouse = compose.services.clickhouse!
+    const grafana = compose.services.grafana!
+    const usersMount = clickhouse.volumes?.find((v) => v.includes(':/etc/clickhouse-server/users.d/'))
+    expect(usersMount).toBeDefined()
+    const users = readFileSync(path.resolve(root, usersMount!.split(':')[0]!), 'utf8')
+    const user = String(grafana.environment?.CLICKHOUSE_USER)
+    expect(user).not.toBe(clickhouse.environment?.CLICKHOUSE_USER)
+    const definition = xmlChild(xmlChild(users, 'users') ?? '', user)
+    expect(definition, `users.d defines ${user}`).toBeDefined()
+    const profileName = xmlChild(definition!, 'profile')!
+    const profile = xmlChild(xmlChild(users, 'profiles') ?? '', profileName)
+    expect(profile, `users.d defines profile ${profileName}`).toBeDefined()
+    expect(xmlChild(profile!, 'readonly')).toBe('1')
+    // Only the query timeout the plugin sets may change in readonly mode, never readonly itself.
+    const constraints = xmlChild(profile!, 'constraints') ?? ''
+    expect(
+      [...constraints.matchAll(/<([a-z_]+)>\s*(?:<max>\d+<\/max>\s*)?<changeable_in_readonly\/>/g)].map(
+        (m) => m[1],
+      ),
+    ).toEqual(['max_execution_time'])
+    expect(xmlChild(definition!, 'access_management')).toBe('0')
+    const grants = [...(xmlChild(definition!, 'grants') ?? '').matchAll(/<query>([^<]*)<\/query>/g)].map(
+      (m) => m[1],
+    )
+    expect(grants).toEqual(['GRANT SELECT ON mcp_audit.*'])
+    // The password comes from the server's environment, the same variable Grafana is given.
+    const passwordVariable = /<password from_env="([A-Z_]+)"\s*\/>/.exec(definition!)?.[1]
+    expect(passwordVariable).toBeDefined()
+    expect(String(clickhouse.environment?.[passwordVariable!])).toContain(`\${${passwordVariable}:?`)
+    expect(String(grafana.environment?.CLICKHOUSE_PASSWORD)).toContain(`\${${passwordVariable}:?`)
+    const configMount = clickhouse.volumes?.find((v) => v.includes(':/etc/clickhouse-server/config.d/'))
+    const serverConfig = readFileSync(path.resolve(root, configMount!.split(':')[0]!), 'utf8')
+    expect(xmlChild(serverConfig, 'settings_constraints_replace_previous')).toBe('true')
+  })
+
+  it("refuses the examples' placeholders at start with exit code 2, naming the key", () => {
+    const mount = compose.services.migrate!.volumes!.find((v) =>
+      v.endsWith(':/etc/mcp-audit/mcp-audit.yaml:ro'),
+    )!
+    const result = runCli(['migrate'], {
+      ...resolvedEnvironment(compose.services.migrate!),
+      MCP_AUDIT_CONFIG: path.resolve(root, mount.split(':')[0]!),
+      CLICKHOUSE_URL: 'http://127.0.0.1:1',
+      MCP_AUDIT_PSEUDONYMIZATION_KEY: 'change-me-to-32-random-characters',
+    })
+    expect(result.status).toBe(2)
+    expect(result.stderr).toMatch(/pseudonymization\.key: is a placeholder/)
+    expect(result.stderr).not.toContain('change-me')
   })
 })

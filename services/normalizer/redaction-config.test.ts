@@ -25,6 +25,12 @@ describe('the normalizer settings from the app config', () => {
     const event: NormalizedEvent = {
       row: {} as NormalizedEvent['row'],
       clear: {
+        tool: 'read_file',
+        prompt: '',
+        sessionId: '',
+        requestId: '',
+        traceId: '',
+        clientName: '',
         userId: 'alice@example.com',
         sourceIp: null,
         userAgent: null,

@@ -1,8 +1,11 @@
+import { createHash, randomBytes } from 'node:crypto'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig, parseConfig, requireBrokers, RETIRED_KEYS } from './config.js'
+import { withDevTenant } from './dev-tenant.js'
+import { EXAMPLE_TOKENS, placeholderSecretIssues } from './placeholder-secrets.js'
 
 describe('parseConfig', () => {
   it('fills the documented defaults', () => {
@@ -196,5 +199,87 @@ describe('loadConfig', () => {
       'tenants:\n  - id: acme\nreports:\n  - { name: weekly, tenant: acme, schedule: "0 6 * * 8" }\n',
     )
     expect(() => loadConfig({}, dir)).toThrow(/reports\.0\.schedule: must be a cron expression/)
+  })
+})
+
+describe('placeholder secrets from the examples, refused at start', () => {
+  const pem = '-----BEGIN PRIVATE KEY-----\nreplace-me\n-----END PRIVATE KEY-----\n'
+  const exampleHash = createHash('sha256').update(EXAMPLE_TOKENS[0]!).digest('hex')
+  const token = (fields: Record<string, string>) => ({
+    tenants: [{ id: 'acme', tokens: [{ name: 'gw', scope: 'ingest', ...fields }] }],
+  })
+  const refusals: Array<[string, Record<string, unknown>, Record<string, string>]> = [
+    ['clickhouse.password', { clickhouse: { password: 'change-me' } }, {}],
+    ['clickhouse.password', {}, { CLICKHOUSE_PASSWORD: 'CHANGEME' }],
+    ['pseudonymization.key', { pseudonymization: { key: 'change-me-to-32-random-characters' } }, {}],
+    ['pseudonymization.key', {}, { MCP_AUDIT_PSEUDONYMIZATION_KEY: 'change_me_to_32_random_characters' }],
+    ['reporter.signingKey', { reporter: { signingKey: pem } }, {}],
+    ['tenants.0.tokens.0.value', token({ value: EXAMPLE_TOKENS[1]! }), {}],
+    ['tenants.0.tokens.0.sha256', token({ sha256: exampleHash }), {}],
+    ['tenants.0.tokens.0.sha256', token({ sha256: '0'.repeat(64) }), {}],
+    [
+      'alerts.webhooks.0.secret',
+      {
+        alerts: {
+          webhooks: [
+            {
+              name: 'siem',
+              url: 'https://siem.example.com/in',
+              secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+            },
+          ],
+        },
+      },
+      {},
+    ],
+  ]
+
+  it.each(refusals)(
+    'refuses %s, naming the key and what to do, without quoting the value',
+    (key, raw, env) => {
+      let error: unknown
+      try {
+        parseConfig(raw, env)
+      } catch (err) {
+        error = err
+      }
+      expect(error).toBeInstanceOf(ConfigError)
+      const message = (error as ConfigError).message
+      expect(message).toMatch(
+        new RegExp(`^  ${key.replaceAll('.', '\\.')}: is (a placeholder|the hash of an example token)`, 'm'),
+      )
+      expect(message).toMatch(/openssl|sha256sum|whsec_|CLICKHOUSE_PASSWORD/)
+      for (const value of [
+        ...Object.values(env),
+        'change-me',
+        'replace-me',
+        EXAMPLE_TOKENS[1]!,
+        'MfKQ9r8GKYq',
+      ])
+        expect(message).not.toContain(value)
+    },
+  )
+
+  it('accepts secrets of your own', () => {
+    const own = randomBytes(32).toString('base64')
+    const config = parseConfig({
+      clickhouse: { password: own },
+      pseudonymization: { key: own },
+      tenants: [
+        {
+          id: 'acme',
+          tokens: [{ name: 'gw', scope: 'ingest', sha256: createHash('sha256').update(own).digest('hex') }],
+        },
+      ],
+      alerts: { webhooks: [{ name: 'siem', url: 'https://siem.example.com/in', secret: `whsec_${own}` }] },
+    })
+    expect(placeholderSecretIssues(config)).toEqual([])
+  })
+
+  it('keeps the dev tenant that start generates', () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mcp-audit-dev-tenant-'))
+    const { config, devTenant } = withDevTenant(parseConfig({ dataDir }))
+    expect(devTenant).toBeDefined()
+    expect(placeholderSecretIssues(config)).toEqual([])
   })
 })

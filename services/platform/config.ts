@@ -3,6 +3,7 @@ import path from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import type { z } from 'zod'
 import { AppConfig } from '../../schemas/config.js'
+import { placeholderSecretIssues } from './placeholder-secrets.js'
 
 export class ConfigError extends Error {
   readonly retryable = false
@@ -152,7 +153,10 @@ export function parseConfig(raw: unknown, env: Env = {}, source = 'inline'): App
   }
   const retired = retiredKeyIssues(merged)
   const result = AppConfig.safeParse(merged)
-  const issues = [...retired, ...(result.success ? [] : result.error.issues)]
+  const issues = [
+    ...retired,
+    ...(result.success ? placeholderSecretIssues(result.data) : result.error.issues),
+  ]
   if (issues.length > 0 || !result.success) throw new ConfigError(formatIssues(issues, source), source)
   return result.data
 }

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parseAllDocuments } from 'yaml'
 import { ENV_OVERRIDES } from '../../services/platform/config.js'
+import { placeholderSecretIssues } from '../../services/platform/placeholder-secrets.js'
 import { AppConfig } from '../../schemas/config.js'
 import { packageRoot } from '../../services/platform/paths.js'
 import { parse } from 'yaml'
@@ -151,6 +152,26 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
       'admin',
       'ingest',
       'read',
+    ])
+    // Every secret in the example is a placeholder, refused at start until it is replaced.
+    const values = secrets.get('mcp-audit-secrets')!
+    const withSecrets = AppConfig.parse({
+      ...(config as object),
+      clickhouse: { password: values['clickhouse-password'] },
+      pseudonymization: { key: values['pseudonymization-key'] },
+      reporter: { signingKey: values['report-signing-key'] },
+    })
+    expect(
+      placeholderSecretIssues(withSecrets)
+        .map((issue) => issue.path.join('.'))
+        .sort(),
+    ).toEqual([
+      'clickhouse.password',
+      'pseudonymization.key',
+      'reporter.signingKey',
+      'tenants.0.tokens.0.sha256',
+      'tenants.0.tokens.1.sha256',
+      'tenants.0.tokens.2.sha256',
     ])
   })
 

@@ -26,6 +26,7 @@ const PLANTED = {
   awsKey: 'AKIA' + 'IOSFODNN7EXAMPLE',
   password: 'hunter2-correct-horse',
   user: 'alice@example.com',
+  session: 'sess-42',
 }
 
 const sensitiveEvent = {
@@ -34,7 +35,7 @@ const sensitiveEvent = {
   method: 'tools/call',
   server: { name: 'github', version: '1.2.0', transport: 'http' },
   tool: 'create_issue',
-  session_id: 'sess-42',
+  session_id: PLANTED.session,
   request_id: 7,
   client: { name: 'claude-desktop', version: '1.4.0' },
   user: { id: PLANTED.user, roles: ['mcp-developer'], auth_method: 'oauth2' },
@@ -91,7 +92,6 @@ describe('normalizer: Kafka → normalize → redact → ClickHouse', () => {
       method: 'tools/call',
       server_name: 'github',
       tool: 'create_issue',
-      session_id: 'sess-42',
       request_id: '7',
       client_name: 'claude-desktop',
       user_id_kind: 'pseudonym',
@@ -100,6 +100,8 @@ describe('normalizer: Kafka → normalize → redact → ClickHouse', () => {
       error_class: 'tool_error',
       duration_ms: 41.5,
     })
+    // The session id is a keyed pseudonym: it still groups the session's events but opens nothing.
+    expect(row!.session_id).toMatch(/^[0-9a-f]{16}$/)
     expect(row!.user_id).not.toContain('alice')
     expect(row!.user_id.length).toBeGreaterThan(8)
     expect(row!.retention_until).toBe('2028-11-23')

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { EVENT_LIMITS } from '../../schemas/event.js'
 import { loadPresidioSynth, loadSecretsCorpus } from '../../services/normalizer/redaction/fixtures.js'
 import { createLogger } from '../../services/platform/logger.js'
 import { migrate } from '../../services/platform/migrations.js'
@@ -31,12 +32,24 @@ describe('planted PII and secrets through the whole pipeline', () => {
 
   it('stores no secret from the secrets corpus in any column, wherever the gateway put it', async () => {
     const { positives } = loadSecretsCorpus()
+    // Names and ids a client chooses can carry a pasted secret too (they hold 512 characters at most).
+    const identifiers = (text: string, i: number) =>
+      i % 2 === 0 && text.length <= EVENT_LIMITS.shortText
+        ? {
+            tool: text,
+            prompt: text,
+            session_id: text,
+            request_id: text,
+            trace_id: text,
+            client: { name: text },
+          }
+        : { tool: 'run_command' }
     const events = positives.map((positive, i) => ({
       event_id: `secret-${i}`,
       timestamp: '2026-11-24T10:00:00Z',
       method: 'tools/call',
       server: { name: 'shell' },
-      tool: 'run_command',
+      ...identifiers(positive.text, i),
       user_agent: i % 4 === 0 ? positive.text : 'agent/1.0',
       resource_uri: i % 4 === 1 ? `file:///tmp/${encodeURIComponent(positive.text)}` : null,
       arguments: { command: positive.text, nested: { deeper: [positive.text] } },

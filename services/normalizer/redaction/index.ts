@@ -36,6 +36,11 @@ export interface Redactor {
   /** Where the detectors fire in `text` (offsets only, no values): for tests, benchmarks and debugging. */
   detect(text: string): Detection[]
   pseudonymizeUser(id: string | null | undefined): UserPseudonym
+  /**
+   * The keyed pseudonym of an MCP session id ('' for none): the same session always gets the same
+   * value, so sessions still group, but the stored value cannot be used to speak in the session.
+   */
+  pseudonymizeSession(id: string): string
 }
 
 /**
@@ -66,6 +71,9 @@ export function createRedactor(config: RedactionConfig): Redactor {
         return { value: trimmed, kind: 'service_account' }
       }
       return { value: pseudonymize('user', trimmed), kind: 'pseudonym' }
+    },
+    pseudonymizeSession(id) {
+      return id === '' ? '' : pseudonymize('session', id)
     },
   }
 }

@@ -39,7 +39,6 @@ describe('normalizeEnvelope', () => {
       occurred_at: '2026-11-24T09:00:00.000Z',
       received_at: '2026-11-24T10:00:01.000Z',
       ingested_at: '2026-11-24T10:00:02.000Z',
-      request_id: '7',
       user_roles: ['dev'],
       status: 'success',
       error_class: '',
@@ -47,8 +46,9 @@ describe('normalizeEnvelope', () => {
       source_partition: 2,
       source_offset: 41,
     })
-    expect(result.value.clear.userId).toBe('alice')
+    expect(result.value.clear).toMatchObject({ userId: 'alice', requestId: '7' })
     expect(result.value.row).not.toHaveProperty('user_id')
+    expect(result.value.row).not.toHaveProperty('request_id')
   })
 
   it('dead-letters events dated outside 2000–2200', () => {

@@ -6,6 +6,17 @@ import type { StepResult } from './results.js'
 
 /** Fields that still hold clear text; the redact step turns them into their stored form. */
 export interface ClearPayload {
+  /**
+   * Identifiers a gateway copies from the client: a tool or prompt name can carry a pasted value,
+   * request and trace ids are whatever the client chose, and a session id lets whoever holds it
+   * speak in that MCP session.
+   */
+  tool: string
+  prompt: string
+  sessionId: string
+  requestId: string
+  traceId: string
+  clientName: string
   userId: string | null
   sourceIp: string | null
   userAgent: string | null
@@ -17,6 +28,12 @@ export interface ClearPayload {
 }
 
 type RedactedColumns =
+  | 'tool'
+  | 'prompt'
+  | 'session_id'
+  | 'request_id'
+  | 'trace_id'
+  | 'client_name'
   | 'user_id'
   | 'user_id_kind'
   | 'source_ip'
@@ -109,13 +126,6 @@ export function normalizeEnvelope(envelope: RawEnvelope, ctx: NormalizeContext):
         server_name: event.server.name,
         server_version: event.server.version ?? '',
         server_transport: event.server.transport ?? '',
-        tool: event.tool ?? '',
-        prompt: event.prompt ?? '',
-        session_id: event.session_id ?? '',
-        request_id:
-          event.request_id === null || event.request_id === undefined ? '' : String(event.request_id),
-        trace_id: event.trace_id ?? '',
-        client_name: event.client?.name ?? '',
         client_version: event.client?.version ?? '',
         user_roles: event.user?.roles ?? [],
         auth_method: event.user?.auth_method ?? '',
@@ -132,6 +142,13 @@ export function normalizeEnvelope(envelope: RawEnvelope, ctx: NormalizeContext):
         source_offset: ctx.offset,
       },
       clear: {
+        tool: event.tool ?? '',
+        prompt: event.prompt ?? '',
+        sessionId: event.session_id ?? '',
+        requestId:
+          event.request_id === null || event.request_id === undefined ? '' : String(event.request_id),
+        traceId: event.trace_id ?? '',
+        clientName: event.client?.name ?? '',
         userId: event.user?.id ?? null,
         sourceIp: event.source_ip ?? null,
         userAgent: event.user_agent ?? null,

@@ -24,6 +24,12 @@ const envelope: RawEnvelope = {
 }
 
 const EMPTY_CLEAR: ClearPayload = {
+  tool: '',
+  prompt: '',
+  sessionId: '',
+  requestId: '',
+  traceId: '',
+  clientName: '',
   userId: null,
   sourceIp: null,
   userAgent: null,
@@ -60,6 +66,12 @@ describe('redactEvent', () => {
     const row = redactEvent(event, redactor, DEFAULT_PAYLOAD_LIMITS)
     expect(row).toMatchObject(event.row)
     expect(row).toMatchObject({
+      tool: '',
+      prompt: '',
+      session_id: '',
+      request_id: '',
+      trace_id: '',
+      client_name: '',
       user_id: '',
       user_id_kind: 'none',
       source_ip: '',
@@ -90,6 +102,57 @@ describe('redactEvent', () => {
       user_id: 'svc-reporter',
       user_id_kind: 'service_account',
     })
+  })
+
+  it('stores the session id as a keyed pseudonym: the same session groups, the clear id is gone', () => {
+    const sessionId = 'c2Vzc2lvbi1hYmM-4c0d2f7e-9b1a-4e55-8a63-3f1f0f7d2c90'
+    const row = redact({ sessionId })
+    expect(row.session_id).toMatch(PSEUDONYM)
+    expect(JSON.stringify(row)).not.toContain(sessionId)
+    expect(redact({ sessionId }).session_id).toBe(row.session_id)
+    expect(redact({ sessionId: `${sessionId}-2` }).session_id).not.toBe(row.session_id)
+    // Its own key domain: a session id equal to a user id does not get the user's pseudonym.
+    expect(redact({ sessionId: EMAIL }).session_id).not.toBe(redact({ userId: EMAIL }).user_id)
+    const otherKey = createRedactor({ hmacKey: 'another-key-0123456789' })
+    expect(redactEvent(normalized({ sessionId }), otherKey, DEFAULT_PAYLOAD_LIMITS).session_id).not.toBe(
+      row.session_id,
+    )
+  })
+
+  it('keeps clean tool, prompt, request, trace and client names exactly as they came', () => {
+    const clean = {
+      tool: 'github.create_pull_request',
+      prompt: 'summarize-incident_v2',
+      requestId: '42',
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      clientName: 'claude-desktop',
+    }
+    const row = redact(clean)
+    expect(row).toMatchObject({
+      tool: clean.tool,
+      prompt: clean.prompt,
+      request_id: clean.requestId,
+      trace_id: clean.traceId,
+      client_name: clean.clientName,
+      redaction_findings: {},
+    })
+  })
+
+  it('redacts only what is found in tool, prompt, request, trace and client names', () => {
+    const row = redact({
+      tool: `notify ${EMAIL}`,
+      prompt: `greet ${EMAIL}`,
+      requestId: `req ${EMAIL}`,
+      traceId: `trace ${EMAIL}`,
+      clientName: `agent (${EMAIL})`,
+    })
+    const pseudonym = '\\[EMAIL:[0-9a-f]{16}\\]'
+    expect(row.tool).toMatch(new RegExp(`^notify ${pseudonym}$`))
+    expect(row.prompt).toMatch(new RegExp(`^greet ${pseudonym}$`))
+    expect(row.request_id).toMatch(new RegExp(`^req ${pseudonym}$`))
+    expect(row.trace_id).toMatch(new RegExp(`^trace ${pseudonym}$`))
+    expect(row.client_name).toMatch(new RegExp(`^agent \\(${pseudonym}\\)$`))
+    expect(row.redaction_findings).toEqual({ EMAIL: 5 })
   })
 
   it('hashes the source IP and redacts the user agent', () => {
@@ -206,6 +269,12 @@ describe('no planted value survives in any redacted column', () => {
 
   it.each(planted)('%s: %s', (_type, value, text) => {
     const row = redact({
+      tool: `tool ${text}`,
+      prompt: `prompt ${text}`,
+      sessionId: value,
+      requestId: text,
+      traceId: text,
+      clientName: `client ${text}`,
       userId: value,
       sourceIp: text,
       userAgent: `agent/1.0 ${text}`,

@@ -15,6 +15,7 @@ export interface EventRedactor {
     value: string
     kind: 'pseudonym' | 'service_account' | 'none'
   }
+  pseudonymizeSession(id: string): string
 }
 
 export interface PayloadLimits {
@@ -62,9 +63,11 @@ function clip(text: string, maxBytes: number): string {
 }
 
 /**
- * Every free-text and payload field goes through the redactor before the row exists; the row has
- * no clear-text field left. The user id is always a keyed pseudonym (service accounts on the
- * allow-list stay readable). Findings from all fields are counted together.
+ * Every free-text, identifier and payload field goes through the redactor before the row exists; the
+ * row has no clear-text field left. Names and ids (tool, prompt, request, trace, client) keep their
+ * text except for what a detector finds in it, so rules and reports still see clean names. The user
+ * id is always a keyed pseudonym (service accounts on the allow-list stay readable), and so is the
+ * session id, with a key domain of its own. Findings from all fields are counted together.
  */
 export function redactEvent(
   event: NormalizedEvent,
@@ -121,6 +124,12 @@ export function redactEvent(
 
   return {
     ...event.row,
+    tool: text(clear.tool),
+    prompt: text(clear.prompt),
+    session_id: redactor.pseudonymizeSession(clear.sessionId),
+    request_id: text(clear.requestId),
+    trace_id: text(clear.traceId),
+    client_name: text(clear.clientName),
     user_id: user.value,
     user_id_kind: user.kind,
     source_ip: text(clear.sourceIp),
