@@ -83,4 +83,3 @@ export function replier(req: Request, res: Response, route: IngestRoute, metrics
     res.status(status).end()
   }
 }
-

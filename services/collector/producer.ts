@@ -57,8 +57,7 @@ function unavailable(err: unknown): KafkaUnavailableError {
 }
 
 const bytesOf = (message: Message) =>
-  (message.key ? Buffer.byteLength(message.key) : 0) +
-  (message.value ? Buffer.byteLength(message.value) : 0)
+  (message.key ? Buffer.byteLength(message.key) : 0) + (message.value ? Buffer.byteLength(message.value) : 0)
 
 /** The messages in order, cut into sends whose keys and values hold at most `maxBytes`. */
 function chunksOf(topicMessages: TopicMessages[], maxBytes: number): TopicMessages[][] {
@@ -90,7 +89,9 @@ function chunksOf(topicMessages: TopicMessages[], maxBytes: number): TopicMessag
  * by itself: each request is sent again on its own and succeeds or fails alone.
  */
 export class BatchingProducer {
-  private readonly producer: KafkaProducer
+  private producer: KafkaProducer
+  /** Set by a failed send: the next send starts from a new producer (see `send`). */
+  private producerSuspect = false
   private readonly lingerMs: number
   private readonly maxBatchMessages: number
   private readonly ackTimeoutMs: number
@@ -103,7 +104,7 @@ export class BatchingProducer {
   private lastSuccessAt = 0
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly logger: Logger,
     options: ProducerOptions = {},
     private readonly observer: ProduceObserver = {},
@@ -179,7 +180,10 @@ export class BatchingProducer {
     const batch = all.filter((entry) => !entry.expired)
     if (batch.length === 0) return
     try {
-      await this.send(batch.flatMap((entry) => entry.topicMessages), batch)
+      await this.send(
+        batch.flatMap((entry) => entry.topicMessages),
+        batch,
+      )
       for (const entry of batch) entry.resolve()
       return
     } catch (err) {
@@ -231,6 +235,15 @@ export class BatchingProducer {
       byTopic.set(topic, list)
     }
     const messages = topicMessages.reduce((sum, entry) => sum + entry.messages.length, 0)
+    // After a failed send kafkajs' idempotence state may no longer match the broker's: it rolls
+    // back the sequence numbers of every partition of a refused request, also of partitions the
+    // broker appended, and each later send to those gets OUT_OF_ORDER_SEQUENCE_NUMBER. A new
+    // producer (a new producer id) starts the sequences afresh; ids dedupe what is sent twice.
+    if (this.producerSuspect) {
+      this.producerSuspect = false
+      await this.producer.disconnect().catch(() => undefined)
+      this.producer = createProducer(this.kafka)
+    }
     const started = performance.now()
     try {
       await this.producer.send(
@@ -240,6 +253,7 @@ export class BatchingProducer {
       this.lastSuccessAt = Date.now()
       this.observer.onBatch?.(messages, (performance.now() - started) / 1000, true)
     } catch (err) {
+      this.producerSuspect = true
       this.lastFailureAt = Date.now()
       this.observer.onBatch?.(messages, (performance.now() - started) / 1000, false)
       this.logger.warn({ err, messages, requests: entries.length }, 'kafka_produce_failed')
