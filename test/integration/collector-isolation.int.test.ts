@@ -138,7 +138,7 @@ describe('collector: one tenant cannot fail another', () => {
   it('answers 413 when the request holds nothing but a record too large for Kafka', async () => {
     const response = await post(
       url(),
-      JSON.stringify(event({ arguments: { blob: incompressible(1.2 * MiB) } })),
+      JSON.stringify(event({ arguments: { blob: incompressible(1.5 * MiB) } })),
     )
     expect(response.status).toBe(413)
     expect(response.body).toMatchObject({ accepted: 0, rejected: 1, errors: [{ index: 0 }] })
