@@ -139,6 +139,19 @@ export const AppConfig = z
         port: Port.default(8080),
         host: z.string().default('0.0.0.0'),
         maxBodyBytes: z.coerce.number().int().positive().default(5_242_880),
+        /**
+         * One event's Kafka message (envelope, key and headers) at most. Kafka's `message.max.bytes`
+         * defaults to 1,048,588 bytes; an event above this is refused with its index, not sent.
+         */
+        maxRecordBytes: z.coerce.number().int().positive().default(1_000_000),
+        /**
+         * Bodies being read and parsed at once, in bytes: each request reserves its Content-Length,
+         * or `maxBodyBytes` when it is compressed or chunked. Past it: 503 with Retry-After.
+         */
+        maxBodyBytesInFlight: z.coerce.number().int().positive().default(67_108_864),
+        /** `/metrics` (with `/healthz` and `/readyz`) on a port of its own, never on the ingest port. */
+        metricsPort: Port.default(9463),
+        metricsHost: z.string().default('0.0.0.0'),
         /** Worker threads that parse and validate large bodies; 0 keeps all of it on the main thread. */
         workers: z.coerce.number().int().min(0).max(16).default(1),
         /** Bodies smaller than this are parsed on the main thread (a worker hop costs ~0.1 ms). */

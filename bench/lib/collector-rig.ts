@@ -85,7 +85,7 @@ export async function setUp(ctx: BenchmarkContext): Promise<Rig> {
       topics: { raw: topics.raw, receipts: topics.receipts, dlq: `bench.dlq.${suffix}` },
       partitions: 6,
     },
-    collector: { port: 0, host: '127.0.0.1', rateLimit: unlimited },
+    collector: { port: 0, metricsPort: 0, host: '127.0.0.1', rateLimit: unlimited },
     tenants: [
       {
         id: PATH_CTX.tenantId,

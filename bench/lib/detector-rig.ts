@@ -77,7 +77,7 @@ function benchConfig(options: {
       topics: { raw: topic, dlq: `${topic}.dlq`, receipts: `${topic}.receipts` },
     },
     clickhouse: { database: 'bench_detector' },
-    collector: { port: 0, host: '127.0.0.1' },
+    collector: { port: 0, metricsPort: 0, host: '127.0.0.1' },
     pseudonymization: { key: PSEUDONYMIZATION_KEY },
     normalizer: { consumerGroup: `bench-detector-${options.suffix}` },
     tenants: [{ id: TENANT_ID, tokens: [{ name: GATEWAY, scope: 'ingest', value: options.token }] }],

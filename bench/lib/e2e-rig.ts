@@ -156,7 +156,7 @@ export async function startPipeline(ctx: BenchmarkContext, rig: Rig, name: strin
     clickhouse: { database },
     pseudonymization: { key: PSEUDONYMIZATION_KEY },
     normalizer: { consumerGroup: `bench-e2e-${name}-${rig.suffix}` },
-    collector: { port: 0, host: '127.0.0.1', rateLimit: unlimited },
+    collector: { port: 0, metricsPort: 0, host: '127.0.0.1', rateLimit: unlimited },
     tenants: [
       {
         id: PATH_CTX.tenantId,

@@ -1,4 +1,3 @@
-import type { Duplex } from 'node:stream'
 import express, { type NextFunction, type Request, type Response } from 'express'
 import helmet from 'helmet'
 import type { TopicMessages } from '../platform/kafka/client.js'
@@ -6,15 +5,17 @@ import type { Registry } from 'prom-client'
 import type { AppConfig } from '../../schemas/config.js'
 import type { HealthRegistry } from '../platform/health.js'
 import type { Logger } from '../platform/logger.js'
-import { mountOpsRoutes } from '../platform/ops-server.js'
+import { mountHealthRoutes } from '../platform/ops-server.js'
 import { GatewayFormat, type AdapterName } from './adapters/types.js'
-import { authorize, type TokenAuthenticator } from '../platform/auth.js'
-import type { EventError } from './ingest.js'
+import { authorize, type Principal, type TokenAuthenticator } from '../platform/auth.js'
+import { BodyBudget } from './body-budget.js'
+import { answer, replier, type IngestRoute } from './answers.js'
 import type { Preparer } from './prepare-pool.js'
 import type { CollectorMetrics } from './metrics.js'
 import { KafkaUnavailableError } from './producer.js'
 import type { TenantRateLimiter } from './rate-limit.js'
 import { buildReceipt } from './receipts.js'
+import { refuseOversized } from './record-size.js'
 
 export interface Publisher {
   publish(topicMessages: TopicMessages[]): Promise<void>
@@ -34,63 +35,13 @@ export interface CollectorDeps {
   health: HealthRegistry
 }
 
-/** At most this many per-event errors are listed in one answer; the counts stay exact. */
-const MAX_LISTED_ERRORS = 100
 const RETRY_AFTER_UNAVAILABLE_SECONDS = 5
+const RETRY_AFTER_BUSY_SECONDS = 1
 
-interface IngestAnswer {
-  accepted: number
-  rejected: number
-  errors: EventError[]
-  errors_truncated?: boolean
-  error?: string
-}
-
-function answer(accepted: number, errors: EventError[], error?: string): IngestAnswer {
-  const body: IngestAnswer = {
-    accepted,
-    rejected: new Set(errors.map((e) => e.index)).size,
-    errors: errors.slice(0, MAX_LISTED_ERRORS),
-  }
-  if (errors.length > MAX_LISTED_ERRORS) body.errors_truncated = true
-  if (error) body.error = error
-  return body
-}
-
-const CLIENT_ERRORS: Record<string, { status: number; text: string; reason: string }> = {
-  HPE_HEADER_OVERFLOW: {
-    status: 431,
-    text: 'Request Header Fields Too Large',
-    reason: 'the request headers are too large',
-  },
-  ERR_HTTP_REQUEST_TIMEOUT: {
-    status: 408,
-    text: 'Request Timeout',
-    reason: 'the request did not arrive in time',
-  },
-}
-
-/**
- * Answers requests that Node's HTTP parser refuses before express sees them (bytes after a body
- * shorter than its Content-Length, broken chunking, oversized headers) with the same JSON body as
- * every other refusal, where Node's default answer is a bare `400 Bad Request`. Then closes the
- * connection, since its framing can no longer be trusted.
- */
-export function answerClientError(err: Error & { code?: string }, socket: Duplex): void {
-  const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage
-  if (err.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
-    socket.destroy()
-    return
-  }
-  const known = CLIENT_ERRORS[err.code ?? '']
-  const { status, text } = known ?? { status: 400, text: 'Bad Request' }
-  const reason = known?.reason ?? `the request is not well-formed HTTP/1.1 (${err.code ?? err.message})`
-  const body = JSON.stringify(answer(0, [], `${reason}; nothing from this request was accepted`))
-  socket.once('finish', () => socket.destroy())
-  socket.end(
-    `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json; charset=utf-8\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  )
+/** What `admit` decided from the headers, for the handler that runs once the body is read. */
+interface Admitted {
+  principal: Principal
+  format?: AdapterName
 }
 
 export function createCollectorApp(deps: CollectorDeps): express.Express {
@@ -98,6 +49,7 @@ export function createCollectorApp(deps: CollectorDeps): express.Express {
   const log = logger.child({ component: 'collector' })
   const topics = config.kafka.topics
   const limit = config.collector.maxBodyBytes
+  const budget = new BodyBudget(config.collector.maxBodyBytesInFlight, limit)
   const app = express()
   app.disable('x-powered-by')
   app.set('trust proxy', false)
@@ -115,138 +67,148 @@ export function createCollectorApp(deps: CollectorDeps): express.Express {
     next()
   })
 
-  mountOpsRoutes(app, { registry: deps.registry, health: deps.health })
+  // /metrics names tenants, servers and tools: it is served on the collector's metrics port only.
+  mountHealthRoutes(app, deps.health)
 
   // body-parser inflates gzip/deflate/br and applies the limit to the inflated bytes (no zip bombs).
   const rawBody = express.raw({ type: () => true, limit: config.collector.maxBodyBytes, inflate: true })
 
-  const ingest = (route: '/v1/events' | '/v1/logs') => async (req: Request, res: Response) => {
+  /**
+   * Everything that can be decided from the request line and headers is decided before a byte of
+   * the body is read: the token, its scope, the format, and a share of the in-flight body budget.
+   * A refusal closes the connection rather than reading the rest of the body.
+   */
+  const admit = (route: IngestRoute) => (req: Request, res: Response, next: NextFunction) => {
     const started = performance.now()
     metrics.inFlight.inc()
-    // Docker's HTTP interceptor hands any non-empty answer to the agent in place of the tool's
-    // result, so for ?format=docker the outcome travels in headers and the body stays empty.
-    const emptyBody = req.query.format === 'docker'
-    const reply = (status: number, body: IngestAnswer) => {
-      metrics.requests.inc({ route, status: String(status) })
-      if (!emptyBody) {
-        res.status(status).json(body)
-        return
-      }
-      res.setHeader('X-MCP-Audit-Accepted', String(body.accepted))
-      res.setHeader('X-MCP-Audit-Rejected', String(body.rejected))
-      const reason = body.error ?? body.errors[0]?.message
-      if (reason) res.setHeader('X-MCP-Audit-Error', reason.replace(/[^\x20-\x7e]/g, '?').slice(0, 512))
-      res.status(status).end()
+    res.once('close', () => {
+      metrics.inFlight.dec()
+      metrics.requestSeconds.observe({ route }, (performance.now() - started) / 1000)
+    })
+    const reply = replier(req, res, route, metrics)
+    const refuse = (status: number, message: string) => {
+      res.setHeader('Connection', 'close')
+      reply(status, answer(0, [], message))
     }
-    try {
-      const caller = auth.authenticate(req.headers.authorization)
-      const authResult = caller.ok ? authorize(caller.principal, ['ingest']) : caller
-      if (!authResult.ok) {
-        metrics.eventsRejected.inc({ tenant: '', reason: 'unauthorized' })
-        if (authResult.status === 401) res.setHeader('WWW-Authenticate', 'Bearer')
-        reply(authResult.status, answer(0, [], authResult.message))
-        return
-      }
-      const { tenantId, tokenName } = authResult.principal
-
-      let format: AdapterName | undefined = route === '/v1/logs' ? 'otlp' : undefined
-      const requested = req.query.format
-      if (route === '/v1/events' && requested !== undefined) {
-        const parsed = GatewayFormat.safeParse(requested)
-        if (!parsed.success) {
-          reply(
-            400,
-            answer(
-              0,
-              [],
-              `unknown format ${JSON.stringify(requested)}; use one of ${GatewayFormat.options.join(', ')}`,
-            ),
-          )
-          return
-        }
-        format = parsed.data
-      }
-      if (route === '/v1/logs' && /protobuf/i.test(req.headers['content-type'] ?? '')) {
-        reply(
-          415,
-          answer(0, [], 'OTLP/HTTP protobuf is not supported; configure the exporter for JSON (http/json)'),
+    const caller = auth.authenticate(req.headers.authorization)
+    const authResult = caller.ok ? authorize(caller.principal, ['ingest']) : caller
+    if (!authResult.ok) {
+      metrics.eventsRejected.inc({ tenant: '', reason: 'unauthorized' })
+      if (authResult.status === 401) res.setHeader('WWW-Authenticate', 'Bearer')
+      refuse(authResult.status, authResult.message)
+      return
+    }
+    let format: AdapterName | undefined = route === '/v1/logs' ? 'otlp' : undefined
+    const requested = req.query.format
+    if (route === '/v1/events' && requested !== undefined) {
+      const parsed = GatewayFormat.safeParse(requested)
+      if (!parsed.success) {
+        refuse(
+          400,
+          `unknown format ${JSON.stringify(requested)}; use one of ${GatewayFormat.options.join(', ')}`,
         )
         return
       }
-
-      const body: unknown = req.body
-      const receivedAt = new Date().toISOString()
-      const serverName = typeof req.query.server === 'string' ? req.query.server.slice(0, 512) : undefined
-      const prepared = await deps.preparer.prepare({
-        body: Buffer.isBuffer(body) ? body : Buffer.alloc(0),
-        contentType: req.headers['content-type'],
-        ctx: {
-          tenantId,
-          gateway: tokenName,
-          receivedAt,
-          ...(format ? { format } : {}),
-          ...(serverName ? { serverName } : {}),
-        },
-      })
-      if (prepared.kind === 'error') {
-        reply(prepared.status, answer(0, [], prepared.message))
-        return
-      }
-      const { events, errors } = prepared
-      const rejectedRecords = new Set(errors.map((e) => e.index)).size
-      if (rejectedRecords > 0)
-        metrics.eventsRejected.inc({ tenant: tenantId, reason: 'invalid' }, rejectedRecords)
-      if (events.length === 0) {
-        reply(400, answer(0, errors, 'no valid event in the request'))
-        return
-      }
-
-      const allowed = limiter.take(tenantId, events.length)
-      if (!allowed.ok) {
-        metrics.eventsRejected.inc({ tenant: tenantId, reason: 'rate_limited' }, events.length)
-        res.setHeader('Retry-After', String(allowed.retryAfterSeconds))
-        reply(429, answer(0, errors, allowed.reason))
-        return
-      }
-
-      const receipt = buildReceipt(events, rejectedRecords, { tenantId, gateway: tokenName, receivedAt })
-      const headers = { tenant_id: tenantId, gateway: tokenName }
-      try {
-        await publisher.publish([
-          {
-            topic: topics.raw,
-            messages: events.map(({ key, value, format: eventFormat }) => ({
-              key,
-              value,
-              headers: { ...headers, format: eventFormat },
-            })),
-          },
-          { topic: topics.receipts, messages: [{ key: tenantId, value: JSON.stringify(receipt), headers }] },
-        ])
-      } catch (err) {
-        if (!(err instanceof KafkaUnavailableError)) throw err
-        metrics.eventsRejected.inc({ tenant: tenantId, reason: 'kafka_unavailable' }, events.length)
-        res.setHeader('Retry-After', String(RETRY_AFTER_UNAVAILABLE_SECONDS))
-        reply(503, answer(0, errors, `${err.message}; nothing from this request was acknowledged, retry it`))
-        return
-      }
-      const byFormat = new Map<string, number>()
-      for (const event of events) byFormat.set(event.format, (byFormat.get(event.format) ?? 0) + 1)
-      for (const [eventFormat, count] of byFormat)
-        metrics.eventsAccepted.inc({ tenant: tenantId, format: eventFormat }, count)
-      reply(202, answer(events.length, errors))
-    } finally {
-      metrics.inFlight.dec()
-      metrics.requestSeconds.observe({ route }, (performance.now() - started) / 1000)
+      format = parsed.data
     }
+    if (route === '/v1/logs' && /protobuf/i.test(req.headers['content-type'] ?? '')) {
+      refuse(415, 'OTLP/HTTP protobuf is not supported; configure the exporter for JSON (http/json)')
+      return
+    }
+    const release = budget.reserve(budget.shareOf(req.headers))
+    if (!release) {
+      metrics.eventsRejected.inc({ tenant: authResult.principal.tenantId, reason: 'busy' })
+      res.setHeader('Retry-After', String(RETRY_AFTER_BUSY_SECONDS))
+      refuse(
+        503,
+        `the collector is reading ${budget.capacity} bytes of bodies already (collector.maxBodyBytesInFlight); nothing from this request was accepted, retry it`,
+      )
+      return
+    }
+    res.once('close', release)
+    const admitted: Admitted = { principal: authResult.principal, ...(format ? { format } : {}) }
+    res.locals.admitted = admitted
+    next()
   }
 
-  app.post('/v1/events', rawBody, ingest('/v1/events'))
-  app.post('/v1/logs', rawBody, ingest('/v1/logs'))
+  const ingest = (route: IngestRoute) => async (req: Request, res: Response) => {
+    const reply = replier(req, res, route, metrics)
+    const { principal, format } = res.locals.admitted as Admitted
+    const { tenantId, tokenName } = principal
+
+    const body: unknown = req.body
+    const receivedAt = new Date().toISOString()
+    const serverName = typeof req.query.server === 'string' ? req.query.server.slice(0, 512) : undefined
+    const prepared = await deps.preparer.prepare({
+      body: Buffer.isBuffer(body) ? body : Buffer.alloc(0),
+      contentType: req.headers['content-type'],
+      ctx: {
+        tenantId,
+        gateway: tokenName,
+        receivedAt,
+        ...(format ? { format } : {}),
+        ...(serverName ? { serverName } : {}),
+      },
+    })
+    if (prepared.kind === 'error') {
+      reply(prepared.status, answer(0, [], prepared.message))
+      return
+    }
+    const headers = { tenant_id: tenantId, gateway: tokenName }
+    const { events, errors, tooLarge } = refuseOversized(prepared, headers, config.collector.maxRecordBytes)
+    const rejectedRecords = new Set(errors.map((e) => e.index)).size
+    if (rejectedRecords > 0) {
+      metrics.eventsRejected.inc({ tenant: tenantId, reason: 'invalid' }, rejectedRecords - tooLarge)
+      metrics.eventsRejected.inc({ tenant: tenantId, reason: 'too_large' }, tooLarge)
+    }
+    if (events.length === 0) {
+      // A request whose only records are too large for Kafka is itself too large.
+      const alone = tooLarge > 0 && tooLarge === rejectedRecords
+      reply(alone ? 413 : 400, answer(0, errors, 'no valid event in the request'))
+      return
+    }
+
+    const allowed = limiter.take(tenantId, events.length)
+    if (!allowed.ok) {
+      metrics.eventsRejected.inc({ tenant: tenantId, reason: 'rate_limited' }, events.length)
+      res.setHeader('Retry-After', String(allowed.retryAfterSeconds))
+      reply(429, answer(0, errors, allowed.reason))
+      return
+    }
+
+    const receipt = buildReceipt(events, rejectedRecords, { tenantId, gateway: tokenName, receivedAt })
+    try {
+      await publisher.publish([
+        {
+          topic: topics.raw,
+          messages: events.map(({ key, value, format: eventFormat }) => ({
+            key,
+            value,
+            headers: { ...headers, format: eventFormat },
+          })),
+        },
+        { topic: topics.receipts, messages: [{ key: tenantId, value: JSON.stringify(receipt), headers }] },
+      ])
+    } catch (err) {
+      if (!(err instanceof KafkaUnavailableError)) throw err
+      metrics.eventsRejected.inc({ tenant: tenantId, reason: 'kafka_unavailable' }, events.length)
+      res.setHeader('Retry-After', String(RETRY_AFTER_UNAVAILABLE_SECONDS))
+      reply(503, answer(0, errors, `${err.message}; nothing from this request was acknowledged, retry it`))
+      return
+    }
+    const byFormat = new Map<string, number>()
+    for (const event of events) byFormat.set(event.format, (byFormat.get(event.format) ?? 0) + 1)
+    for (const [eventFormat, count] of byFormat)
+      metrics.eventsAccepted.inc({ tenant: tenantId, format: eventFormat }, count)
+    reply(202, answer(events.length, errors))
+  }
+
+  app.post('/v1/events', admit('/v1/events'), rawBody, ingest('/v1/events'))
+  app.post('/v1/logs', admit('/v1/logs'), rawBody, ingest('/v1/logs'))
 
   app.use((_req, res) => {
     res.status(404).json({
-      error: 'not found: the collector serves POST /v1/events, POST /v1/logs, /healthz, /readyz, /metrics',
+      error: `not found: the collector serves POST /v1/events, POST /v1/logs, /healthz, /readyz (and /metrics on port ${config.collector.metricsPort})`,
     })
   })
 

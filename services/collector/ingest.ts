@@ -22,6 +22,8 @@ export interface EventError {
 }
 
 export interface AcceptedEvent {
+  /** Position of the record it came from in the request body. */
+  index: number
   key: string
   envelope: RawEnvelope
 }
@@ -85,7 +87,7 @@ export function ingestRecords(records: readonly ParsedRecord[], ctx: IngestConte
         received_at: ctx.receivedAt,
         event,
       }
-      accepted.push({ key: partitionKey(ctx.tenantId, event), envelope })
+      accepted.push({ index, key: partitionKey(ctx.tenantId, event), envelope })
     })
   })
   return { accepted, errors }

@@ -26,7 +26,7 @@ export function createCollectorMetrics(registry: Registry): CollectorMetrics {
     }),
     eventsRejected: new Counter({
       name: 'mcp_audit_collector_events_rejected_total',
-      help: 'Events not accepted, by reason (invalid, rate_limited, kafka_unavailable, too_large, unauthorized)',
+      help: 'Events not accepted, by reason (invalid, too_large, rate_limited, kafka_unavailable; requests refused before their body was read count once as unauthorized or busy)',
       labelNames: ['tenant', 'reason'],
       registers: [registry],
     }),

@@ -3,6 +3,8 @@ import { ingestRecords, type EventError, type IngestContext } from './ingest.js'
 
 /** One accepted event, ready for Kafka: its key, its serialized envelope, and what the receipt needs. */
 export interface PreparedEvent {
+  /** Position of the record it came from in the request body. */
+  index: number
   key: string
   value: string
   format: string
@@ -33,7 +35,8 @@ export function prepareBody({ body, contentType, ctx }: PrepareInput): PreparedB
   return {
     kind: 'ok',
     errors: result.errors,
-    events: result.accepted.map(({ key, envelope }) => ({
+    events: result.accepted.map(({ index, key, envelope }) => ({
+      index,
       key,
       value: JSON.stringify(envelope),
       format: envelope.format,

@@ -4,8 +4,9 @@ import { healthy, unhealthy, type Health } from '../platform/health.js'
 import { createKafka } from '../platform/kafka/client.js'
 import type { Lifecycle } from '../platform/lifecycle.js'
 import type { Logger } from '../platform/logger.js'
-import { listen } from '../platform/ops-server.js'
-import { answerClientError, createCollectorApp } from './app.js'
+import { listen, startOpsServer } from '../platform/ops-server.js'
+import { answerClientError } from './answers.js'
+import { createCollectorApp } from './app.js'
 import { TokenAuthenticator } from '../platform/auth.js'
 import { createCollectorMetrics } from './metrics.js'
 import { createPreparer } from './prepare-pool.js'
@@ -15,6 +16,8 @@ import { TenantRateLimiter } from './rate-limit.js'
 export interface CollectorHandle {
   url: string
   port: number
+  /** Where `/metrics` is served (with `/healthz` and `/readyz`): `collector.metricsPort`. */
+  metricsUrl: string
 }
 
 export interface CollectorOptions {
@@ -54,7 +57,8 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   const { config, brokers, logger, registry, lifecycle } = options
   const kafka = createKafka({ brokers, clientId: `${config.kafka.clientId}-collector` }, logger)
   const metrics = createCollectorMetrics(registry)
-  const producer = new BatchingProducer(kafka, logger, options.producer, {
+  const producerOptions = { maxSendBytes: config.collector.maxRecordBytes, ...options.producer }
+  const producer = new BatchingProducer(kafka, logger, producerOptions, {
     onBatch: (messages, seconds, ok) => {
       metrics.produceSeconds.observe({ outcome: ok ? 'ok' : 'error' }, seconds)
       metrics.produceBatchMessages.observe(messages)
@@ -62,6 +66,15 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   })
   await producer.connect()
   lifecycle.register('collector-producer', () => producer.stop())
+  // Metrics name tenants, servers and tools, so they stay off the port gateways reach; registered
+  // before the ingest port so Prometheus can scrape until the collector has stopped.
+  const ops = await startOpsServer({
+    port: config.collector.metricsPort,
+    host: config.collector.metricsHost,
+    registry,
+    health: lifecycle.health,
+  })
+  lifecycle.register('collector-metrics-http', ops.close)
 
   const preparer = createPreparer({
     threads: config.collector.workers,
@@ -92,6 +105,6 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   server.headersTimeout = 15_000
   server.keepAliveTimeout = 65_000
   lifecycle.register('collector-http', http.close)
-  logger.info({ port: http.port }, 'collector_listening')
-  return { url: http.url, port: http.port }
+  logger.info({ port: http.port, metricsPort: ops.port }, 'collector_listening')
+  return { url: http.url, port: http.port, metricsUrl: ops.url }
 }

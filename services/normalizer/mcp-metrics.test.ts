@@ -7,6 +7,7 @@ const NOW = Date.parse('2026-11-24T10:00:00Z')
 
 function row(overrides: Partial<AuditRow>): AuditRow {
   return {
+    tenant_id: 'acme',
     server_name: 'filesystem',
     tool: 'read_file',
     method: 'tools/call',
@@ -89,5 +90,49 @@ describe('MCP metrics from the audit stream', () => {
     expect(toolsOfSrv0.size).toBeLessThanOrEqual(3)
     expect(toolsOfSrv0).toContain('other')
     expect(samples.reduce((sum, s) => sum + s.value, 0)).toBe(50)
+  })
+
+  it('gives each tenant its own label budget: a flood of names from one tenant leaves the others theirs', async () => {
+    const registry = new Registry()
+    const metrics = createMcpMetrics(registry, {
+      maxServers: 2,
+      maxToolsPerServer: 2,
+      maxSessionsPerServer: 3,
+      now: () => NOW,
+    })
+    // The hostile tenant comes first and names far more servers, tools and sessions than the budget.
+    metrics.observe(
+      Array.from({ length: 200 }, (_, i) =>
+        row({
+          tenant_id: 'flood',
+          server_name: i < 100 ? 'filesystem' : `flood-srv-${i}`,
+          tool: `flood-tool-${i}`,
+          session_id: `flood-${i}`,
+        }),
+      ),
+    )
+    metrics.observe([
+      row({ server_name: 'github', tool: 'create_issue', session_id: 'a1' }),
+      row({ server_name: 'filesystem', tool: 'read_file', session_id: 'a2' }),
+      row({ server_name: 'filesystem', tool: 'write_file', session_id: 'a3' }),
+    ])
+    const samples = (await registry.getMetricsAsJSON()).find((m) => m.name === 'mcp_requests_total')!.values
+    const count = (server: string, tool: string) =>
+      samples
+        .filter((s) => s.labels.server === server && s.labels.tool === tool)
+        .reduce((n, s) => n + s.value, 0)
+    expect(count('github', 'create_issue')).toBe(1)
+    expect(count('filesystem', 'read_file')).toBe(1)
+    expect(count('filesystem', 'write_file')).toBe(1)
+    // The flood: 2 servers and 2 tools per server of its own, the rest under "other".
+    const servers = new Set(samples.map((s) => String(s.labels.server)))
+    expect([...servers].filter((name) => name.startsWith('flood-srv-'))).toHaveLength(1)
+    const floodTools = new Set(
+      samples.map((s) => String(s.labels.tool)).filter((t) => t.startsWith('flood-tool-')),
+    )
+    expect(floodTools.size).toBeLessThanOrEqual(4)
+    expect(samples.reduce((sum, s) => sum + s.value, 0)).toBe(203)
+    // Sessions are capped per tenant too: acme's two filesystem sessions still count.
+    expect(await value(registry, 'mcp_active_connections', { server: 'filesystem' })).toBe(3 + 2)
   })
 })

@@ -7,15 +7,18 @@ import { SELF_AUDIT_SERVER } from '../platform/self-audit.js'
  * so they hold for every gateway format without instrumenting gateways:
  *   mcp_requests_total{server,tool,status}, mcp_request_duration_seconds{server,tool},
  *   mcp_active_connections{server}, mcp_errors_total{server,error_type}.
- * Label values come from gateways, so their number is capped: servers past `maxServers` and tools
- * past `maxToolsPerServer` (per server) are counted under "other".
+ * Label values come from gateways, so their number is capped per tenant: each tenant may name
+ * `maxServers` servers and `maxToolsPerServer` tools per server; past its own budget a tenant's
+ * calls count under "other", and one tenant's flood of names never takes another tenant's slots.
  */
 export interface McpMetricsOptions {
+  /** Server labels per tenant. */
   maxServers?: number
+  /** Tool labels per server, per tenant. */
   maxToolsPerServer?: number
   /** A session (or user and client when there is none) counts as connected this long after its last call. */
   activeWindowMs?: number
-  /** Sessions tracked per server at most, so a flood of ids cannot grow memory. */
+  /** Sessions tracked per tenant and server at most, so a flood of ids cannot grow memory. */
   maxSessionsPerServer?: number
   now?: () => number
 }
@@ -32,8 +35,10 @@ export function createMcpMetrics(registry: Registry, options: McpMetricsOptions 
   const windowMs = options.activeWindowMs ?? 5 * 60_000
   const maxSessions = options.maxSessionsPerServer ?? 10_000
   const now = options.now ?? Date.now
-  const tools = new Map<string, Set<string>>()
-  const sessions = new Map<string, Map<string, number>>()
+  /** Per tenant: the server labels it has named, each with the tool labels it has named there. */
+  const budgets = new Map<string, Map<string, Set<string>>>()
+  /** Per server label, per tenant: session → last call. */
+  const sessions = new Map<string, Map<string, Map<string, number>>>()
 
   const requests = new Counter({
     name: 'mcp_requests_total',
@@ -62,21 +67,30 @@ export function createMcpMetrics(registry: Registry, options: McpMetricsOptions 
     collect() {
       this.reset()
       const cutoff = now() - windowMs
-      for (const [server, seen] of sessions) {
-        for (const [key, at] of seen) if (at < cutoff) seen.delete(key)
-        this.set({ server }, seen.size)
+      for (const [server, byTenant] of sessions) {
+        let active = 0
+        for (const seen of byTenant.values()) {
+          for (const [key, at] of seen) if (at < cutoff) seen.delete(key)
+          active += seen.size
+        }
+        this.set({ server }, active)
       }
     },
   })
 
-  const serverLabel = (server: string): string => {
-    if (tools.has(server)) return server
-    if (tools.size >= maxServers) return OTHER
-    tools.set(server, new Set())
+  const serverLabel = (tenant: string, server: string): string => {
+    let servers = budgets.get(tenant)
+    if (!servers) {
+      servers = new Map()
+      budgets.set(tenant, servers)
+    }
+    if (servers.has(server)) return server
+    if (servers.size >= maxServers) return OTHER
+    servers.set(server, new Set())
     return server
   }
-  const toolLabel = (server: string, tool: string): string => {
-    const known = tools.get(server)
+  const toolLabel = (tenant: string, server: string, tool: string): string => {
+    const known = budgets.get(tenant)?.get(server)
     if (!known) return tool === '' ? '' : OTHER
     if (tool === '' || known.has(tool)) return tool
     if (known.size >= maxTools) return OTHER
@@ -88,17 +102,23 @@ export function createMcpMetrics(registry: Registry, options: McpMetricsOptions 
     observe(rows) {
       for (const row of rows) {
         if (row.server_name === SELF_AUDIT_SERVER) continue
-        const server = serverLabel(row.server_name || 'unknown')
-        const tool = toolLabel(server, row.tool || (row.method === 'tools/call' ? 'unknown' : ''))
+        const tenant = row.tenant_id
+        const server = serverLabel(tenant, row.server_name || 'unknown')
+        const tool = toolLabel(tenant, server, row.tool || (row.method === 'tools/call' ? 'unknown' : ''))
         requests.inc({ server, tool, status: row.status })
         if (row.duration_ms !== null && row.duration_ms >= 0)
           duration.observe({ server, tool }, row.duration_ms / 1000)
         if (row.status !== 'success') errors.inc({ server, error_type: row.error_class || row.status })
         const key = row.session_id || `${row.user_id}\u0000${row.client_name}\u0000${row.source_ip}`
-        let seen = sessions.get(server)
+        let byTenant = sessions.get(server)
+        if (!byTenant) {
+          byTenant = new Map()
+          sessions.set(server, byTenant)
+        }
+        let seen = byTenant.get(tenant)
         if (!seen) {
           seen = new Map()
-          sessions.set(server, seen)
+          byTenant.set(tenant, seen)
         }
         const at = Date.parse(row.occurred_at)
         const last = Number.isNaN(at) ? now() : Math.min(at, now())

@@ -11,21 +11,27 @@ export interface OpsRoutesOptions {
 
 /**
  * `/healthz` (the process is alive), `/readyz` (every registered component can do its work, and
- * the process is not draining) and `/metrics`. The collector and console serve them beside their
- * API; the other services on an ops port of their own (startOpsServer).
+ * the process is not draining) and `/metrics`. The console serves them beside its API; the other
+ * services on an ops port of their own (startOpsServer; the collector keeps only the health routes
+ * on its ingest port, since its metrics name tenants).
  */
 export function mountOpsRoutes(app: express.Express, options: OpsRoutesOptions): void {
+  mountHealthRoutes(app, options.health)
+  app.get('/metrics', async (_req, res) => {
+    res.setHeader('Content-Type', options.registry.contentType)
+    res.send(await options.registry.metrics())
+  })
+}
+
+/** `/healthz` and `/readyz` alone, for load balancers on a port that must not expose `/metrics`. */
+export function mountHealthRoutes(app: express.Express, health: HealthRegistry): void {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' })
   })
   app.get('/readyz', async (_req, res) => {
-    const state = await options.health.readiness()
+    const state = await health.readiness()
     if (state.ready) res.json({ status: state.status })
     else res.status(503).json({ status: state.status, reasons: state.reasons })
-  })
-  app.get('/metrics', async (_req, res) => {
-    res.setHeader('Content-Type', options.registry.contentType)
-    res.send(await options.registry.metrics())
   })
 }
 

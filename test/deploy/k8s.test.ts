@@ -193,14 +193,14 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     }
   })
 
-  it('denies ingress by default and lets only the gateway namespace reach the collector', () => {
+  it('denies ingress by default and lets only the gateway namespace reach the collector, Prometheus only its metrics port', () => {
     const denyAll = policies.find((p) => Object.keys(p.spec.podSelector).length === 0)
     expect(denyAll?.spec.policyTypes).toEqual(['Ingress'])
     expect(denyAll?.spec.ingress ?? []).toEqual([])
 
     const selecting = (name: string) =>
       policies.filter((p) => p.spec.podSelector.matchLabels?.['app.kubernetes.io/name'] === name)
-    const collector = selecting('collector')
+    const collector = selecting('collector').filter((p) => p.metadata.name === 'collector-from-gateways')
     expect(collector).toHaveLength(1)
     const rules = collector[0]!.spec.ingress ?? []
     const sources = rules.flatMap((rule) => rule.from ?? [])
@@ -208,10 +208,21 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
       { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'mcp-gateway' } } },
     ])
     expect(rules.flatMap((rule) => rule.ports ?? []).map((p) => p.port)).toEqual([8080])
-    // No other policy opens the collector to anyone else.
+    // The only other policy for the collector admits the monitoring namespace to the metrics port.
     const others = policies.filter(
       (p) => p !== collector[0] && p !== denyAll && JSON.stringify(p.spec.podSelector).includes('collector'),
     )
-    expect(others).toEqual([])
+    expect(others.map((p) => p.metadata.name)).toEqual(['collector-metrics-from-monitoring'])
+    const metricsRules = others[0]!.spec.ingress ?? []
+    expect(metricsRules.flatMap((rule) => rule.from ?? [])).toEqual([
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } },
+    ])
+    expect(metricsRules.flatMap((rule) => rule.ports ?? []).map((p) => p.port)).toEqual([9463])
+    const deployment = deployments.find((d) => d.metadata.name === 'collector')!
+    const ports = deployment.spec.template.spec.containers.flatMap((c) => c.ports ?? [])
+    expect(ports.find((p) => p.name === 'metrics')?.containerPort).toBe(9463)
+    const annotations = (deployment.spec.template as { metadata: { annotations?: Record<string, string> } })
+      .metadata.annotations
+    expect(annotations?.['prometheus.io/port']).toBe('9463')
   })
 })

@@ -72,7 +72,7 @@ describe('Prometheus scrape config and alert rules', () => {
   it('scrapes every service of docker-compose.yml that serves /metrics, on its port', () => {
     const targets = config.scrape_configs.flatMap((job) => job.static_configs.flatMap((s) => s.targets))
     for (const [service, port] of [
-      ['collector', 8080],
+      ['collector', 9463],
       ['normalizer', 9464],
       ['detector', 9465],
       ['console', 8081],
@@ -80,6 +80,8 @@ describe('Prometheus scrape config and alert rules', () => {
       expect(targets).toContain(`${service}:${port}`)
       expect(Object.keys(compose.services)).toContain(service)
     }
+    // The collector's ingest port does not serve /metrics (they name tenants, servers and tools).
+    expect(targets).not.toContain('collector:8080')
     const prometheus = compose.services.prometheus
     expect(prometheus?.volumes).toContain(
       './deploy/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro',

@@ -84,6 +84,7 @@ describe('web console end to end (headless Chromium)', () => {
   const lifecycle = new Lifecycle(createLogger({ level: 'silent' }))
   let store: Store
   let collectorUrl: string
+  let collectorMetricsUrl: string
   let consoleUrl: string
   let browser: Browser
   let page: Page
@@ -100,7 +101,7 @@ describe('web console end to end (headless Chromium)', () => {
         partitions: 3,
       },
       clickhouse: { database: `mcp_audit_test_${suffix}` },
-      collector: { port: 0, host: '127.0.0.1', workers: 0 },
+      collector: { port: 0, metricsPort: 0, host: '127.0.0.1', workers: 0 },
       console: { port: 0, host: '127.0.0.1' },
       normalizer: { consumerGroup: `e2e-console-${suffix}`, workers: 0, batchMaxWaitMs: 200 },
       pseudonymization: { key: 'e2e-pseudonymization-key-0123456789' },
@@ -131,6 +132,7 @@ describe('web console end to end (headless Chromium)', () => {
       allowGeneratedKey: true,
     })
     collectorUrl = runtime.collector!.url
+    collectorMetricsUrl = runtime.collector!.metricsUrl
     consoleUrl = runtime.console!.url
 
     const send = async (token: string, events: unknown[]) => {
@@ -281,7 +283,7 @@ describe('web console end to end (headless Chromium)', () => {
   })
 
   it('exposes the MCP metrics computed from the audit stream on /metrics', async () => {
-    for (const url of [collectorUrl, consoleUrl]) {
+    for (const url of [collectorMetricsUrl, consoleUrl]) {
       const metrics = await (await fetch(`${url}/metrics`)).text()
       expect(metrics).toMatch(
         /mcp_requests_total\{server="github",tool="create_issue",status="success"\} \d+/,

@@ -16,6 +16,8 @@ export const TOKENS = {
 
 export interface TestCollector {
   url: string
+  /** The collector's metrics port (`/metrics`, `/healthz`, `/readyz`). */
+  metricsUrl: string
   config: AppConfig
   topics: { raw: string; receipts: string; dlq: string }
   stop: () => Promise<void>
@@ -29,6 +31,7 @@ export async function startTestCollector(
   brokers: string[],
   options: {
     maxBodyBytes?: number
+    maxBodyBytesInFlight?: number
     producer?: ProducerOptions
     slowRateLimit?: { eventsPerSecond: number; burst: number }
   } = {},
@@ -37,7 +40,14 @@ export async function startTestCollector(
   const topics = { raw: `test.raw.${suffix}`, receipts: `test.receipts.${suffix}`, dlq: `test.dlq.${suffix}` }
   const config = AppConfig.parse({
     kafka: { brokers, topics, partitions: 3 },
-    collector: { port: 0, host: '127.0.0.1', maxBodyBytes: options.maxBodyBytes ?? 1_048_576 },
+    collector: {
+      port: 0,
+      metricsPort: 0,
+      host: '127.0.0.1',
+      metricsHost: '127.0.0.1',
+      maxBodyBytes: options.maxBodyBytes ?? 1_048_576,
+      ...(options.maxBodyBytesInFlight ? { maxBodyBytesInFlight: options.maxBodyBytesInFlight } : {}),
+    },
     tenants: [
       {
         id: 'acme',
@@ -67,7 +77,13 @@ export async function startTestCollector(
     lifecycle,
     ...(options.producer ? { producer: options.producer } : {}),
   })
-  return { url: collector.url, config, topics, stop: () => lifecycle.stop('test') }
+  return {
+    url: collector.url,
+    metricsUrl: collector.metricsUrl,
+    config,
+    topics,
+    stop: () => lifecycle.stop('test'),
+  }
 }
 
 export interface PostOptions {

@@ -287,10 +287,16 @@ describe('collector against the real Kafka broker', () => {
     )
   })
 
-  it('serves health, readiness and metrics', async () => {
+  it('serves health and readiness on the ingest port, metrics only on the metrics port', async () => {
     expect((await fetch(`${collector.url}/healthz`)).status).toBe(200)
     expect(await (await fetch(`${collector.url}/readyz`)).json()).toEqual({ status: 'ready' })
-    const metrics = await (await fetch(`${collector.url}/metrics`)).text()
+    // Metrics name tenants, servers and tools: gateways (and whoever reaches the ingest port) don't see them.
+    const onIngestPort = await fetch(`${collector.url}/metrics`)
+    expect(onIngestPort.status).toBe(404)
+    expect(await onIngestPort.text()).not.toContain('acme')
+    expect(new URL(collector.metricsUrl).port).not.toBe(new URL(collector.url).port)
+    expect(await (await fetch(`${collector.metricsUrl}/readyz`)).json()).toEqual({ status: 'ready' })
+    const metrics = await (await fetch(`${collector.metricsUrl}/metrics`)).text()
     expect(metrics).toMatch(
       /mcp_audit_collector_events_accepted_total\{tenant="acme",format="toolhive"\} \d+/,
     )

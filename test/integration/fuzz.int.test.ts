@@ -217,7 +217,7 @@ describe('collector under 10,000 malformed requests (fuzz)', () => {
 
     // Still alive and never a 5xx, by its own account.
     expect((await fetch(`${base}/healthz`)).status).toBe(200)
-    const metrics = await (await fetch(`${base}/metrics`)).text()
+    const metrics = await (await fetch(`${collector.metricsUrl}/metrics`)).text()
     const fiveHundreds = metrics
       .split('\n')
       .filter((line) => /^mcp_audit_collector_requests_total\{.*status="5/.test(line))

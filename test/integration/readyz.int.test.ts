@@ -33,7 +33,7 @@ describe('/readyz of a running process: combined health, 503 while draining', ()
         partitions: 1,
       },
       clickhouse: { database: store.database },
-      collector: { port: 0, host: '127.0.0.1' },
+      collector: { port: 0, metricsPort: 0, host: '127.0.0.1' },
       pseudonymization: { key: TEST_PSEUDONYMIZATION_KEY },
       normalizer: { consumerGroup: `rz-${suffix}`, workers: 0, batchMaxWaitMs: 200 },
     })

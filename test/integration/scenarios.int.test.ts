@@ -172,7 +172,12 @@ describe('attack scenarios end to end: simulator → collector → Kafka → nor
         partitions: 3,
       },
       clickhouse: { database: store.database },
-      collector: { port: 0, host: '127.0.0.1', rateLimit: { eventsPerSecond: 1_000_000, burst: 1_000_000 } },
+      collector: {
+        port: 0,
+        metricsPort: 0,
+        host: '127.0.0.1',
+        rateLimit: { eventsPerSecond: 1_000_000, burst: 1_000_000 },
+      },
       pseudonymization: { key: TEST_PSEUDONYMIZATION_KEY, serviceAccounts: [...serviceAccounts] },
       normalizer: { consumerGroup: `sc-${suffix}`, workers: 1, batchMaxWaitMs: 200 },
       // The scheduler is driven below once the traffic is stored; it then looks back over the day.

@@ -22,6 +22,8 @@ export function registerCollector(program: Command): void {
         { kafka: 'required', store: false, what: 'the collector' },
         () => ({ services: ['collector'] }),
       )
-      console.log(`collector listening on ${runtime.collector!.url}`)
+      console.log(
+        `collector listening on ${runtime.collector!.url}; metrics on ${runtime.collector!.metricsUrl}`,
+      )
     })
 }

@@ -1,7 +1,7 @@
 import http from 'node:http'
 import net, { type AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { answerClientError } from './app.js'
+import { answerClientError } from './answers.js'
 
 /** Sends raw bytes and returns everything the server writes until it closes the connection. */
 function exchange(port: number, bytes: string): Promise<string> {
