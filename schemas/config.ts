@@ -163,6 +163,9 @@ export const AppConfig = z
       .object({
         port: Port.default(8081),
         host: z.string().default('0.0.0.0'),
+        /** `/metrics` (with `/healthz` and `/readyz`) on a port of its own: they name every tenant. */
+        metricsPort: Port.default(9466),
+        metricsHost: z.string().default('0.0.0.0'),
         /** The console's address as people reach it, for links in alerts and reports. */
         publicUrl: z.url().optional(),
         /**

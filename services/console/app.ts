@@ -8,7 +8,7 @@ import { TokenAuthenticator } from '../platform/auth.js'
 import type { Store } from '../platform/clickhouse.js'
 import type { HealthRegistry } from '../platform/health.js'
 import type { Logger } from '../platform/logger.js'
-import { mountOpsRoutes } from '../platform/ops-server.js'
+import { mountHealthRoutes } from '../platform/ops-server.js'
 import { packageRoot } from '../platform/paths.js'
 import type { SelfAudit } from '../platform/self-audit.js'
 import { ReportRequestError, type Reports } from '../reporter/index.js'
@@ -85,7 +85,8 @@ export function createConsoleApp(deps: ConsoleDeps): express.Express {
     }),
   )
 
-  mountOpsRoutes(app, { registry: deps.registry, health: deps.health })
+  // /metrics names every tenant's servers and tools: it is served on console.metricsPort only.
+  mountHealthRoutes(app, deps.health)
 
   const api = express.Router()
   api.use(express.json({ limit: '64kb' }))

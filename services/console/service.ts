@@ -3,7 +3,7 @@ import type { AppConfig } from '../../schemas/config.js'
 import type { Store } from '../platform/clickhouse.js'
 import type { Lifecycle } from '../platform/lifecycle.js'
 import type { Logger } from '../platform/logger.js'
-import { listen } from '../platform/ops-server.js'
+import { listen, startOpsServer } from '../platform/ops-server.js'
 import type { SelfAudit } from '../platform/self-audit.js'
 import type { Reports } from '../reporter/index.js'
 import { createAdminQuery } from './admin-query.js'
@@ -21,11 +21,21 @@ export interface ConsoleOptions {
 
 export interface ConsoleHandle {
   url: string
+  /** Where `/metrics` is served (with `/healthz` and `/readyz`): `console.metricsPort`. */
+  metricsUrl: string
 }
 
 /** The read API and web console on `console.port` (8081). */
 export async function startConsole(options: ConsoleOptions): Promise<ConsoleHandle> {
   const { config, store, logger, lifecycle } = options
+  // Registered before the API port, so Prometheus can scrape until the console has stopped.
+  const ops = await startOpsServer({
+    port: config.console.metricsPort,
+    host: config.console.metricsHost,
+    registry: options.registry,
+    health: lifecycle.health,
+  })
+  lifecycle.register('console-metrics-http', ops.close)
   const adminQuery = createAdminQuery({ store, config })
   lifecycle.register('console-query-session', () => adminQuery.close())
   const app = createConsoleApp({
@@ -40,6 +50,6 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleHand
   })
   const { url, close } = await listen(app, config.console.port, config.console.host)
   lifecycle.register('console', close)
-  logger.info({ url }, 'console_started')
-  return { url }
+  logger.info({ url, metricsPort: ops.port }, 'console_started')
+  return { url, metricsUrl: ops.url }
 }

@@ -75,13 +75,14 @@ describe('Prometheus scrape config and alert rules', () => {
       ['collector', 9463],
       ['normalizer', 9464],
       ['detector', 9465],
-      ['console', 8081],
+      ['console', 9466],
     ] as const) {
       expect(targets).toContain(`${service}:${port}`)
       expect(Object.keys(compose.services)).toContain(service)
     }
     // The collector's ingest port does not serve /metrics (they name tenants, servers and tools).
     expect(targets).not.toContain('collector:8080')
+    expect(targets).not.toContain('console:8081')
     const prometheus = compose.services.prometheus
     expect(prometheus?.volumes).toContain(
       './deploy/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro',

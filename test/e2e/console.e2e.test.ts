@@ -85,6 +85,7 @@ describe('web console end to end (headless Chromium)', () => {
   let store: Store
   let collectorUrl: string
   let collectorMetricsUrl: string
+  let consoleMetricsUrl: string
   let consoleUrl: string
   let browser: Browser
   let page: Page
@@ -102,7 +103,7 @@ describe('web console end to end (headless Chromium)', () => {
       },
       clickhouse: { database: `mcp_audit_test_${suffix}` },
       collector: { port: 0, metricsPort: 0, host: '127.0.0.1', workers: 0 },
-      console: { port: 0, host: '127.0.0.1' },
+      console: { port: 0, metricsPort: 0, host: '127.0.0.1' },
       normalizer: { consumerGroup: `e2e-console-${suffix}`, workers: 0, batchMaxWaitMs: 200 },
       pseudonymization: { key: 'e2e-pseudonymization-key-0123456789' },
       tenants: [
@@ -134,6 +135,7 @@ describe('web console end to end (headless Chromium)', () => {
     collectorUrl = runtime.collector!.url
     collectorMetricsUrl = runtime.collector!.metricsUrl
     consoleUrl = runtime.console!.url
+    consoleMetricsUrl = runtime.console!.metricsUrl
 
     const send = async (token: string, events: unknown[]) => {
       const res = await fetch(`${collectorUrl}/v1/events`, {
@@ -282,8 +284,10 @@ describe('web console end to end (headless Chromium)', () => {
     expect(audited).toBe(5)
   })
 
-  it('exposes the MCP metrics computed from the audit stream on /metrics', async () => {
-    for (const url of [collectorMetricsUrl, consoleUrl]) {
+  it('exposes the MCP metrics computed from the audit stream on /metrics, on the metrics ports only', async () => {
+    // They name every tenant's servers and tools: never on the console's own port.
+    expect((await fetch(`${consoleUrl}/metrics`)).status).toBe(404)
+    for (const url of [collectorMetricsUrl, consoleMetricsUrl]) {
       const metrics = await (await fetch(`${url}/metrics`)).text()
       expect(metrics).toMatch(
         /mcp_requests_total\{server="github",tool="create_issue",status="success"\} \d+/,

@@ -26,7 +26,7 @@ async function launch(name: string, args: string[], marker: string, timeoutMs: n
   const config = path.join(dir, 'mcp-audit.yaml')
   writeFileSync(
     config,
-    `dataDir: ${dir}\nkafka:\n  localPort: ${port}\nclickhouse:\n  database: mcp_audit_test_start\ncollector:\n  port: 0\n  metricsPort: 0\n  host: 127.0.0.1\nconsole:\n  port: 0\n  host: 127.0.0.1\n`,
+    `dataDir: ${dir}\nkafka:\n  localPort: ${port}\nclickhouse:\n  database: mcp_audit_test_start\ncollector:\n  port: 0\n  metricsPort: 0\n  host: 127.0.0.1\nconsole:\n  port: 0\n  metricsPort: 0\n  host: 127.0.0.1\n`,
   )
   const child = spawnCli(['start', ...args], { MCP_AUDIT_CONFIG: config })
   const output = { stdout: '', stderr: '' }
