@@ -192,20 +192,22 @@ export function createDeliveryOutbox(options: DeliveryOutboxOptions): DeliveryOu
     )
   }
 
+  /** Why a report notice cannot go to this webhook (its log line), or undefined when it can. */
+  function reportRefusal(report: ReportReady, webhook: WebhookConfig | undefined): string | undefined {
+    if (!webhook) return 'report_notification_webhook_unknown'
+    if (!webhookReceivesTenant(webhook, report.tenant_id)) return 'report_notification_tenant_not_received'
+    if (!supportsFormat('report.ready', webhook.format)) return 'report_notification_format_unsupported'
+    return undefined
+  }
+
   function reportTargets(report: ReportReady, webhookNames: readonly string[]): WebhookConfig[] {
     return webhookNames.flatMap((name) => {
       const webhook = webhooks.get(name)
-      const problem = !webhook
-        ? 'report_notification_webhook_unknown'
-        : !webhookReceivesTenant(webhook, report.tenant_id)
-          ? 'report_notification_tenant_not_received'
-          : !supportsFormat('report.ready', webhook.format)
-            ? 'report_notification_format_unsupported'
-            : undefined
-      if (problem === undefined) return [webhook!]
+      const refusal = reportRefusal(report, webhook)
+      if (webhook && refusal === undefined) return [webhook]
       log.warn(
         { webhook: name, format: webhook?.format, report_id: report.report_id, tenant_id: report.tenant_id },
-        problem,
+        refusal,
       )
       return []
     })
