@@ -1,7 +1,7 @@
 import cron from 'node-cron'
 import { z } from 'zod'
 import { RedactionSettings } from './redaction.js'
-import { AllowedNetwork, WebhookList } from './webhooks.js'
+import { ALL_TENANTS, AllowedNetwork, webhookReceivesTenant, WebhookList } from './webhooks.js'
 
 /** The configuration file (`mcp-audit.yaml`), as documented in DESIGN.md. Parsed once at start. */
 
@@ -244,7 +244,35 @@ export const AppConfig = z
       }
       seen.add(tenant.id)
     })
-    const webhookNames = new Set(config.alerts.webhooks.map((webhook) => webhook.name))
+    // A webhook receives every tenant's alerts unless told otherwise: with several tenants that
+    // must be a decision, or one tenant's incidents (user ids, tool names) reach another's channel.
+    config.alerts.webhooks.forEach((webhook, index) => {
+      const path = ['alerts', 'webhooks', index, 'tenants']
+      if (webhook.tenants === undefined) {
+        if (config.tenants.length > 1) {
+          ctx.addIssue({
+            code: 'custom',
+            path,
+            message:
+              `this configuration has ${config.tenants.length} tenants: list the tenants whose alerts and ` +
+              `report notices webhook "${webhook.name}" receives (tenant ids, or "${ALL_TENANTS}" for every tenant)`,
+          })
+        }
+        return
+      }
+      webhook.tenants.forEach((tenant, tenantIndex) => {
+        if (tenant !== ALL_TENANTS && !seen.has(tenant)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [...path, tenantIndex],
+            message: `unknown tenant "${tenant}"`,
+          })
+        }
+      })
+    })
+    const webhooks = new Map(
+      config.alerts.webhooks.map((webhook, index) => [webhook.name, { webhook, index }]),
+    )
     config.reports.forEach((report, index) => {
       if (!seen.has(report.tenant)) {
         ctx.addIssue({
@@ -261,11 +289,17 @@ export const AppConfig = z
         })
       }
       report.deliver.forEach((target, targetIndex) => {
-        if (!webhookNames.has(target)) {
+        const known = webhooks.get(target)
+        const path = ['reports', index, 'deliver', targetIndex]
+        if (!known) {
+          ctx.addIssue({ code: 'custom', path, message: `unknown webhook "${target}"` })
+        } else if (!webhookReceivesTenant(known.webhook, report.tenant)) {
           ctx.addIssue({
             code: 'custom',
-            path: ['reports', index, 'deliver', targetIndex],
-            message: `unknown webhook "${target}"`,
+            path,
+            message:
+              `webhook "${target}" does not receive tenant "${report.tenant}"; ` +
+              `add the tenant to alerts.webhooks.${known.index}.tenants or deliver elsewhere`,
           })
         }
       })

@@ -8,9 +8,13 @@ function webhook(overrides: Record<string, unknown>) {
 }
 
 /** Each problem as the start-up error prints it: the key, then what is wrong. */
-function problems(alerts: unknown): string[] {
-  const result = AppConfig.safeParse({ alerts })
+function issuesOf(config: Record<string, unknown>): string[] {
+  const result = AppConfig.safeParse(config)
   return result.success ? [] : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+}
+
+function problems(alerts: unknown): string[] {
+  return issuesOf({ alerts })
 }
 
 describe('webhook configuration', () => {
@@ -33,6 +37,45 @@ describe('webhook configuration', () => {
     expect(
       problems({ webhooks: [webhook({ secret: SECRET }), webhook({ name: 'b', format: 'slack' })] }),
     ).toEqual([])
+  })
+
+  it('refuses a webhook without tenants in a configuration of several tenants, naming the key', () => {
+    const tenants = [{ id: 'acme' }, { id: 'globex' }]
+    const [problem, ...more] = issuesOf({
+      tenants,
+      alerts: { webhooks: [webhook({ tenants: ['acme'] }), webhook({ name: 'ops' })] },
+    })
+    expect(more).toEqual([])
+    expect(problem).toMatch(
+      /^alerts\.webhooks\.1\.tenants: this configuration has 2 tenants: list the tenants/,
+    )
+    expect(problem).toContain('"*" for every tenant')
+    expect(issuesOf({ tenants, alerts: { webhooks: [webhook({ tenants: ['acme', 'initech'] })] } })).toEqual([
+      'alerts.webhooks.0.tenants.1: unknown tenant "initech"',
+    ])
+    expect(issuesOf({ tenants, alerts: { webhooks: [webhook({ tenants: [] })] } })[0]).toMatch(
+      /^alerts\.webhooks\.0\.tenants: list at least one tenant/,
+    )
+    expect(
+      issuesOf({
+        tenants,
+        alerts: { webhooks: [webhook({ tenants: ['acme'] }), webhook({ name: 'soc', tenants: ['*'] })] },
+      }),
+    ).toEqual([])
+    // One tenant: a webhook without tenants receives that tenant's alerts.
+    expect(issuesOf({ tenants: [{ id: 'acme' }], alerts: { webhooks: [webhook({})] } })).toEqual([])
+  })
+
+  it("refuses a report delivered to a webhook that does not receive the report's tenant", () => {
+    expect(
+      issuesOf({
+        tenants: [{ id: 'acme' }, { id: 'globex' }],
+        alerts: { webhooks: [webhook({ tenants: ['acme'] })] },
+        reports: [{ name: 'weekly', tenant: 'globex', schedule: '0 6 * * 1', deliver: ['sec'] }],
+      }),
+    ).toEqual([
+      'reports.0.deliver.0: webhook "sec" does not receive tenant "globex"; add the tenant to alerts.webhooks.0.tenants or deliver elsewhere',
+    ])
   })
 
   it('refuses an allow-list entry that is not a CIDR or an address, naming the entry', () => {

@@ -7,6 +7,9 @@ import { parseCidr } from './cidr.js'
  * failing when the first delivery is attempted.
  */
 
+/** In a webhook's `tenants`: every tenant, chosen explicitly (tenant ids cannot contain `*`). */
+export const ALL_TENANTS = '*'
+
 export const WebhookFormat = z.enum(['standard', 'slack', 'pagerduty', 'alertmanager', 'teams'])
 export type WebhookFormat = z.infer<typeof WebhookFormat>
 
@@ -41,6 +44,15 @@ export const WebhookConfig = z
     format: WebhookFormat.default('standard'),
     secret: z.string().optional(),
     minSeverity: z.enum(['info', 'low', 'medium', 'high', 'critical']).default('medium'),
+    /**
+     * The tenants whose alerts and report notices this webhook receives (`"*"`: every tenant).
+     * Required when the configuration has more than one tenant (see config.ts); without it, a
+     * single-tenant configuration's webhook receives that tenant's.
+     */
+    tenants: z
+      .array(z.string().min(1))
+      .min(1, `list at least one tenant id, or "${ALL_TENANTS}" for every tenant`)
+      .optional(),
   })
   .superRefine((webhook, ctx) => {
     if (webhook.format === 'pagerduty' && !webhook.secret) {
@@ -56,6 +68,12 @@ export const WebhookConfig = z
     }
   })
 export type WebhookConfig = z.output<typeof WebhookConfig>
+
+/** Whether a webhook receives the alerts and report notices of this tenant. */
+export function webhookReceivesTenant(webhook: Pick<WebhookConfig, 'tenants'>, tenantId: string): boolean {
+  const { tenants } = webhook
+  return tenants === undefined || tenants.includes(ALL_TENANTS) || tenants.includes(tenantId)
+}
 
 /** Webhook names are what report schedules and delivery records refer to: one webhook per name. */
 export const WebhookList = z.array(WebhookConfig).superRefine((webhooks, ctx) => {

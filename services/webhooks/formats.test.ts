@@ -141,13 +141,14 @@ describe('slack', () => {
   it('sends text and blocks with severity, rule, group, count, times and a console button', () => {
     const rendered = renderAlert(sampleAlert(), webhook({ format: 'slack' }), NOW)
     const body = JSON.parse(rendered.body)
-    expect(body.text).toContain('[HIGH] Path traversal in tool arguments')
+    expect(body.text).toBe('[HIGH] Path traversal in tool arguments: 3 events for tenant acme')
     const text = JSON.stringify(body.blocks)
     for (const expected of [
       'mcp-path-traversal',
-      'server_name=filesystem',
-      '*Count*\\n3',
+      '{"type":"text","text":"server_name: ","style":{"bold":true}},{"type":"text","text":"filesystem"}',
+      '{"type":"text","text":"Count: ","style":{"bold":true}},{"type":"text","text":"3"}',
       '2026-11-24T10:00:00.123Z',
+      'owasp-mcp:MCP05, attack.t1083',
     ]) {
       expect(text).toContain(expected)
     }
@@ -157,17 +158,14 @@ describe('slack', () => {
     expect(rendered.headers['webhook-signature']).toBeUndefined()
   })
 
-  it('escapes mrkdwn control characters and keeps sections within 3000 characters', () => {
-    const summary = `<!channel> <https://evil.example|click> & ${'x'.repeat(5000)}`
+  it('keeps the summary within 3000 characters and the header within 150', () => {
+    const summary = `<!channel> & ${'x'.repeat(5000)}`
     const body = JSON.parse(renderAlert(sampleAlert({ summary }), webhook({ format: 'slack' }), NOW).body)
-    const section = body.blocks[1].text.text as string
-    expect(section.startsWith('&lt;!channel&gt; &lt;https://evil.example|click&gt; &amp;')).toBe(true)
+    const section = body.blocks[1].elements[0].elements[0].text as string
+    expect(section.startsWith('<!channel> & xxx')).toBe(true) // literal text in rich_text, not mrkdwn
     expect(section.length).toBeLessThanOrEqual(3000)
     expect(body.text.length).toBeLessThanOrEqual(3000)
-    for (const block of body.blocks) {
-      if (block.text?.text)
-        expect(block.text.text.length).toBeLessThanOrEqual(block.type === 'header' ? 150 : 3000)
-    }
+    expect(body.blocks[0].text.text.length).toBeLessThanOrEqual(150)
   })
 })
 
@@ -251,12 +249,14 @@ describe('teams (Workflows webhook)', () => {
     const [attachment] = body.attachments
     expect(attachment.contentType).toBe('application/vnd.microsoft.card.adaptive')
     expect(attachment.content.type).toBe('AdaptiveCard')
-    const elements = attachment.content.body as Array<{
-      type: string
-      facts?: Array<{ title: string; value: string }>
-    }>
-    const factSet = elements.find((element) => element.type === 'FactSet')
-    const facts = Object.fromEntries((factSet?.facts ?? []).map((fact) => [fact.title, fact.value]))
+    const paragraphs = attachment.content.body as Array<{ type: string; inlines: Array<{ text: string }> }>
+    expect(paragraphs.every((paragraph) => paragraph.type === 'RichTextBlock')).toBe(true)
+    expect(paragraphs[0]!.inlines[0]!.text).toBe('HIGH: Path traversal in tool arguments')
+    const facts = Object.fromEntries(
+      paragraphs
+        .filter((paragraph) => paragraph.inlines.length === 2)
+        .map(({ inlines: [label, value] }) => [label!.text.replace(/: $/, ''), value!.text]),
+    )
     expect(facts).toMatchObject({ Severity: 'high', Tenant: 'acme', Count: '3', server_name: 'filesystem' })
     expect(attachment.content.actions[0]).toEqual({
       type: 'Action.OpenUrl',
@@ -295,13 +295,33 @@ describe('report.ready', () => {
   })
 
   it('sends chat webhooks one line with the counts and the PDF link', () => {
-    for (const format of ['slack', 'teams'] as const) {
-      const rendered = renderWebhook(message, webhook({ format }), NOW)!
-      expect(JSON.parse(rendered.body)).toEqual({
-        text: 'Report "weekly" for acme (2026-11-16T23:00:00.000Z – 2026-11-23T23:00:00.000Z) is ready: 7 pass, 2 warn, 1 fail. https://audit.example.com/api/v1/reports/rpt_1/pdf',
-      })
-      expect(rendered.headers['webhook-signature']).toBeUndefined()
-    }
+    const line =
+      'Report "weekly" for acme (2026-11-16T23:00:00.000Z – 2026-11-23T23:00:00.000Z) is ready: 7 pass, 2 warn, 1 fail.'
+    const pdf = 'https://audit.example.com/api/v1/reports/rpt_1/pdf'
+    const slack = renderWebhook(message, webhook({ format: 'slack' }), NOW)!
+    expect(JSON.parse(slack.body)).toEqual({
+      text: 'Report for acme is ready',
+      blocks: [
+        {
+          type: 'rich_text',
+          elements: [
+            {
+              type: 'rich_text_section',
+              elements: [
+                { type: 'text', text: line },
+                { type: 'text', text: ' ' },
+                { type: 'link', url: pdf, text: pdf },
+              ],
+            },
+          ],
+        },
+      ],
+    })
+    expect(slack.headers['webhook-signature']).toBeUndefined()
+    const card = JSON.parse(renderWebhook(message, webhook({ format: 'teams' }), NOW)!.body).attachments[0]
+      .content
+    expect(card.body).toEqual([{ type: 'RichTextBlock', inlines: [{ type: 'TextRun', text: line }] }])
+    expect(card.actions).toEqual([{ type: 'Action.OpenUrl', title: 'Open the report', url: pdf }])
   })
 
   it('has no form for incident receivers (PagerDuty, Alertmanager)', () => {

@@ -1,7 +1,7 @@
 import type { WebhookConfig, WebhookFormat } from '../../schemas/webhooks.js'
 import { renderAlertmanager } from './formats/alertmanager.js'
 import { renderPagerDuty } from './formats/pagerduty.js'
-import { renderReportStandard, renderReportText } from './formats/report-ready.js'
+import { renderReportSlack, renderReportStandard, renderReportTeams } from './formats/report-ready.js'
 import { renderSlack } from './formats/slack.js'
 import { renderStandard } from './formats/standard.js'
 import { renderTeams } from './formats/teams.js'
@@ -36,7 +36,7 @@ const FORMATS: Renderers = {
     alertmanager: renderAlertmanager,
     teams: renderTeams,
   },
-  'report.ready': { standard: renderReportStandard, slack: renderReportText, teams: renderReportText },
+  'report.ready': { standard: renderReportStandard, slack: renderReportSlack, teams: renderReportTeams },
 }
 
 const USER_AGENT = 'mcp-audit-webhooks/1'

@@ -1,7 +1,7 @@
 import type { Registry } from 'prom-client'
 import type { Alert } from '../../schemas/alert.js'
 import { SEVERITY_RANK } from '../../schemas/rules.js'
-import type { WebhookConfig } from '../../schemas/webhooks.js'
+import { webhookReceivesTenant, type WebhookConfig } from '../../schemas/webhooks.js'
 import type { Store } from '../platform/clickhouse.js'
 import { healthy, unhealthy, type Health } from '../platform/health.js'
 import type { Logger } from '../platform/logger.js'
@@ -67,9 +67,12 @@ export interface DeliveryOutboxOptions {
 }
 
 export interface DeliveryOutbox {
-  /** An alert, to every webhook whose `minSeverity` it reaches. */
+  /** An alert, to every webhook that receives its tenant and whose `minSeverity` it reaches. */
   enqueueAlert(alert: Alert): Promise<void>
-  /** A report notice, to the named webhooks (a schedule's `deliver`) whose format has a form of it. */
+  /**
+   * A report notice, to the named webhooks (a schedule's `deliver`) that receive its tenant and
+   * whose format has a form of it.
+   */
   enqueueReport(report: ReportReady, webhookNames: readonly string[]): Promise<void>
   start(): void
   stop(): Promise<void>
@@ -183,17 +186,28 @@ export function createDeliveryOutbox(options: DeliveryOutboxOptions): DeliveryOu
 
   function alertTargets(alert: Alert): WebhookConfig[] {
     return options.webhooks.filter(
-      (webhook) => SEVERITY_RANK[alert.rule.severity] >= SEVERITY_RANK[webhook.minSeverity],
+      (webhook) =>
+        webhookReceivesTenant(webhook, alert.tenant_id) &&
+        SEVERITY_RANK[alert.rule.severity] >= SEVERITY_RANK[webhook.minSeverity],
     )
+  }
+
+  /** Why a report notice cannot go to this webhook (its log line), or undefined when it can. */
+  function reportRefusal(report: ReportReady, webhook: WebhookConfig | undefined): string | undefined {
+    if (!webhook) return 'report_notification_webhook_unknown'
+    if (!webhookReceivesTenant(webhook, report.tenant_id)) return 'report_notification_tenant_not_received'
+    if (!supportsFormat('report.ready', webhook.format)) return 'report_notification_format_unsupported'
+    return undefined
   }
 
   function reportTargets(report: ReportReady, webhookNames: readonly string[]): WebhookConfig[] {
     return webhookNames.flatMap((name) => {
       const webhook = webhooks.get(name)
-      if (webhook && supportsFormat('report.ready', webhook.format)) return [webhook]
+      const refusal = reportRefusal(report, webhook)
+      if (webhook && refusal === undefined) return [webhook]
       log.warn(
-        { webhook: name, format: webhook?.format, report_id: report.report_id },
-        webhook ? 'report_notification_format_unsupported' : 'report_notification_webhook_unknown',
+        { webhook: name, format: webhook?.format, report_id: report.report_id, tenant_id: report.tenant_id },
+        refusal,
       )
       return []
     })
@@ -219,6 +233,12 @@ export function createDeliveryOutbox(options: DeliveryOutboxOptions): DeliveryOu
     const startedAt = new Date()
     if (!webhook) {
       await giveUp(row, `webhook "${row.webhook}" is no longer configured (alerts.webhooks)`, startedAt)
+      return
+    }
+    if (!webhookReceivesTenant(webhook, row.tenant_id)) {
+      // Queued before the webhook's tenants changed: the rows outlive a restart, the old scope does not.
+      const reason = `webhook "${webhook.name}" no longer receives tenant "${row.tenant_id}" (alerts.webhooks[].tenants)`
+      await giveUp(row, reason, startedAt)
       return
     }
     const host = hosts.get(webhook.name)

@@ -66,8 +66,15 @@ describe('detector end to end: collector → Kafka → normalizer → detector �
             format: 'standard',
             secret: SECRET,
             minSeverity: 'low',
+            tenants: ['acme'],
           },
-          { name: 'chat', url: `${receiver.url}/slack`, format: 'slack', minSeverity: 'high' },
+          {
+            name: 'chat',
+            url: `${receiver.url}/slack`,
+            format: 'slack',
+            minSeverity: 'high',
+            tenants: ['acme'],
+          },
         ],
       },
     })

@@ -192,6 +192,7 @@ describe('attack scenarios end to end: simulator → collector → Kafka → nor
             secret: SECRET,
             // Low-severity findings (off-hours, a new client) stay in the console, not the SIEM.
             minSeverity: 'medium',
+            tenants: ['*'],
           },
         ],
       },

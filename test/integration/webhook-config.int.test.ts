@@ -63,4 +63,23 @@ describe('webhook configuration at start', () => {
     expect(secret.status).toBe(2)
     expect(secret.stderr).toContain('alerts.webhooks.0.secret: a Standard Webhooks secret')
   })
+
+  it('refuses a webhook without tenants when the configuration has several tenants', () => {
+    const result = runCli(
+      ['detector'],
+      withConfig(
+        'tenants.yaml',
+        [
+          'tenants: [{ id: acme }, { id: globex }]',
+          'alerts:',
+          '  webhooks:',
+          '    - { name: sec, url: "https://a.example.com/in", tenants: [acme] }',
+          '    - { name: ops, url: "https://b.example.com/in", format: slack }',
+        ].join('\n'),
+      ),
+    )
+    expect(result.status).toBe(2)
+    expect(result.stderr).toContain('alerts.webhooks.1.tenants: this configuration has 2 tenants')
+    expect(result.stderr).not.toContain('alerts.webhooks.0')
+  })
 })

@@ -216,6 +216,57 @@ describe('webhook delivery through the outbox', () => {
     expect(hits('/critical-only')).toHaveLength(0)
   })
 
+  it("never sends tenant A's alerts or report notices to a webhook scoped to tenant B", async () => {
+    const globexOnly = webhook('/globex-only', { tenants: ['globex'] })
+    const everyTenant = webhook('/every-tenant', { tenants: ['*'] })
+    const { outbox } = open({ webhooks: [globexOnly, everyTenant] })
+    outbox.start()
+    const acmeAlert = alert({ tenant_id: 'acme' })
+    const globexAlert = alert({ tenant_id: 'globex' })
+    await outbox.enqueueAlert(acmeAlert)
+    await outbox.enqueueAlert(globexAlert)
+    await outbox.enqueueReport(
+      {
+        report_id: `rpt_${randomBytes(8).toString('hex')}`,
+        tenant_id: 'acme',
+        name: 'weekly',
+        period_from: '2026-11-16T23:00:00.000Z',
+        period_to: '2026-11-23T23:00:00.000Z',
+        timezone: 'UTC',
+        checks: { pass: 1, warn: 0, fail: 0 },
+        manifest_sha256: 'a'.repeat(64),
+        links: {},
+        created_at: new Date().toISOString(),
+      },
+      ['globex-only'],
+    )
+    await waitForStatus(globexAlert.alert_id, 'globex-only', 'delivered')
+    await waitForStatus(acmeAlert.alert_id, 'every-tenant', 'delivered')
+    await waitForStatus(globexAlert.alert_id, 'every-tenant', 'delivered')
+    await outbox.flushDue()
+    expect(await delivery(acmeAlert.alert_id, 'globex-only')).toBeUndefined()
+    const [queued] = await queryRows<{ n: number | string }>(
+      store,
+      `SELECT count() AS n FROM ${store.database}.alert_deliveries FINAL
+       WHERE webhook = 'globex-only' AND tenant_id != 'globex'`,
+    )
+    expect(Number(queued!.n)).toBe(0)
+    const tenants = hits('/globex-only').map((request) => JSON.parse(request.body).data.tenant_id)
+    expect(tenants).toEqual(['globex'])
+  })
+
+  it('gives up on a queued delivery whose webhook no longer receives its tenant', async () => {
+    const fired = alert({ tenant_id: 'acme' })
+    const before = open({ webhooks: [webhook('/rescoped')] }).outbox
+    await before.enqueueAlert(fired)
+    // The configuration changes before the row is delivered (a restart with a narrower scope).
+    const { outbox } = open({ webhooks: [webhook('/rescoped', { tenants: ['globex'] })] })
+    await outbox.flushDue()
+    const row = await waitForStatus(fired.alert_id, 'rescoped', 'dead')
+    expect(row.last_error).toContain('no longer receives tenant "acme"')
+    expect(hits('/rescoped')).toHaveLength(0)
+  })
+
   it('retries 503 twice, then delivers on the third attempt', async () => {
     scripts.set('/flaky', [{ status: 503 }, { status: 503 }, { status: 200 }])
     const { outbox, registry } = open({ webhooks: [webhook('/flaky')] })

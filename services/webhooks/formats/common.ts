@@ -32,3 +32,19 @@ export function groupText(group: Record<string, string>, separator: string): str
 export function isHttpUrl(text: string): boolean {
   return /^https?:\/\//i.test(text)
 }
+
+/**
+ * Line breaks and tabs (which could forge extra lines: "Severity: low"), and the other C0/C1
+ * controls with the bidirectional overrides (which make text read backwards: "exe.txt").
+ */
+const LINE_BREAKS = /[\r\n\t\v\f\u0085\u2028\u2029]/g
+const INVISIBLE_CONTROLS = /[\p{Cc}\p{Bidi_Control}]/gu
+
+/**
+ * Text a sender controls (tool, server and session names, the summary built from them) as one line
+ * of plain text for a receiver to show: line breaks become spaces, other controls U+FFFD, and it is
+ * cut to `max`. Each format then keeps it out of markup (see facts.ts).
+ */
+export function plainLine(text: string, max: number): string {
+  return truncate(text.replace(LINE_BREAKS, ' ').replace(INVISIBLE_CONTROLS, '\uFFFD'), max)
+}

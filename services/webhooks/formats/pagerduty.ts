@@ -2,9 +2,16 @@ import { createHash } from 'node:crypto'
 import type { Alert } from '../../../schemas/alert.js'
 import type { Severity } from '../../../schemas/rules.js'
 import type { WebhookConfig } from '../../../schemas/webhooks.js'
-import { groupKey, isHttpUrl, toIso, truncate } from './common.js'
+import { groupKey, isHttpUrl, plainLine, toIso, truncate } from './common.js'
 
-/** PagerDuty Events API v2 `enqueue`: a trigger whose dedup_key folds repeats of one incident. */
+/**
+ * PagerDuty Events API v2 `enqueue`: a trigger whose dedup_key folds repeats of one incident. The
+ * summary, source and component are plain text to PagerDuty, but they are what it forwards to chat
+ * and e-mail: they go as single plain lines (no forged lines, no bidi overrides), within its limits.
+ * `custom_details` is data, shown as such.
+ */
+
+const PAGERDUTY_FIELD_MAX = 255
 
 const PAGERDUTY_SEVERITY: Record<Severity, 'critical' | 'error' | 'warning' | 'info'> = {
   critical: 'critical',
@@ -36,11 +43,14 @@ export function renderPagerDuty(alert: Alert, webhook: WebhookConfig): unknown {
         }
       : {}),
     payload: {
-      summary: truncate(`[${alert.rule.severity.toUpperCase()}] ${alert.summary}`, 1024),
-      source: alert.group.server_name ?? alert.group.gateway ?? `mcp-audit/${alert.tenant_id}`,
+      summary: plainLine(`[${alert.rule.severity.toUpperCase()}] ${alert.summary}`, 1024),
+      source: plainLine(
+        alert.group.server_name ?? alert.group.gateway ?? `mcp-audit/${alert.tenant_id}`,
+        PAGERDUTY_FIELD_MAX,
+      ),
       severity: PAGERDUTY_SEVERITY[alert.rule.severity],
       timestamp: toIso(alert.last_seen),
-      ...(component === undefined ? {} : { component }),
+      ...(component === undefined ? {} : { component: plainLine(component, PAGERDUTY_FIELD_MAX) }),
       group: alert.tenant_id,
       class: alert.rule.id,
       custom_details: {

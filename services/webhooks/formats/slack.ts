@@ -1,11 +1,16 @@
 import type { Alert } from '../../../schemas/alert.js'
 import type { Severity } from '../../../schemas/rules.js'
-import { groupText, isHttpUrl, toIso, truncate } from './common.js'
+import { isHttpUrl, truncate } from './common.js'
+import { alertFacts, alertSummary, alertTitle, type Fact } from './facts.js'
 
-/** Slack incoming webhook: `{text, blocks}` (section text at most 3000 characters). */
+/**
+ * Slack incoming webhook: `{text, blocks}`. What a sender controls (the summary, tool and server
+ * names) goes only into `rich_text` `text` elements and `plain_text` objects, which Slack shows
+ * literally: no mrkdwn, links or mentions (`<!channel>`, `<url|text>`) can come out of them. The
+ * notification `text` carries the rule, severity and tenant only, escaped.
+ */
 
-const SLACK_SECTION_MAX = 3000
-const SLACK_FIELD_MAX = 2000
+const SLACK_TEXT_MAX = 3000
 const SLACK_HEADER_MAX = 150
 
 const SLACK_EMOJI: Record<Severity, string> = {
@@ -16,60 +21,66 @@ const SLACK_EMOJI: Record<Severity, string> = {
   info: ':white_circle:',
 }
 
-/** Slack mrkdwn control characters: escaping them keeps `<!channel>` and `<url|text>` out of alerts. */
-function slackEscape(text: string, max: number): string {
+/** Slack's three escapes for mrkdwn-capable `text`; enough there, as it holds no sender's text. */
+export function slackEscape(text: string, max: number): string {
   const escaped = text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;')
   if (escaped.length <= max) return escaped
   return truncate(escaped, max).replace(/&[a-z]*…$/, '…')
 }
 
+export interface SlackRun {
+  text: string
+  bold?: boolean
+  /** Ours only (a console link): the run becomes a link to it. */
+  url?: string
+}
+
+function slackElement({ text, bold, url }: SlackRun): unknown {
+  if (url !== undefined) return { type: 'link', url, text }
+  return { type: 'text', text, ...(bold ? { style: { bold } } : {}) }
+}
+
+/** A rich_text block of literal text runs (one section). */
+export function slackRichText(runs: readonly SlackRun[]): unknown {
+  return { type: 'rich_text', elements: [{ type: 'rich_text_section', elements: runs.map(slackElement) }] }
+}
+
+function factRuns(facts: readonly Fact[]): SlackRun[] {
+  return facts.flatMap(({ label, value }, index) => [
+    ...(index > 0 ? [{ text: '\n' }] : []),
+    { text: `${label}: `, bold: true },
+    { text: value },
+  ])
+}
+
 export function renderSlack(alert: Alert): unknown {
   const severity = alert.rule.severity.toUpperCase()
-  const fields = [
-    ['Severity', alert.rule.severity],
-    ['Rule', `${alert.rule.id} (${alert.rule.kind})`],
-    ['Tenant', alert.tenant_id],
-    ['Count', alert.value === null ? String(alert.count) : `${alert.count} (value ${alert.value})`],
-    ['First seen', toIso(alert.first_seen)],
-    ['Last seen', toIso(alert.last_seen)],
-  ].map(([label, value]) => ({ type: 'mrkdwn', text: slackEscape(`*${label}*\n${value}`, SLACK_FIELD_MAX) }))
   const blocks: unknown[] = [
     {
       type: 'header',
       text: {
         type: 'plain_text',
-        text: truncate(
-          `${SLACK_EMOJI[alert.rule.severity]} ${severity}: ${alert.rule.title}`,
-          SLACK_HEADER_MAX,
-        ),
+        text: truncate(`${SLACK_EMOJI[alert.rule.severity]} ${alertTitle(alert)}`, SLACK_HEADER_MAX),
         emoji: true,
       },
     },
-    { type: 'section', text: { type: 'mrkdwn', text: slackEscape(alert.summary, SLACK_SECTION_MAX) } },
-    { type: 'section', fields },
+    slackRichText([{ text: alertSummary(alert) }]),
+    slackRichText(factRuns(alertFacts(alert))),
+    {
+      type: 'context',
+      elements: [{ type: 'plain_text', text: `alert ${alert.alert_id}`, emoji: false }],
+    },
   ]
-  if (Object.keys(alert.group).length > 0) {
-    blocks.push({
-      type: 'section',
-      text: {
-        type: 'mrkdwn',
-        text: slackEscape(`*Group*\n${groupText(alert.group, '\n')}`, SLACK_SECTION_MAX),
-      },
-    })
-  }
-  const context = [
-    `alert ${alert.alert_id}`,
-    ...(alert.rule.tags.length ? [`tags: ${alert.rule.tags.join(', ')}`] : []),
-  ]
-  blocks.push({
-    type: 'context',
-    elements: [{ type: 'mrkdwn', text: slackEscape(context.join(' · '), SLACK_SECTION_MAX) }],
-  })
-  if (isHttpUrl(alert.url) && alert.url.length <= SLACK_SECTION_MAX) {
+  if (isHttpUrl(alert.url) && alert.url.length <= SLACK_TEXT_MAX) {
     blocks.push({
       type: 'actions',
       elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open in console' }, url: alert.url }],
     })
   }
-  return { text: truncate(`[${severity}] ${alert.rule.title}: ${alert.summary}`, SLACK_SECTION_MAX), blocks }
+  const count = alert.count === 1 ? '1 event' : `${alert.count} events`
+  const text = slackEscape(
+    `[${severity}] ${alert.rule.title}: ${count} for tenant ${alert.tenant_id}`,
+    SLACK_TEXT_MAX,
+  )
+  return { text, blocks }
 }
