@@ -99,11 +99,16 @@ describe('built-in rule regexes run in linear time', () => {
 
   it('flags the quadratic pattern the pack used to hold (the measurement can fail)', () => {
     const before = compileRegex(String.raw`\bnc(at)?\s[^|;&]*\s-e\s`, false)
-    const slow = superlinear(
-      (text) => before.test(text),
-      [{ name: "'nc ' repeated", make: (n) => repeatTo('nc ', n) }],
-      N / 4,
+    // Quadratic: about 4 from n to 2n, where a linear pattern gives about 2. The largest of three
+    // measurements counts, as load on a shared machine can only blur the growth, not create it.
+    const ratios = [0, 1, 2].map(
+      () =>
+        measureGrowth(
+          (text) => before.test(text),
+          (n) => repeatTo('nc ', n),
+          N / 4,
+        ).ratio,
     )
-    expect(slow).toHaveLength(1)
+    expect(Math.max(...ratios)).toBeGreaterThan(SCREEN_RATIO)
   }, 180_000)
 })
