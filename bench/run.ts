@@ -9,6 +9,7 @@ import { e2eBenchmark } from './e2e.js'
 import { normalizerBenchmark } from './normalizer.js'
 import { redactionBenchmark } from './redaction.js'
 import { reporterBenchmark } from './reporter.js'
+import { securityBenchmark } from './security.js'
 import { describeMachine } from './lib/machine.js'
 import { renderSections, type Benchmark, type BenchmarkContext, type BenchmarkReport } from './lib/report.js'
 
@@ -34,6 +35,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   redaction,
   e2eBenchmark,
   reporterBenchmark,
+  securityBenchmark,
 ]
 
 const USAGE = `Usage: npm run bench -- [--only NAME] [--quick] [--no-record]
