@@ -13,6 +13,19 @@ const rule = Rule.parse({
   match: { field: 'tool', equals: 'read_file' },
 })
 
+/** An alert store that notes the id of every incident it announces. */
+function announcingStore(store: TestStore, announced: string[]) {
+  return createAlertStore({
+    store,
+    logger,
+    consoleUrl: 'http://console',
+    onNewAlert: (alert) => {
+      announced.push(alert.alert_id)
+      return Promise.resolve()
+    },
+  })
+}
+
 describe('alert store on the embedded engine', () => {
   let store: TestStore
 
@@ -43,15 +56,7 @@ describe('alert store on the embedded engine', () => {
       clickhouse_settings: { insert_deduplication_token: 'sticky-token' },
     })
     const announced: string[] = []
-    const alerts = createAlertStore({
-      store,
-      logger,
-      consoleUrl: 'http://console',
-      onNewAlert: (alert) => {
-        announced.push(alert.alert_id)
-        return Promise.resolve()
-      },
-    })
+    const alerts = announcingStore(store, announced)
     for (const user of ['u1', 'u2', 'u3']) {
       const at = new Date('2026-11-24T10:00:00Z')
       await alerts.record([
@@ -91,15 +96,7 @@ describe('alert store on the embedded engine', () => {
 
   it('keeps events just past a suppression bucket boundary in the open incident, across batches', async () => {
     const announced: string[] = []
-    const alerts = createAlertStore({
-      store,
-      logger,
-      consoleUrl: 'http://console',
-      onNewAlert: (alert) => {
-        announced.push(alert.alert_id)
-        return Promise.resolve()
-      },
-    })
+    const alerts = announcingStore(store, announced)
     // The default suppression window is an hour: 10:59:50 and 11:00:10 fall in two buckets.
     const event = (id: string, at: string) => ({
       rule,
@@ -114,15 +111,7 @@ describe('alert store on the embedded engine', () => {
     await alerts.record([event('s-1', '2026-11-24T10:59:50Z')])
     await alerts.record([event('s-2', '2026-11-24T11:00:10Z')])
     // Redelivered, and from a fresh store that has nothing cached: still the one incident.
-    const restarted = createAlertStore({
-      store,
-      logger,
-      consoleUrl: 'http://console',
-      onNewAlert: (alert) => {
-        announced.push(alert.alert_id)
-        return Promise.resolve()
-      },
-    })
+    const restarted = announcingStore(store, announced)
     await restarted.record([event('s-2', '2026-11-24T11:00:10Z')])
     // Well past the window after the last event: a new incident.
     await restarted.record([event('s-3', '2026-11-24T12:30:00Z')])
