@@ -8,6 +8,9 @@ export default defineConfig({
           name: 'unit',
           include: ['services/**/*.test.ts', 'schemas/**/*.test.ts', 'scripts/**/*.test.ts'],
           environment: 'node',
+          // A hang guard, not a speed check: unit files share two cores with the integration
+          // project's broker and engine, and a cold first call can stall for seconds under that load.
+          testTimeout: 30_000,
         },
       },
       {

@@ -92,6 +92,11 @@ export async function runDemo(deps: {
   store: Store
   reports: Reports
   logger: Logger
+  /**
+   * Events the normalizer has not yet committed; its in-stream rules run before the commit, so at
+   * zero every match rule has seen every stored event.
+   */
+  uncommitted?: () => Promise<number>
   now?: number
 }): Promise<DemoResult> {
   const { target, store, logger } = deps
@@ -123,6 +128,14 @@ export async function runDemo(deps: {
     stored = await countRows(store, storedSql, params)
   }
   if (stored < accepted) logger.warn({ accepted, stored }, 'demo_events_not_yet_stored')
+  if (deps.uncommitted) {
+    let left = await deps.uncommitted()
+    while (left > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      left = await deps.uncommitted()
+    }
+    if (left > 0) logger.warn({ uncommitted: left }, 'demo_events_not_yet_inspected')
+  }
 
   let reportId: string | undefined
   try {

@@ -144,14 +144,17 @@ export function createAlertStore(options: AlertStoreOptions): AlertStore {
   let queue: Promise<unknown> = Promise.resolve()
 
   async function recordNow(candidates: readonly AlertCandidate[]): Promise<number> {
+    // Nothing of this call reaches the caches until its rows are stored and announced: a call that
+    // fails is retried whole (the writer retries its afterInsert) and must find nothing half-done.
     const changed = new Map<string, AlertRow>()
+    const seenNow = new Map<string, Set<string>>()
     const fresh: AlertRow[] = []
     for (const candidate of candidates) {
       const id = await incidentId(candidate, changed)
       const now = iso(new Date())
       const existing = changed.get(id) ?? (await load(id, candidate.tenantId))
-      const seen = samplesSeen.get(id) ?? new Set(existing?.sample_event_ids ?? [])
-      samplesSeen.set(id, seen)
+      const seen = seenNow.get(id) ?? new Set(samplesSeen.get(id) ?? existing?.sample_event_ids ?? [])
+      seenNow.set(id, seen)
       const newSamples = candidate.sampleEventIds.filter((eventId) => !seen.has(eventId))
       if (
         existing &&
@@ -207,21 +210,24 @@ export function createAlertStore(options: AlertStoreOptions): AlertStore {
       }
       row.summary = summarize(candidate.rule, row)
       changed.set(id, row)
-      cache.set(id, row)
     }
     if (changed.size === 0) return 0
+    // Announced before stored: the outbox skips a delivery it already holds, so a retry after a
+    // failed insert announces once, and a stored alert is never left unannounced.
+    for (const row of fresh) await options.onNewAlert(toAlert(row, options.consoleUrl))
     await table.insert([...changed.values()])
     for (const row of fresh) {
       logger.info(
         { alert_id: row.alert_id, rule_id: row.rule_id, tenant_id: row.tenant_id, severity: row.severity },
         'alert_fired',
       )
-      await options.onNewAlert(toAlert(row, options.consoleUrl))
     }
     if (cache.size > 50_000) {
       cache.clear()
       samplesSeen.clear()
     }
+    for (const [id, row] of changed) cache.set(id, row)
+    for (const [id, seen] of seenNow) samplesSeen.set(id, seen)
     return fresh.length
   }
 

@@ -41,7 +41,9 @@ export interface WriterOptions<Row = object, Origin = unknown> {
   onHealthChange?: (healthy: boolean) => void
   /**
    * Runs after the rows are stored and before their offsets are committed (in-stream detection).
-   * Its failures are logged, never retried: ingestion does not wait on alerting.
+   * A failure is retried with the insert's backoff until it passes: an alert is evidence too, and
+   * is not dropped because the store refused its write once. When the writer stops first, the
+   * offsets stay uncommitted and the redelivered rows are inspected again.
    */
   afterInsert?: (rows: readonly object[]) => Promise<void>
   /**
@@ -193,13 +195,7 @@ export class ClickHouseWriter<Row extends object, Origin = unknown> {
     const rejected: Array<RejectedRow<Row, Origin>> = []
     if (rows.length > 0) await this.insertWithRetry(rows, origins, this.dedupToken(positions), rejected)
     if (rejected.length > 0) await this.options.onRejected?.(rejected)
-    if (rows.length > 0 && this.options.afterInsert) {
-      await this.options
-        .afterInsert(rows)
-        .catch((err: unknown) =>
-          this.options.logger.error({ err, table: this.options.table.name }, 'after_insert_failed'),
-        )
-    }
+    if (rows.length > 0 && this.options.afterInsert) await this.afterInsertWithRetry(rows)
     await this.options.commit(positions.map(({ topic, partition, offset }) => ({ topic, partition, offset })))
   }
 
@@ -249,6 +245,26 @@ export class ClickHouseWriter<Row extends object, Origin = unknown> {
         logger.warn(
           { err, table, rows: rows.length, attempt, retry_in_ms: delay },
           'clickhouse_insert_failed',
+        )
+        if (this.stopping) throw new WriterStoppedError()
+        await new Promise((resolve) => setTimeout(resolve, delay))
+        if (this.stopping) throw new WriterStoppedError()
+        delay = Math.min(maxDelay, delay * 2)
+      }
+    }
+  }
+
+  private async afterInsertWithRetry(rows: Row[]): Promise<void> {
+    let delay = this.options.backoff?.initialMs ?? 200
+    const maxDelay = this.options.backoff?.maxMs ?? 10_000
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.options.afterInsert!(rows)
+        return
+      } catch (err) {
+        this.options.logger.error(
+          { err, table: this.options.table.name, rows: rows.length, attempt, retry_in_ms: delay },
+          'after_insert_failed',
         )
         if (this.stopping) throw new WriterStoppedError()
         await new Promise((resolve) => setTimeout(resolve, delay))

@@ -1,4 +1,4 @@
-import { gzipSync } from 'node:zlib'
+import { gunzipSync, gzipSync } from 'node:zlib'
 import { Rng } from '../../services/simulator/rng.js'
 import { TOKENS } from './collector.js'
 
@@ -390,6 +390,9 @@ const GENERATORS: ReadonlyArray<[weight: number, CaseGenerator]> = [
           body = Buffer.from(gz)
           const at = rng.int(10, body.length - 1)
           body[at] = body[at]! ^ rng.int(1, 255)
+          // A flip in the padding bits after the last deflate block decodes to the same body;
+          // a flipped CRC byte is always caught.
+          if (gunzipsCleanly(body)) body[body.length - 8] = body[body.length - 8]! ^ 0xff
           break
         }
         case 2: // not gzip at all
@@ -480,5 +483,14 @@ export function* fuzzCases(seed: string, count: number, inputs: FuzzInputs): Gen
     let target = rng.next() * total
     const [, generate] = GENERATORS.find(([weight]) => (target -= weight) < 0) ?? GENERATORS[0]!
     yield generate(rng, inputs)
+  }
+}
+
+function gunzipsCleanly(body: Buffer): boolean {
+  try {
+    gunzipSync(body)
+    return true
+  } catch {
+    return false
   }
 }

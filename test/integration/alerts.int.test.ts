@@ -124,4 +124,44 @@ describe('alert store on the embedded engine', () => {
     expect(rows.map((row) => Number(row.count))).toEqual([2, 1])
     expect(rows[0]!.last_seen).toMatch(/^2026-11-24 11:00:10/)
   })
+
+  it('keeps nothing of a record that failed to store, so its retry stores the incident', async () => {
+    // The engine refuses the next insert once (as under a transient store failure); reads go through.
+    let refuseNextInsert = true
+    const client = new Proxy(store.client, {
+      get(target, property, receiver) {
+        if (property === 'insert' && refuseNextInsert) {
+          return () => {
+            refuseNextInsert = false
+            return Promise.reject(new Error('Code: 252. DB::Exception: Too many parts (test)'))
+          }
+        }
+        const value: unknown = Reflect.get(target, property, receiver)
+        return typeof value === 'function' ? value.bind(target) : value
+      },
+    })
+    const announced: string[] = []
+    const alerts = announcingStore({ ...store, client }, announced)
+    const at = new Date('2026-11-24T10:00:00Z')
+    const candidate = {
+      rule,
+      tenantId: 'retry',
+      group: { user_id: 'u1' },
+      count: 1,
+      value: null,
+      firstSeen: at,
+      lastSeen: at,
+      sampleEventIds: ['r-1'],
+    }
+    await expect(alerts.record([candidate])).rejects.toThrow(/Too many parts/)
+    // The writer retries its afterInsert with the same rows: the same event, now stored.
+    expect(await alerts.record([candidate])).toBe(1)
+    const rows = await queryRows<{ alert_id: string; count: string }>(
+      store,
+      `SELECT alert_id, count FROM ${store.database}.alerts FINAL WHERE tenant_id = 'retry'`,
+    )
+    expect(rows.map((row) => Number(row.count))).toEqual([1])
+    // Announced on each attempt with the same id; the outbox keeps one delivery per id and webhook.
+    expect(new Set(announced)).toEqual(new Set([rows[0]!.alert_id]))
+  })
 })

@@ -113,6 +113,57 @@ describe('ClickHouseWriter against the embedded engine', () => {
     await writer.shutdown()
   })
 
+  it('retries a failed afterInsert (in-stream detection) before it commits, and never drops it', async () => {
+    const calls: string[][] = []
+    const commits: SourcePosition[][] = []
+    const writer = new ClickHouseWriter<{ id: string; d: string }>({
+      table: rowsTable(),
+      logger,
+      maxRows: 100,
+      maxWaitMs: 50,
+      backoff: { initialMs: 20, maxMs: 50 },
+      afterInsert: (rows) => {
+        calls.push(rows.map((row) => (row as { id: string }).id))
+        expect(commits).toEqual([])
+        return calls.length < 3 ? Promise.reject(new Error('alerts table away')) : Promise.resolve()
+      },
+      commit: (positions) => {
+        commits.push(positions)
+        return Promise.resolve()
+      },
+    })
+    writer.add([{ id: 'ai', d: '2026-11-24' }], { topic: 't', partition: 0, offset: '20' }, ['t:0:20'])
+    await writer.flush()
+    expect(calls).toEqual([['ai'], ['ai'], ['ai']])
+    expect(commits).toEqual([[{ topic: 't', partition: 0, offset: '20' }]])
+    expect((await queryRows(store, `SELECT id FROM ${table} WHERE id = 'ai'`)).length).toBe(1)
+    await writer.shutdown()
+  })
+
+  it('leaves the offsets uncommitted when it stops while afterInsert still fails', async () => {
+    const commits: SourcePosition[][] = []
+    let calls = 0
+    const writer = new ClickHouseWriter<{ id: string; d: string }>({
+      table: rowsTable(),
+      logger,
+      maxRows: 100,
+      maxWaitMs: 50,
+      backoff: { initialMs: 20, maxMs: 50 },
+      afterInsert: () => {
+        calls++
+        return Promise.reject(new Error('alerts table away'))
+      },
+      commit: (positions) => {
+        commits.push(positions)
+        return Promise.resolve()
+      },
+    })
+    writer.add([{ id: 'aj', d: '2026-11-24' }], { topic: 't', partition: 0, offset: '21' }, ['t:0:21'])
+    await expect(writer.shutdown(200)).rejects.toThrow(/stopping/)
+    expect(calls).toBeGreaterThan(1)
+    expect(commits).toEqual([])
+  })
+
   it('isolates rows the store refuses for good, with their origins, and stores the rest', async () => {
     const rejected: object[] = []
     const rejectedOrigins: string[] = []

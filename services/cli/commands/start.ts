@@ -5,6 +5,8 @@ import { SELF_AUDIT_SERVER } from '../../platform/self-audit.js'
 import { AUDIT_EVENTS } from '../../platform/store/audit-events.js'
 import { tableName } from '../../platform/store/table.js'
 import type { Runtime } from '../../runtime/index.js'
+import { createKafka } from '../../platform/kafka/client.js'
+import { consumerLag } from '../../platform/kafka/topics.js'
 import { demoTarget, runDemo, withDemoSettings, type DemoTarget } from '../demo.js'
 import { loadRuntime, serve } from '../runtime.js'
 
@@ -50,6 +52,8 @@ async function startDemo(runtime: Runtime, store: Store, target: DemoTarget): Pr
   const collectorUrl = runtime.collector?.url
   const consoleUrl = runtime.console?.url ?? ''
   if (!collectorUrl || !runtime.reporter) throw new Error('--demo needs the collector and reporter running')
+  const { config, brokers, logger } = runtime.context
+  const kafka = createKafka({ brokers, clientId: `${config.kafka.clientId}-demo` }, logger)
   console.log(
     `demo: sending a simulated day of ${target.tenantId}'s gateway traffic with every attack scenario…`,
   )
@@ -59,6 +63,7 @@ async function startDemo(runtime: Runtime, store: Store, target: DemoTarget): Pr
     store,
     reports: runtime.reporter.reports,
     logger: runtime.context.logger,
+    uncommitted: () => consumerLag(kafka, config.normalizer.consumerGroup, config.kafka.topics.raw),
   })
   console.log(
     [

@@ -27,3 +27,27 @@ export function pipelineTopics(config: Pick<AppConfig, 'kafka'>): ITopicConfig[]
     { topic: receipts, numPartitions: 1 },
   ]
 }
+
+/**
+ * Messages of `topic` a consumer group has not committed yet, over all partitions (a partition the
+ * group never committed counts from its low watermark).
+ */
+export async function consumerLag(kafka: Kafka, groupId: string, topic: string): Promise<number> {
+  const admin = kafka.admin()
+  await admin.connect()
+  try {
+    const [ends, [committed]] = await Promise.all([
+      admin.fetchTopicOffsets(topic),
+      admin.fetchOffsets({ groupId, topics: [topic] }),
+    ])
+    const done = new Map(committed?.partitions.map((p) => [p.partition, Number(p.offset)]) ?? [])
+    let lag = 0
+    for (const end of ends) {
+      const at = done.get(end.partition) ?? -1
+      lag += Number(end.high) - (at >= 0 ? at : Number(end.low))
+    }
+    return lag
+  } finally {
+    await admin.disconnect()
+  }
+}
