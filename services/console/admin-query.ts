@@ -23,6 +23,8 @@ export interface AdminQueryLimits {
   maxBytesToRead: number
   /** Admin queries running at once over all tenants; each tenant runs one at a time. */
   maxConcurrent: number
+  /** Threads one admin query may use (`max_threads`); 0 lets ClickHouse choose. */
+  maxThreads: number
 }
 
 /**
@@ -37,16 +39,27 @@ export const DEFAULT_QUERY_LIMITS: Record<Store['mode'], AdminQueryLimits> = {
     maxRowsToRead: 1_000_000_000,
     maxBytesToRead: 100_000_000_000,
     maxConcurrent: 2,
+    maxThreads: 0,
   },
+  // One thread and one query at a time: the rest of the machine stays with ingestion and detection.
   embedded: {
     maxRows: 10_000,
     maxExecutionSeconds: 5,
     maxMemoryBytes: 500_000_000,
     maxRowsToRead: 50_000_000,
     maxBytesToRead: 5_000_000_000,
-    maxConcurrent: 2,
+    maxConcurrent: 1,
+    maxThreads: 1,
   },
 }
+
+/**
+ * Admin queries yield to the pipeline's: ClickHouse pauses a query while queries of a higher
+ * priority (a lower number, see SESSION_SETTINGS) run, so a heavy analysis slows itself rather than
+ * inserts and rule windows. (A nice value for its threads, `os_thread_priority`, would need
+ * CAP_SYS_NICE, which the engine rarely has.)
+ */
+const YIELDING_SETTINGS = { priority: '100' } as const
 
 /** The empty database admin SQL runs in, so an unqualified name never resolves to a real table. */
 export function adminSandboxDatabase(database: string): string {
@@ -160,6 +173,8 @@ export function createAdminQuery(options: {
 
   /** Limits for every query of an admin request: the EXPLAINs run scalar subqueries too. */
   const limitSettings = {
+    ...YIELDING_SETTINGS,
+    max_threads: limits.maxThreads,
     max_execution_time: limits.maxExecutionSeconds,
     max_memory_usage: String(limits.maxMemoryBytes),
     max_rows_to_read: String(limits.maxRowsToRead),

@@ -40,6 +40,9 @@ export class StoreUnavailableError extends Error {
 export const SESSION_SETTINGS = {
   date_time_input_format: 'best_effort',
   date_time_output_format: 'simple',
+  // The pipeline's queries outrank admin SQL (priority 100, console/admin-query.ts): ClickHouse
+  // pauses a lower-priority query while a higher one runs; 0 would take no part in priorities.
+  priority: '1',
 } as const
 
 function guardDeduplicationToken(client: ClickHouseClient): void {

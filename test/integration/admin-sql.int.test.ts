@@ -9,7 +9,8 @@ import {
 } from '../../services/console/admin-query.js'
 import { createLogger } from '../../services/platform/logger.js'
 import { migrate } from '../../services/platform/migrations.js'
-import { openTestStore, type TestStore } from '../helpers/store.js'
+import { openTestStore, queryRows, type TestStore } from '../helpers/store.js'
+import { waitFor } from '../helpers/wait.js'
 
 const logger = createLogger({ level: 'silent' })
 const config = AppConfig.parse({})
@@ -271,5 +272,25 @@ describe('admin SQL stays inside the tenant', () => {
     await expect(session.run('acme', 'SELECT sum(number) FROM numbers(10000000)', undefined)).rejects.toThrow(
       /limit/i,
     )
+  })
+
+  it('runs admin queries on one thread at the lowest priorities, behind the pipeline', async () => {
+    const session = open({ limits: { maxRows: 50, maxExecutionSeconds: 5 } })
+    const running = session.run('acme', 'SELECT sleep(2) AS s', undefined)
+    const seen = await waitFor(
+      () =>
+        queryRows<{ threads: string; priority: string }>(
+          store,
+          `SELECT Settings['max_threads'] AS threads, Settings['priority'] AS priority
+           FROM system.processes WHERE query LIKE '%sleep(2)%' AND query NOT LIKE '%system.processes%'`,
+        ),
+      {
+        description: 'the admin query in system.processes',
+        timeoutMs: 10_000,
+        until: (rows) => rows.length > 0,
+      },
+    )
+    await running
+    expect(seen.map((row) => [row.threads, row.priority])).toEqual([['1', '100']])
   })
 })
