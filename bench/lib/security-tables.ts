@@ -1,5 +1,8 @@
 import type { ReportSection } from './report.js'
 import { formatMs, type LatencySummary } from './stats.js'
+import { DEFAULT_QUERY_LIMITS } from '../../services/console/admin-query.js'
+
+const EMBEDDED = DEFAULT_QUERY_LIMITS.embedded
 
 /** The security benchmark's tables: ordinary events behind a flood, and ingestion beside admin SQL. */
 
@@ -134,7 +137,7 @@ function adminSection(runs: readonly AdminRun[]): ReportSection {
   for (const run of runs) byQuery.set(run.query, [...(byQuery.get(run.query) ?? []), run])
   return {
     title: 'The admin queries that ran beside ingestion',
-    description: 'Each query as the console answered it (embedded limits: 5 s, 500 MB, 50 M rows read).',
+    description: `Each query as the console answered it (embedded limits: ${EMBEDDED.maxExecutionSeconds} s on ${EMBEDDED.maxThreads} thread, ${EMBEDDED.maxMemoryBytes / 1e6} MB, ${EMBEDDED.maxRowsToRead / 1e6} M rows read, ${EMBEDDED.maxConcurrent} at a time).`,
     table: {
       headers: ['query', 'runs', 'answers', 'median', 'max'],
       rows: [...byQuery].map(([query, list]) => {

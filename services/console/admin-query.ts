@@ -41,10 +41,11 @@ export const DEFAULT_QUERY_LIMITS: Record<Store['mode'], AdminQueryLimits> = {
     maxConcurrent: 2,
     maxThreads: 0,
   },
-  // One thread and one query at a time: the rest of the machine stays with ingestion and detection.
+  // The embedded engine runs one query at a time for the whole process, so an admin query holds
+  // up inserts and rule windows for as long as it runs: a second at most, on one thread.
   embedded: {
     maxRows: 10_000,
-    maxExecutionSeconds: 5,
+    maxExecutionSeconds: 1,
     maxMemoryBytes: 500_000_000,
     maxRowsToRead: 50_000_000,
     maxBytesToRead: 5_000_000_000,
@@ -60,6 +61,13 @@ export const DEFAULT_QUERY_LIMITS: Record<Store['mode'], AdminQueryLimits> = {
  * CAP_SYS_NICE, which the engine rarely has.)
  */
 const YIELDING_SETTINGS = { priority: '100' } as const
+
+/**
+ * In embedded mode an admin statement starts only after the pipeline's calls have paused this long
+ * (the queries of one detector tick follow each other closely), and gives up after the wait.
+ */
+const QUIET_MS = 100
+const QUIET_WAIT_MS = 10_000
 
 /** The empty database admin SQL runs in, so an unqualified name never resolves to a real table. */
 export function adminSandboxDatabase(database: string): string {
@@ -183,7 +191,18 @@ export function createAdminQuery(options: {
   /** The embedded session keeps the previous query's settings, so each query names its own. */
   const guardSettings = { ...limitSettings, max_result_rows: '0' }
 
+  /** Waits for a pause in the pipeline's use of the embedded engine (no-op for a server). */
+  async function yieldToPipeline(): Promise<void> {
+    if (!store.activity) return
+    if (await store.activity.waitForQuiet(QUIET_MS, QUIET_WAIT_MS)) return
+    throw new QueryBusyError(
+      'the pipeline keeps the embedded store busy: retry in a few seconds, or use a ClickHouse server for analysis',
+      Math.ceil(QUIET_WAIT_MS / 1000),
+    )
+  }
+
   async function rows<T>(query: string, params: Record<string, unknown> = {}): Promise<T[]> {
+    await yieldToPipeline()
     const result = await client.query({
       query,
       query_params: params,
@@ -323,6 +342,7 @@ export function createAdminQuery(options: {
         const queryParams = { ...params.value, [TENANT_PARAM]: tenantId }
         const query = await guard(text.value, queryParams, tables, databases)
         let result: Record<string, unknown>[]
+        await yieldToPipeline()
         try {
           const answer = await client.query({
             query,

@@ -4,6 +4,7 @@ import path from 'node:path'
 import { createClient, type ClickHouseClient } from '@clickhouse/client'
 import { createChdbConnection } from 'chdb/connection'
 import type { AppConfig } from '../../schemas/config.js'
+import { trackActivity, type StoreActivity } from './store-activity.js'
 
 export type { ClickHouseClient }
 
@@ -14,6 +15,8 @@ export interface Store {
   mode: 'server' | 'embedded'
   /** Human-readable location for logs and errors: the server URL without credentials, or the directory. */
   location: string
+  /** The pipeline's calls in flight on the embedded engine (absent for a server). */
+  activity?: StoreActivity
   close: () => Promise<void>
 }
 
@@ -104,5 +107,6 @@ export function openStore(config: Pick<AppConfig, 'clickhouse' | 'dataDir'>): St
     clickhouse_settings: SESSION_SETTINGS,
   })
   guardDeduplicationToken(client)
-  return { client, database, mode: 'embedded', location: dir, close: () => client.close() }
+  const activity = trackActivity(client)
+  return { client, database, mode: 'embedded', location: dir, activity, close: () => client.close() }
 }

@@ -259,7 +259,7 @@ describe('admin SQL stays inside the tenant', () => {
   })
 
   it('runs one query per tenant and a few overall, with read limits', async () => {
-    const session = open({ limits: { maxConcurrent: 2, maxRowsToRead: 100_000 } })
+    const session = open({ limits: { maxExecutionSeconds: 5, maxConcurrent: 2, maxRowsToRead: 100_000 } })
     const slow = 'SELECT sleep(1) AS s'
     const first = session.run('acme', slow, undefined)
     await expect(session.run('acme', 'SELECT 1', undefined)).rejects.toBeInstanceOf(QueryBusyError)
@@ -287,6 +287,8 @@ describe('admin SQL stays inside the tenant', () => {
       {
         description: 'the admin query in system.processes',
         timeoutMs: 10_000,
+        // Polls with pauses: the admin query starts only after a pause in the store's other calls.
+        intervalMs: 300,
         until: (rows) => rows.length > 0,
       },
     )
