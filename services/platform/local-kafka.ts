@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import net from 'node:net'
 import path from 'node:path'
 import { Kafka, logLevel } from 'kafkajs'
+import { clearStaleBroker } from './local-kafka-stale.js'
 import type { Logger } from './logger.js'
 import { packageRoot } from './paths.js'
 
@@ -88,14 +89,6 @@ export async function freePort(): Promise<number> {
   })
 }
 
-async function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer()
-    server.once('error', () => resolve(false))
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
-  })
-}
-
 export interface LocalKafkaOptions {
   /** Folder for the broker's logs, config and metadata; reused across restarts. */
   dir: string
@@ -155,22 +148,6 @@ function writeBrokerConfig(dir: string, port: number, controllerPort: number, pa
   return file
 }
 
-function killStaleBroker(dir: string, logger?: Logger): void {
-  const pidFile = path.join(dir, 'broker.pid')
-  if (!existsSync(pidFile)) return
-  const pid = Number(readFileSync(pidFile, 'utf8').trim())
-  if (!Number.isInteger(pid) || pid <= 0) return
-  try {
-    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
-    if (cmdline.includes('kafka.Kafka') && cmdline.includes(dir)) {
-      logger?.warn({ pid }, 'kafka_stale_broker_killed')
-      process.kill(pid, 'SIGKILL')
-    }
-  } catch {
-    // No such process: the pid file is left over from a clean stop or a reboot.
-  }
-}
-
 async function waitUntilReady(brokers: string[], child: ChildProcess, logFile: string, timeoutMs: number) {
   const kafka = new Kafka({
     clientId: 'mcp-audit-probe',
@@ -213,14 +190,8 @@ export async function startLocalKafka(options: LocalKafkaOptions): Promise<Local
   const controllerPort = options.controllerPort ?? port + 1
   const libs = ensureKafkaJars(logger)
   mkdirSync(dir, { recursive: true })
-  killStaleBroker(dir, logger)
-  for (const candidate of [port, controllerPort]) {
-    if (!(await portIsFree(candidate))) {
-      throw new LocalKafkaError(
-        `port ${candidate} is in use, so the local Kafka broker cannot start. Free it, choose another with kafka.localPort, or set KAFKA_BROKERS to use a running Kafka.`,
-      )
-    }
-  }
+  const busy = await clearStaleBroker(dir, [port, controllerPort], { logger })
+  if (busy !== undefined) throw new LocalKafkaError(busy)
   const configFile = writeBrokerConfig(dir, port, controllerPort, options.partitions ?? 6)
   const classpath = `${libs}${path.sep}*`
   const javaBase = ['-cp', classpath, `-Dlog4j2.configurationFile=${path.join(dir, 'log4j2.properties')}`]

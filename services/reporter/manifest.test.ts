@@ -4,7 +4,15 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { ReportManifest } from '../../schemas/report.js'
-import { describeFile, MANIFEST_FILE, manifestPathFor, signManifest, verifyReportFiles } from './manifest.js'
+import {
+  describeFile,
+  embeddedKeyId,
+  MANIFEST_FILE,
+  manifestPathFor,
+  readSignedManifest,
+  signManifest,
+  verifyReportFiles,
+} from './manifest.js'
 import { keyId } from './signing-key.js'
 import type { SigningKey } from './types.js'
 
@@ -78,8 +86,46 @@ describe('signed manifests', () => {
       trusted: key.publicKey,
     })
     expect(forged.ok).toBe(false)
-    expect(forged.problems.join('\n')).toContain(
-      `signed by key ${other.keyId}, not by this installation's key ${key.keyId}`,
+    expect(forged.problems).toEqual([
+      `the manifest was signed by key ${other.keyId}, not by the trusted key ${key.keyId}: it was re-signed or comes from another installation`,
+    ])
+  })
+
+  it('fails a report rewritten and re-signed by an attacker whose key the manifest carries', async () => {
+    const key = newKey()
+    const dir = await report(key)
+    const manifestFile = path.join(dir, MANIFEST_FILE)
+    const attacker = newKey()
+    writeFileSync(path.join(dir, 'summary.csv'), 'Measure,Value\r\nCalls,0\r\n')
+    const genuine = readSignedManifest(manifestFile).signed!.manifest
+    const rewritten = {
+      ...genuine,
+      row_counts: { events: 0 },
+      files: [await describeFile(dir, 'summary.csv', 'csv'), await describeFile(dir, 'report.json', 'json')],
+    }
+    const resigned = signManifest(rewritten, attacker)
+    writeFileSync(manifestFile, JSON.stringify(resigned, null, 2))
+    expect(embeddedKeyId(resigned)).toBe(attacker.keyId)
+
+    // Consistent in itself: checked against the key it carries, the forgery would pass.
+    expect((await verifyReportFiles(manifestFile, { trusted: attacker.publicKey })).ok).toBe(true)
+    const result = await verifyReportFiles(manifestFile, { trusted: key.publicKey })
+    expect(result.ok).toBe(false)
+    expect(result.problems).toEqual([
+      `the manifest was signed by key ${attacker.keyId}, not by the trusted key ${key.keyId}: it was re-signed or comes from another installation`,
+    ])
+  })
+
+  it('says the manifest was changed when its content no longer matches the trusted signature', async () => {
+    const key = newKey()
+    const manifestFile = path.join(await report(key), MANIFEST_FILE)
+    const signed = readSignedManifest(manifestFile).signed!
+    writeFileSync(
+      manifestFile,
+      JSON.stringify({ ...signed, manifest: { ...signed.manifest, row_counts: { events: 41 } } }),
     )
+    expect((await verifyReportFiles(manifestFile, { trusted: key.publicKey })).problems).toEqual([
+      'the manifest signature does not match its content: the manifest was changed',
+    ])
   })
 })

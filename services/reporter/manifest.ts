@@ -34,7 +34,8 @@ export function signManifest(manifest: ReportManifest, key: SigningKey): SignedM
   }
 }
 
-function readManifest(file: string): { signed?: SignedManifest; problem?: string } {
+/** The signed manifest in FILE, or why it cannot be read as one. */
+export function readSignedManifest(file: string): { signed?: SignedManifest; problem?: string } {
   let raw: unknown
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'))
@@ -62,12 +63,13 @@ export function manifestPathFor(file: string): string {
 }
 
 /**
- * Checks the signature (against `trusted` when given, so a re-signed manifest is caught too), then
- * each listed file's size and SHA-256, and that the directory holds no file the manifest omits.
+ * Checks the signature against `trusted`, the key the caller trusts (never the one the manifest
+ * carries: whoever rewrites a report can re-sign it and embed their own key), then each listed
+ * file's size and SHA-256, and that the directory holds no file the manifest omits.
  */
 export async function verifyReportFiles(
   manifestFile: string,
-  options: { trusted?: KeyObject | undefined; only?: string } = {},
+  options: { trusted: KeyObject; only?: string },
 ): Promise<VerifyResult & { manifest?: ReportManifest; keyId?: string }> {
   if (!existsSync(manifestFile)) {
     return {
@@ -75,31 +77,24 @@ export async function verifyReportFiles(
       problems: [`no manifest at ${manifestFile}: a report's files must stay beside its manifest.json`],
     }
   }
-  const { signed, problem } = readManifest(manifestFile)
+  const { signed, problem } = readSignedManifest(manifestFile)
   if (!signed) return { ok: false, problems: [problem ?? 'unreadable manifest'] }
   const problems: string[] = []
-  let embedded: KeyObject | undefined
-  try {
-    embedded = createPublicKey(signed.signature.public_key)
-  } catch {
-    problems.push('the manifest signature names an unreadable public key')
-  }
-  const signer = options.trusted ?? embedded
-  if (options.trusted && embedded && keyId(options.trusted) !== keyId(embedded)) {
+  const trustedId = keyId(options.trusted)
+  const signatureOk = verify(
+    null,
+    Buffer.from(canonicalJson(signed.manifest)),
+    options.trusted,
+    Buffer.from(signed.signature.value, 'base64'),
+  )
+  if (!signatureOk) {
+    const claimedId = embeddedKeyId(signed)
     problems.push(
-      `the manifest was signed by key ${keyId(embedded)}, not by this installation's key ${keyId(options.trusted)}`,
+      claimedId === trustedId
+        ? 'the manifest signature does not match its content: the manifest was changed'
+        : `the manifest was signed by key ${claimedId ?? '(unreadable)'}, not by the trusted key ${trustedId}: it was re-signed or comes from another installation`,
     )
   }
-  const signatureOk =
-    signer !== undefined &&
-    verify(
-      null,
-      Buffer.from(canonicalJson(signed.manifest)),
-      signer,
-      Buffer.from(signed.signature.value, 'base64'),
-    )
-  if (!signatureOk)
-    problems.push('the manifest signature does not match its content: the manifest was changed')
 
   const dir = path.dirname(manifestFile)
   const listed = new Set(signed.manifest.files.map((file) => file.name))
@@ -123,5 +118,14 @@ export async function verifyReportFiles(
   for (const name of readdirSync(dir)) {
     if (name !== MANIFEST_FILE && !listed.has(name)) problems.push(`${name} is not covered by the manifest`)
   }
-  return { ok: problems.length === 0, problems, manifest: signed.manifest, keyId: signed.signature.key_id }
+  return { ok: problems.length === 0, problems, manifest: signed.manifest, keyId: trustedId }
+}
+
+/** The id of the public key a manifest carries; only a hint for which key to trust, never proof. */
+export function embeddedKeyId(signed: SignedManifest): string | undefined {
+  try {
+    return keyId(createPublicKey(signed.signature.public_key))
+  } catch {
+    return undefined
+  }
 }

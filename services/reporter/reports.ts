@@ -19,7 +19,7 @@ import { renderPdf } from './render-pdf.js'
 import { reportsTable, type StoredReport } from './report-store.js'
 import { complianceSections, securitySections } from './sections.js'
 import { activitySections } from './sections-activity.js'
-import { reportsRoot, trustedPublicKey } from './signing-key.js'
+import { reportsRoot } from './signing-key.js'
 import { REPORT_FORMATS, type ReportFile, type ReportFormat, type Reports, type SigningKey } from './types.js'
 
 export interface ReportsDeps {
@@ -75,7 +75,8 @@ export function createReports(deps: ReportsDeps): Reports {
 
   async function verifyStored(report: StoredReport) {
     const manifestPath = path.join(report.directory, MANIFEST_FILE)
-    const result = await verifyReportFiles(manifestPath, { trusted: trustedPublicKey(config) })
+    // The key this installation signs with, not the manifest's own nor a file an intruder could swap.
+    const result = await verifyReportFiles(manifestPath, { trusted: signingKey.publicKey })
     const problems = [...result.problems]
     if (result.ok && report.manifest_sha256 && (await sha256File(manifestPath)) !== report.manifest_sha256) {
       problems.push('manifest.json differs from the one recorded when the report was generated')

@@ -87,11 +87,51 @@ export function loadSigningKey(config: Pick<AppConfig, 'dataDir' | 'reporter'>, 
   return key
 }
 
-/** The public key verifiers trust: the configured key's, else the exported one; undefined when there is none yet. */
-export function trustedPublicKey(config: Pick<AppConfig, 'dataDir' | 'reporter'>): KeyObject | undefined {
+export interface TrustedKey {
+  key: KeyObject
+  /** Where the key came from, for messages: a file path or `reporter.signingKey`. */
+  source: string
+}
+
+/**
+ * A public key an operator hands to `report verify --public-key`: an Ed25519 public key in PEM (the
+ * exported `signing-key.pub.pem`), or a private key, whose public half is taken.
+ */
+export function readPublicKeyFile(file: string): TrustedKey {
+  let pem: string
+  try {
+    pem = readFileSync(file, 'utf8')
+  } catch (err) {
+    throw new SigningKeyError(`cannot read the public key ${file}: ${(err as Error).message}`, { cause: err })
+  }
+  let key: KeyObject
+  try {
+    key = createPublicKey(pem)
+  } catch (err) {
+    throw new SigningKeyError(
+      `${file} is not a readable public key (expected PEM, "-----BEGIN PUBLIC KEY-----", such as <dataDir>/reports/signing-key.pub.pem): ${(err as Error).message}`,
+      { cause: err },
+    )
+  }
+  if (key.asymmetricKeyType !== 'ed25519') {
+    throw new SigningKeyError(
+      `${file} holds a ${key.asymmetricKeyType ?? 'unknown'} key; report manifests are signed with Ed25519, give the installation's signing-key.pub.pem`,
+    )
+  }
+  return { key, source: file }
+}
+
+/**
+ * The public key verifiers trust without being told: the configured key's, else the one exported
+ * in the data dir; undefined when there is neither (a copy verified on another machine).
+ */
+export function trustedPublicKey(config: Pick<AppConfig, 'dataDir' | 'reporter'>): TrustedKey | undefined {
   if (config.reporter.signingKey !== undefined) {
-    return parsePrivateKey(config.reporter.signingKey, 'reporter.signingKey').publicKey
+    return {
+      key: parsePrivateKey(config.reporter.signingKey, 'reporter.signingKey').publicKey,
+      source: 'reporter.signingKey',
+    }
   }
   const { publicKey } = signingKeyPaths(config)
-  return existsSync(publicKey) ? createPublicKey(readFileSync(publicKey, 'utf8')) : undefined
+  return existsSync(publicKey) ? readPublicKeyFile(publicKey) : undefined
 }

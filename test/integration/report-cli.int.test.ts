@@ -1,7 +1,11 @@
+import { generateKeyPairSync } from 'node:crypto'
 import { mkdirSync, readdirSync, readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { describeFile, readSignedManifest, signManifest } from '../../services/reporter/manifest.js'
+import { keyId } from '../../services/reporter/signing-key.js'
+import type { SigningKey } from '../../services/reporter/types.js'
 import { runCli } from '../helpers/cli.js'
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mcp-audit-test-report-cli-'))
@@ -44,6 +48,74 @@ describe('mcp-audit report (CLI)', () => {
     const failed = runCli(['report', 'verify', manifest!], env)
     expect(failed.status).toBe(1)
     expect(failed.stderr).toContain('summary.csv was changed')
+  })
+
+  it('verifies only against a trusted key: --public-key or the exported one, never the key in the manifest', async () => {
+    const generated = runCli(
+      [
+        'report',
+        '--tenant',
+        'default',
+        '--from',
+        '2026-11-02T00:00:00Z',
+        '--to',
+        '2026-11-03T00:00:00Z',
+        '--format',
+        'json,csv',
+      ],
+      env,
+    )
+    expect(generated.status).toBe(0)
+    const manifestFile = /verify with: mcp-audit report verify (\S+)/.exec(generated.stdout)![1]!
+    const exported = path.join(dataDir, 'reports', 'signing-key.pub.pem')
+    // Another machine's data dir, where no report was ever signed.
+    const auditor = { MCP_AUDIT_DATA_DIR: path.join(dataDir, 'auditor') }
+    mkdirSync(auditor.MCP_AUDIT_DATA_DIR)
+
+    const withExported = runCli(['report', 'verify', manifestFile], env)
+    expect(withExported.status).toBe(0)
+    expect(withExported.stdout).toContain(`(${exported})`)
+    const withFlag = runCli(['report', 'verify', '--public-key', exported, manifestFile], auditor)
+    expect(withFlag.status).toBe(0)
+
+    // On a machine with no key of its own, the manifest's embedded key is not enough.
+    const untrusted = runCli(['report', 'verify', manifestFile], auditor)
+    expect(untrusted.status).toBe(2)
+    expect(untrusted.stdout).toBe('')
+    expect(untrusted.stderr).toContain('no trusted public key')
+    expect(untrusted.stderr).toContain('Pass --public-key FILE')
+    const badKey = runCli(['report', 'verify', '--public-key', manifestFile, manifestFile], auditor)
+    expect(badKey.status).toBe(2)
+    expect(badKey.stderr).toContain(`${manifestFile} is not a readable public key`)
+
+    // An attacker changes a file and re-signs the manifest with a key of their own, embedded in it.
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519')
+    const attacker: SigningKey = {
+      privateKey,
+      publicKey,
+      publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      keyId: keyId(publicKey),
+    }
+    const dir = path.dirname(manifestFile)
+    writeFileSync(path.join(dir, 'summary.csv'), 'Measure,Value\r\nCalls,0\r\n')
+    const genuine = readSignedManifest(manifestFile).signed!.manifest
+    const files = await Promise.all(genuine.files.map((file) => describeFile(dir, file.name, file.kind)))
+    writeFileSync(manifestFile, JSON.stringify(signManifest({ ...genuine, files }, attacker), null, 2))
+    const attackerKey = path.join(auditor.MCP_AUDIT_DATA_DIR, 'attacker.pub.pem')
+    writeFileSync(attackerKey, attacker.publicKeyPem)
+    expect(runCli(['report', 'verify', '--public-key', attackerKey, manifestFile], auditor).status).toBe(0)
+
+    for (const [args, who] of [
+      [['report', 'verify', manifestFile], env],
+      [['report', 'verify', '--public-key', exported, manifestFile], auditor],
+    ] as const) {
+      const forged = runCli([...args], who)
+      expect(forged.status).toBe(1)
+      expect(forged.stderr).toContain(
+        `the manifest was signed by key ${attacker.keyId}, not by the trusted key`,
+      )
+    }
+    expect(runCli(['report', 'verify', manifestFile], auditor).status).toBe(2)
   })
 
   it('says what is wrong with a bad request', () => {

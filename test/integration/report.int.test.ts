@@ -8,6 +8,7 @@ import { migrate } from '../../services/platform/migrations.js'
 import type { SelfAudit, SelfAuditEntry } from '../../services/platform/self-audit.js'
 import { createReports, loadSigningKey, type Reports } from '../../services/reporter/index.js'
 import { verifyReportFiles } from '../../services/reporter/manifest.js'
+import type { SigningKey } from '../../services/reporter/types.js'
 import {
   insertAlerts,
   insertEvents,
@@ -45,6 +46,7 @@ const numberAfter = (text: string, label: string): number[] => {
 describe('reporter over a seeded dataset', () => {
   let store: TestStore
   let reports: Reports
+  let signingKey: SigningKey
   const audits: SelfAuditEntry[] = []
   let acme: SeedEvent[]
 
@@ -114,7 +116,7 @@ describe('reporter over a seeded dataset', () => {
     await insertEvents(store, [...clean, ...old])
     await insertReceipts(store, clean)
 
-    const signingKey = loadSigningKey(config, logger)
+    signingKey = loadSigningKey(config, logger)
     reports = createReports({ config, store, logger, selfAudit: recordingSelfAudit(audits), signingKey })
   })
 
@@ -227,7 +229,7 @@ describe('reporter over a seeded dataset', () => {
       manifestPath,
       manifest.replace('"name": "Compliance report"', '"name": "Compliance reporT"'),
     )
-    const forged = await verifyReportFiles(manifestPath)
+    const forged = await verifyReportFiles(manifestPath, { trusted: signingKey.publicKey })
     expect(forged.ok).toBe(false)
     expect(forged.problems.join('\n')).toContain('signature does not match')
     writeFileSync(manifestPath, manifest)

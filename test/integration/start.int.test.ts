@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { freePort } from '../../services/platform/local-kafka.js'
-import { spawnCli } from '../helpers/cli.js'
+import { runCli, spawnCli } from '../helpers/cli.js'
 import { waitFor } from '../helpers/wait.js'
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mcp-audit-test-start-'))
@@ -18,8 +19,15 @@ function processAlive(pid: number): boolean {
   }
 }
 
-/** Runs `mcp-audit start` on a fresh data dir until `marker` appears in its output. */
-async function launch(name: string, args: string[], marker: string, timeoutMs: number) {
+interface StartTarget {
+  name: string
+  dir: string
+  port: number
+  config: string
+}
+
+/** A fresh data dir and its config, with the local broker on a free port. */
+async function prepare(name: string): Promise<StartTarget> {
   const dir = path.join(dataDir, name)
   mkdirSync(dir, { recursive: true })
   const port = await freePort()
@@ -28,6 +36,16 @@ async function launch(name: string, args: string[], marker: string, timeoutMs: n
     config,
     `dataDir: ${dir}\nkafka:\n  localPort: ${port}\nclickhouse:\n  database: mcp_audit_test_start\ncollector:\n  port: 0\n  metricsPort: 0\n  host: 127.0.0.1\nconsole:\n  port: 0\n  metricsPort: 0\n  host: 127.0.0.1\n`,
   )
+  return { name, dir, port, config }
+}
+
+/** Runs `mcp-audit start` on the target's config until `marker` appears in its output. */
+async function launch(
+  { name, dir, port, config }: StartTarget,
+  args: string[],
+  marker: string,
+  timeoutMs: number,
+) {
   const child = spawnCli(['start', ...args], { MCP_AUDIT_CONFIG: config })
   const output = { stdout: '', stderr: '' }
   child.stdout.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()))
@@ -44,7 +62,12 @@ async function launch(name: string, args: string[], marker: string, timeoutMs: n
 
 describe('mcp-audit start (all-in-one, embedded defaults)', () => {
   it('brings up its own Kafka broker and store, stays up, and stops cleanly on SIGINT', async () => {
-    const { dir, port, child, output, exited } = await launch('plain', [], 'The store is empty', 90_000)
+    const { dir, port, child, output, exited } = await launch(
+      await prepare('plain'),
+      [],
+      'The store is empty',
+      90_000,
+    )
     const { stdout, stderr } = output
     expect(stderr).toBe('')
     // An empty store: start offers the demo and the simulator.
@@ -81,9 +104,79 @@ describe('mcp-audit start (all-in-one, embedded defaults)', () => {
     expect(existsSync(path.join(dir, 'kafka', 'broker.pid'))).toBe(false)
   })
 
+  it('comes back at the first try after a SIGKILL and stores every acknowledged event once', async () => {
+    const target = await prepare('crash')
+    const first = await launch(target, [], 'The store is empty', 90_000)
+    const collectorUrl = /collector: +(http:\/\/\S+)/.exec(first.output.stdout)?.[1]
+    const ingest = /ingest token \(dev\): (\S+)/.exec(first.output.stdout)?.[1]
+    const ids = Array.from({ length: 300 }, () => randomUUID())
+    const now = Date.now()
+    const posted = await fetch(`${collectorUrl}/v1/events`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${ingest}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(
+        ids.map((id, index) => ({
+          event_id: id,
+          timestamp: new Date(now - index * 1_000).toISOString(),
+          method: 'tools/call',
+          server: { name: 'crash-test' },
+          tool: 'read_file',
+        })),
+      ),
+    })
+    expect(posted.status).toBe(202)
+    expect(await posted.json()).toMatchObject({ accepted: ids.length, rejected: 0 })
+
+    // Killed at once after the 202: events may be in Kafka only. The broker lives on as an orphan.
+    const brokerPid = Number(readFileSync(path.join(target.dir, 'kafka', 'broker.pid'), 'utf8'))
+    first.child.kill('SIGKILL')
+    await first.exited
+    expect(processAlive(brokerPid)).toBe(true)
+
+    const second = await launch(target, [], 'Press Ctrl-C to stop.', 90_000)
+    expect(second.output.stderr).toBe('')
+    expect(second.child.exitCode).toBeNull()
+    expect(processAlive(brokerPid)).toBe(false)
+    const consoleUrl = /console: +(http:\/\/\S+)/.exec(second.output.stdout)?.[1]
+    const admin = /admin token +\(dev\): (\S+)/.exec(second.output.stdout)?.[1]
+    const from = new Date(now - 3_600_000).toISOString()
+    const stored = await waitFor(
+      async () => {
+        const response = await fetch(`${consoleUrl}/api/v1/events?server=crash-test&limit=500&from=${from}`, {
+          headers: { Authorization: `Bearer ${admin}` },
+        })
+        const { events } = (await response.json()) as { events: Array<{ event_id: string }> }
+        return events.map((event) => event.event_id)
+      },
+      {
+        description: `the ${ids.length} acknowledged events in the console`,
+        timeoutMs: 60_000,
+        intervalMs: 500,
+        until: (found) => found.length === ids.length,
+      },
+    )
+    expect(new Set(stored)).toEqual(new Set(ids))
+
+    second.child.kill('SIGINT')
+    expect(await second.exited).toBe(0)
+    // Stored once: the store's rows, not the console's one-per-id view.
+    const copies = runCli(
+      [
+        'query',
+        'SELECT count() AS rows, uniqExact(event_id) AS ids FROM mcp_audit_test_start.audit_events WHERE server_name = {s:String}',
+        '-p',
+        's=crash-test',
+      ],
+      { MCP_AUDIT_CONFIG: target.config },
+    )
+    expect(copies.stderr).toBe('')
+    const counts = JSON.parse(copies.stdout) as { rows: string; ids: string }
+    expect([Number(counts.rows), Number(counts.ids)]).toEqual([ids.length, ids.length])
+  })
+
   it('--demo fills the store with a simulated day, fires alerts and generates a verified report', async () => {
     const { dir, child, output, exited } = await launch(
-      'demo',
+      await prepare('demo'),
       ['--demo'],
       'sign in with the admin token above',
       150_000,

@@ -1,5 +1,4 @@
-import { createPublicKey } from 'node:crypto'
-import { existsSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { type Command, InvalidArgumentError } from 'commander'
 import { openStore } from '../../platform/clickhouse.js'
@@ -7,10 +6,23 @@ import { withDevTenant } from '../../platform/dev-tenant.js'
 import { createKafka } from '../../platform/kafka/client.js'
 import { migrate } from '../../platform/migrations.js'
 import { createKafkaSelfAudit, createLoggingSelfAudit } from '../../platform/self-audit.js'
-import { MANIFEST_FILE, manifestPathFor, verifyReportFiles } from '../../reporter/manifest.js'
+import {
+  embeddedKeyId,
+  MANIFEST_FILE,
+  manifestPathFor,
+  readSignedManifest,
+  verifyReportFiles,
+} from '../../reporter/manifest.js'
 import { previousPeriod, type PeriodKind } from '../../reporter/period.js'
 import { createReports } from '../../reporter/reports.js'
-import { loadSigningKey, trustedPublicKey } from '../../reporter/signing-key.js'
+import {
+  loadSigningKey,
+  readPublicKeyFile,
+  SigningKeyError,
+  signingKeyPaths,
+  trustedPublicKey,
+  type TrustedKey,
+} from '../../reporter/signing-key.js'
 import { REPORT_FORMATS, type ReportFormat } from '../../reporter/types.js'
 import { loadRuntime, serve } from '../runtime.js'
 
@@ -106,18 +118,45 @@ async function generateNow(options: GenerateOptions): Promise<void> {
   }
 }
 
-async function verifyFile(file: string, options: { publicKey?: string }): Promise<void> {
+/**
+ * The key `report verify` trusts: --public-key, else the configured or exported one. Never the key
+ * the manifest carries: whoever rewrites a report can re-sign it with their own.
+ */
+function resolveTrustedKey(manifest: string, options: { publicKey?: string }): TrustedKey | string {
   const { config } = loadRuntime({ quiet: true })
+  let trusted: TrustedKey | undefined
+  try {
+    trusted = options.publicKey ? readPublicKeyFile(options.publicKey) : trustedPublicKey(config)
+  } catch (err) {
+    if (err instanceof SigningKeyError) return err.message
+    throw err
+  }
+  if (trusted) return trusted
+  const { signed } = readSignedManifest(manifest)
+  const claimed = signed ? embeddedKeyId(signed) : undefined
+  return (
+    `no trusted public key, so ${manifest} cannot be verified. The public key inside a manifest proves nothing ` +
+    `(whoever changes a report can re-sign it with their own key). Pass --public-key FILE with the signer's ` +
+    `public key: <dataDir>/reports/signing-key.pub.pem of the installation that generated the report` +
+    `${claimed ? ` (the manifest claims key ${claimed})` : ''}; none is configured (reporter.signingKey) or exported at ` +
+    `${signingKeyPaths(config).publicKey} here.`
+  )
+}
+
+async function verifyFile(file: string, options: { publicKey?: string }): Promise<void> {
   const manifest = manifestPathFor(file)
-  const trusted = options.publicKey
-    ? createPublicKey(readFileSync(options.publicKey, 'utf8'))
-    : trustedPublicKey(config)
+  const trusted = resolveTrustedKey(manifest, options)
+  if (typeof trusted === 'string') {
+    console.error(`error: ${trusted}`)
+    process.exitCode = 2
+    return
+  }
   const resolved = path.resolve(file)
   const only =
     existsSync(resolved) && !statSync(resolved).isDirectory() && path.basename(resolved) !== MANIFEST_FILE
       ? path.basename(resolved)
       : undefined
-  const result = await verifyReportFiles(manifest, { trusted, ...(only ? { only } : {}) })
+  const result = await verifyReportFiles(manifest, { trusted: trusted.key, ...(only ? { only } : {}) })
   if (!result.ok) {
     console.error(`FAILED: ${manifest}`)
     for (const problem of result.problems) console.error(`  - ${problem}`)
@@ -125,12 +164,9 @@ async function verifyFile(file: string, options: { publicKey?: string }): Promis
     return
   }
   const files = result.manifest?.files.length ?? 0
-  console.log(`OK: ${files} file(s) match ${manifest}, signed by key ${result.keyId ?? '?'}`)
-  if (!trusted) {
-    console.log(
-      '  note: checked against the public key inside the manifest; pass --public-key <dataDir>/reports/signing-key.pub.pem to pin the key you trust',
-    )
-  }
+  console.log(
+    `OK: ${files} file(s) match ${manifest}, signed by the trusted key ${result.keyId ?? '?'} (${trusted.source})`,
+  )
 }
 
 export function registerReport(program: Command): void {
@@ -162,11 +198,13 @@ export function registerReport(program: Command): void {
     .action(generateNow)
   report
     .command('verify')
-    .description("check a report's files against its signed manifest.json; exits 1 on any change")
+    .description(
+      "check a report's files against its signed manifest.json and a trusted public key; exits 1 on any change, 2 without a trusted key",
+    )
     .argument('<file>', 'manifest.json, the report directory, or any file of the report')
     .option(
       '--public-key <pem>',
-      'the Ed25519 public key you trust (default: this installation’s exported key)',
+      'the Ed25519 public key you trust, e.g. the signer’s signing-key.pub.pem (default: reporter.signingKey, else <dataDir>/reports/signing-key.pub.pem); the key inside the manifest is never trusted',
     )
     .action(verifyFile)
 }
