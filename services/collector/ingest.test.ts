@@ -64,8 +64,8 @@ describe('the reserved server name', () => {
   })
 
   it('refuses it in every gateway format (the check is after the adapters)', () => {
-    const otlpLike = { method: 'tools/call', params: { name: 'report.download', arguments: {} } }
-    const { accepted, errors } = ingestRecords([ok(otlpLike)], {
+    const dockerCall = { method: 'tools/call', params: { name: 'report.download', arguments: {} } }
+    const { accepted, errors } = ingestRecords([ok(dockerCall)], {
       ...ctx,
       format: 'docker',
       serverName: 'mcp-audit',

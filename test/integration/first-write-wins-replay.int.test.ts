@@ -57,7 +57,7 @@ function envelope(
       tool: overrides.tool ?? 'lookup',
       status: 'success',
     },
-  } as RawEnvelope
+  }
 }
 
 async function produce(topic: string, envelopes: RawEnvelope[]): Promise<void> {
