@@ -21,6 +21,14 @@ export const ErrorClass = z.enum([
 ])
 export type ErrorClass = z.infer<typeof ErrorClass>
 
+/**
+ * Who wrote an event: a gateway through the collector, or mcp-audit itself (its self-audit of
+ * console and report actions). Set by the normalizer from a Kafka header only the self-audit
+ * producer sets; queries about mcp-audit's own actions select `origin = 'self'`, never a server name.
+ */
+export const EventOrigin = z.enum(['gateway', 'self'])
+export type EventOrigin = z.infer<typeof EventOrigin>
+
 export const AuditRow = z.object({
   tenant_id: z.string(),
   event_id: z.string(),
@@ -67,8 +75,35 @@ export const AuditRow = z.object({
   retention_until: z.string(),
   source_partition: z.number().int().nonnegative(),
   source_offset: z.number().int().nonnegative(),
+  origin: EventOrigin,
+  /**
+   * SHA-256 (hex) of the event's stored content, without what only says how and when it was
+   * ingested (services/normalizer/steps/content-hash.ts): two deliveries of one event id with
+   * the same hash are the same event; with another hash, a conflict. '' on rows stored before
+   * the column existed.
+   */
+  content_hash: z.string(),
 })
 export type AuditRow = z.infer<typeof AuditRow>
+
+/**
+ * One row of `event_conflicts`: an event id delivered again with other content. The first stored
+ * version stays; this records the attempt, by hashes only (no clear or redacted values).
+ */
+export const EventConflictRow = z.object({
+  tenant_id: z.string(),
+  event_id: z.string(),
+  /** The content hash of the version that was kept. */
+  stored_hash: z.string(),
+  received_hash: z.string(),
+  /** The ingest token that sent the refused version, its format, and where it was in Kafka. */
+  gateway: z.string(),
+  gateway_format: z.string(),
+  source_partition: z.number().int().nonnegative(),
+  source_offset: z.number().int().nonnegative(),
+  detected_at: z.string(),
+})
+export type EventConflictRow = z.infer<typeof EventConflictRow>
 
 /**
  * Attributes the normalizer derives for each row (its derive step) so that rules, in the stream and

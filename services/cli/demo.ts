@@ -2,7 +2,6 @@ import type { AppConfig } from '../../schemas/config.js'
 import type { Store } from '../platform/clickhouse.js'
 import type { DevTenant } from '../platform/dev-tenant.js'
 import type { Logger } from '../platform/logger.js'
-import { SELF_AUDIT_SERVER } from '../platform/self-audit.js'
 import { ALERTS } from '../platform/store/alerts.js'
 import { AUDIT_EVENTS } from '../platform/store/audit-events.js'
 import { tableName } from '../platform/store/table.js'
@@ -116,11 +115,10 @@ export async function runDemo(deps: {
   }
   const params = {
     tenant: target.tenantId,
-    self: SELF_AUDIT_SERVER,
     from: Math.floor((now - DAY_MS - 60_000) / 1000),
   }
   const storedSql = `SELECT uniqExact(event_id) AS n FROM ${tableName(store.database, AUDIT_EVENTS)}
-    WHERE tenant_id = {tenant:String} AND server_name != {self:String} AND occurred_at >= fromUnixTimestamp({from:UInt32})`
+    WHERE tenant_id = {tenant:String} AND origin = 'gateway' AND occurred_at >= fromUnixTimestamp({from:UInt32})`
   const deadline = Date.now() + STORED_TIMEOUT_MS
   let stored = await countRows(store, storedSql, params)
   while (stored < accepted && Date.now() < deadline) {

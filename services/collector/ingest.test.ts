@@ -38,3 +38,39 @@ describe('ingestRecords', () => {
     expect(new Set(errors.map((error) => error.index))).toEqual(new Set([1]))
   })
 })
+
+describe('the reserved server name', () => {
+  const event = (name: string) => ({
+    timestamp: '2026-11-24T09:59:59Z',
+    method: 'tools/call',
+    server: { name },
+    tool: 'report.download',
+  })
+
+  it('refuses a gateway record naming mcp-audit, with its index, and keeps its neighbours', () => {
+    const { accepted, errors } = ingestRecords(
+      [ok(event('crm')), ok(event('mcp-audit')), ok(event(' MCP-Audit ')), ok(event('crm'))],
+      { ...ctx, format: 'generic' },
+    )
+    expect(accepted.map((a) => a.index)).toEqual([0, 3])
+    expect(errors).toEqual([
+      {
+        index: 1,
+        path: 'server.name',
+        message: expect.stringMatching(/reserved for mcp-audit's own audit trail/),
+      },
+      { index: 2, path: 'server.name', message: expect.stringMatching(/reserved/) },
+    ])
+  })
+
+  it('refuses it in every gateway format (the check is after the adapters)', () => {
+    const dockerCall = { method: 'tools/call', params: { name: 'report.download', arguments: {} } }
+    const { accepted, errors } = ingestRecords([ok(dockerCall)], {
+      ...ctx,
+      format: 'docker',
+      serverName: 'mcp-audit',
+    })
+    expect(accepted).toEqual([])
+    expect(errors[0]).toMatchObject({ index: 0, path: 'server.name' })
+  })
+})

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { GenericEvent } from '../../schemas/event.js'
 import { RAW_ENVELOPE_VERSION, type RawEnvelope } from '../../schemas/raw-envelope.js'
+import { isReservedServerName, SELF_AUDIT_SERVER } from '../platform/self-audit.js'
 import { adapterFor, detectFormat } from './adapters/index.js'
 import type { AdapterContext, AdapterName } from './adapters/types.js'
 import type { ParsedRecord } from './body.js'
@@ -76,6 +77,16 @@ export function ingestRecords(records: readonly ParsedRecord[], ctx: IngestConte
         return
       }
       const event = parsed.data
+      // mcp-audit's own trail is written by mcp-audit alone: a gateway's record under its name
+      // would pass for evidence that reports were reviewed.
+      if (isReservedServerName(event.server.name)) {
+        errors.push({
+          index,
+          path: issuePath(prefix, ['server', 'name']),
+          message: `server name "${SELF_AUDIT_SERVER}" is reserved for mcp-audit's own audit trail; name the MCP server the gateway called`,
+        })
+        return
+      }
       // Records without a time of their own cannot be told from a retry anyway (the time is the
       // receipt's), and identical calls received in the same millisecond must stay two events.
       event.event_id ??= adapter.timeFromReceipt ? randomUUID() : deriveEventId(ctx.tenantId, event)

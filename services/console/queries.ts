@@ -1,5 +1,4 @@
 import type { z } from 'zod'
-import { SELF_AUDIT_GATEWAY } from '../platform/self-audit.js'
 import type { Store } from '../platform/clickhouse.js'
 import { ALERTS } from '../platform/store/alerts.js'
 import { AUDIT_EVENTS } from '../platform/store/audit-events.js'
@@ -47,10 +46,9 @@ export async function summary(store: Store, tenantId: string, range: z.infer<typ
     from: clickhouseTime(range.from),
     to: clickhouseTime(range.to),
     bucket,
-    self: SELF_AUDIT_GATEWAY,
   }
   // Self-audit rows (the console's own API calls) are stored, but are not MCP traffic.
-  const scope = `tenant_id = {tenant:String} AND occurred_at >= {from:DateTime64(3)} AND occurred_at < {to:DateTime64(3)} AND gateway != {self:String}`
+  const scope = `tenant_id = {tenant:String} AND occurred_at >= {from:DateTime64(3)} AND occurred_at < {to:DateTime64(3)} AND origin = 'gateway'`
   const [totals, series, tools, servers, alertSeries, openAlerts] = await Promise.all([
     select<Record<string, unknown>>(
       store,

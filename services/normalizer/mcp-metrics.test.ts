@@ -19,6 +19,7 @@ function row(overrides: Partial<AuditRow>): AuditRow {
     client_name: 'claude',
     source_ip: '10.0.0.1',
     occurred_at: '2026-11-24T09:59:00.000Z',
+    origin: 'gateway',
     ...overrides,
   } as AuditRow
 }
@@ -45,7 +46,7 @@ describe('MCP metrics from the audit stream', () => {
       row({ status: 'error', error_class: 'tool_error', duration_ms: 2500 }),
       row({ status: 'denied', error_class: 'denied', server_name: 'github', tool: 'create_issue' }),
       row({ session_id: 'old', occurred_at: '2026-11-24T09:00:00.000Z' }),
-      row({ server_name: 'mcp-audit', tool: 'console.events.list' }),
+      row({ server_name: 'mcp-audit', tool: 'console.events.list', origin: 'self' }),
     ])
     expect(
       await value(registry, 'mcp_requests_total', {

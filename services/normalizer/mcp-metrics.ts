@@ -1,6 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client'
 import type { AuditRow } from '../../schemas/audit-row.js'
-import { SELF_AUDIT_SERVER } from '../platform/self-audit.js'
 
 /**
  * The classic MCP metrics, computed from the stored audit stream (the normalizer's onRowsStored),
@@ -101,7 +100,7 @@ export function createMcpMetrics(registry: Registry, options: McpMetricsOptions 
   return {
     observe(rows) {
       for (const row of rows) {
-        if (row.server_name === SELF_AUDIT_SERVER) continue
+        if (row.origin === 'self') continue
         const tenant = row.tenant_id
         const server = serverLabel(tenant, row.server_name || 'unknown')
         const tool = toolLabel(tenant, server, row.tool || (row.method === 'tools/call' ? 'unknown' : ''))

@@ -9,6 +9,8 @@ export interface NormalizerMetrics {
   dlqMessages: Counter<'topic'>
   writerHealthy: Gauge<'table'>
   redactionFindings: Counter<'type'>
+  repeatedEvents: Counter<'kind'>
+  eventConflicts: Counter
 }
 
 /** Metrics are registered once per registry, so the several loops of one process share them. */
@@ -66,6 +68,17 @@ export function normalizerMetrics(registry: Registry): NormalizerMetrics {
       name: 'mcp_audit_redaction_findings_total',
       help: 'Personal data and secrets found and redacted, by type',
       labelNames: ['type'],
+      registers: [registry],
+    }),
+    repeatedEvents: new Counter({
+      name: 'mcp_audit_normalizer_repeated_events_total',
+      help: 'Events not stored because their id was stored with the same content: replayed (the same Kafka message after a crash) or resent (a copy from a gateway)',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
+    eventConflicts: new Counter({
+      name: 'mcp_audit_normalizer_event_conflicts_total',
+      help: 'Events refused because their id was stored with other content (first write wins; see event_conflicts)',
       registers: [registry],
     }),
   }

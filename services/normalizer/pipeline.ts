@@ -1,6 +1,9 @@
 import type { KafkaMessage } from '../platform/kafka/consumer.js'
+import { isSelfAuditMessage } from '../platform/self-audit.js'
 import type { AuditRow, ReceiptRow } from '../../schemas/audit-row.js'
 import type { MessageOutcome, ProcessMessages } from './consumer.js'
+import type { EventOrigin } from '../../schemas/audit-row.js'
+import { withContentHash } from './steps/content-hash.js'
 import { deriveEvent } from './steps/derive.js'
 import { normalizeEnvelope } from './steps/normalize.js'
 import { parseMessage } from './steps/parse.js'
@@ -15,32 +18,42 @@ export interface EventPipelineDeps {
   timeZone?: (tenantId: string) => string
 }
 
-/** parse → normalize → derive → redact for one message; every failure becomes an outcome, never an exception. */
+/**
+ * parse → normalize → derive → redact → content hash for one message; every failure becomes an
+ * outcome, never an exception. `origin` is `self` only for the self-audit producer's messages.
+ */
 export function processEventMessage(
   message: Pick<KafkaMessage, 'value' | 'offset'>,
   partition: number,
   deps: EventPipelineDeps,
+  origin: EventOrigin = 'gateway',
 ): MessageOutcome<AuditRow> {
   const parsed = parseMessage(message.value)
   if (parsed.kind !== 'ok') return parsed
   const normalized = normalizeEnvelope(parsed.value, {
     partition,
     offset: Number(message.offset),
+    origin,
     retentionDays: deps.retentionDays,
   })
   if (normalized.kind !== 'ok') return normalized
   const derived = deriveEvent(normalized.value, deps.timeZone?.(parsed.value.tenant_id) ?? 'UTC')
   try {
-    return { kind: 'ok', rows: [redactEvent(derived, deps.redactor, deps.limits)] }
+    return { kind: 'ok', rows: [withContentHash(redactEvent(derived, deps.redactor, deps.limits))] }
   } catch (err) {
     // A redactor bug must not let a clear value through or block the partition: dead-letter it.
     return { kind: 'dlq', reason: `redaction failed: ${(err as Error).name}` }
   }
 }
 
+/** `self` for messages of mcp-audit's self-audit producer (its header), `gateway` for all others. */
+export function messageOrigin(message: Pick<KafkaMessage, 'headers'>): EventOrigin {
+  return isSelfAuditMessage(message.headers) ? 'self' : 'gateway'
+}
+
 export function inlineEventProcessor(deps: EventPipelineDeps): ProcessMessages<AuditRow> {
   return (messages, { partition }) =>
-    Promise.resolve(messages.map((m) => processEventMessage(m, partition, deps)))
+    Promise.resolve(messages.map((m) => processEventMessage(m, partition, deps, messageOrigin(m))))
 }
 
 export const receiptProcessor: ProcessMessages<ReceiptRow> = (messages) =>

@@ -1,5 +1,5 @@
 import type { Registry } from 'prom-client'
-import type { AuditRow, ReceiptRow } from '../../schemas/audit-row.js'
+import type { AuditRow, EventConflictRow, ReceiptRow } from '../../schemas/audit-row.js'
 import type { AppConfig } from '../../schemas/config.js'
 import type { Store } from '../platform/clickhouse.js'
 import { healthy, unhealthy, type HealthProbe } from '../platform/health.js'
@@ -10,6 +10,7 @@ import { auditEventsTable } from '../platform/store/audit-events.js'
 import { ingestReceiptsTable } from '../platform/store/ingest-receipts.js'
 import { createIngestLoop, type IngestLoop, type ProcessMessages } from './consumer.js'
 import { DeadLetterPublisher } from './dlq.js'
+import { createFirstWriteWins } from './first-write-wins.js'
 import { normalizerMetrics } from './metrics.js'
 import { inlineEventProcessor, receiptProcessor } from './pipeline.js'
 import { createRedactor } from './redaction/index.js'
@@ -28,6 +29,8 @@ export interface NormalizerOptions {
   pseudonymizationKey: string
   /** In-stream detection on stored rows (the detector's match rules). */
   onRowsStored?: (rows: readonly AuditRow[]) => Promise<void>
+  /** Raises refused second versions of stored events (rule mcp-audit-event-conflict). */
+  onConflicts?: (conflicts: readonly EventConflictRow[]) => Promise<void>
 }
 
 /** A loop's health (crashed consumer, failing writer, stalled loop) as a probe for `/readyz`. */
@@ -43,7 +46,8 @@ export interface NormalizerHandle {
 }
 
 /**
- * Two consumer loops: `mcp.audit.raw` → parse, normalize, redact → `audit_events`, and
+ * Two consumer loops: `mcp.audit.raw` → parse, normalize, redact → `audit_events` (the first
+ * version of each event id only: first-write-wins.ts), and
  * `mcp.audit.receipts` → `ingest_receipts`. Both dead-letter what they cannot read or store.
  */
 export async function startNormalizer(options: NormalizerOptions): Promise<NormalizerHandle> {
@@ -84,6 +88,12 @@ export async function startNormalizer(options: NormalizerOptions): Promise<Norma
     return outcomes
   }
 
+  const firstWriteWins = createFirstWriteWins({
+    store,
+    logger,
+    metrics,
+    ...(options.onConflicts ? { onConflicts: options.onConflicts } : {}),
+  })
   const events = createIngestLoop<AuditRow>({
     name: 'normalizer',
     kafka,
@@ -99,6 +109,7 @@ export async function startNormalizer(options: NormalizerOptions): Promise<Norma
       table: auditEventsTable(store),
       maxRows: settings.batchMaxRows,
       maxWaitMs: settings.batchMaxWaitMs,
+      screen: (rows: readonly object[]) => firstWriteWins(rows as readonly AuditRow[]),
       ...(options.onRowsStored
         ? { afterInsert: (rows: readonly object[]) => options.onRowsStored!(rows as readonly AuditRow[]) }
         : {}),

@@ -1,9 +1,10 @@
 import path from 'node:path'
 import { Piscina } from 'piscina'
-import type { AuditRow } from '../../schemas/audit-row.js'
+import type { AuditRow, EventOrigin } from '../../schemas/audit-row.js'
 import type { TenantConfig } from '../../schemas/config.js'
 import { packageRoot } from '../platform/paths.js'
 import type { MessageOutcome, ProcessMessages } from './consumer.js'
+import { messageOrigin } from './pipeline.js'
 import type { RedactionConfig } from './redaction/index.js'
 import type { PayloadLimits } from './steps/redact.js'
 
@@ -15,7 +16,7 @@ export interface WorkerSetup {
 
 export interface WorkerTask {
   partition: number
-  messages: Array<{ value: Uint8Array | null; offset: string }>
+  messages: Array<{ value: Uint8Array | null; offset: string; origin: EventOrigin }>
 }
 
 export interface WorkerPool {
@@ -40,7 +41,11 @@ export function startWorkerPool(options: WorkerSetup & { threads: number }): Wor
     process: async (messages, { partition }) => {
       const task: WorkerTask = {
         partition,
-        messages: messages.map((message) => ({ value: message.value, offset: message.offset })),
+        messages: messages.map((message) => ({
+          value: message.value,
+          offset: message.offset,
+          origin: messageOrigin(message),
+        })),
       }
       return (await pool.run(task)) as Array<MessageOutcome<AuditRow>>
     },

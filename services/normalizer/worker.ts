@@ -17,7 +17,7 @@ const deps: EventPipelineDeps = {
 /** One chunk of messages of one partition → their outcomes, in order. */
 export default function processChunk(task: WorkerTask): Array<MessageOutcome<AuditRow>> {
   // Buffers arrive as plain Uint8Arrays after the structured clone into this thread.
-  return task.messages.map(({ value, offset }) =>
+  return task.messages.map(({ value, offset, origin }) =>
     processEventMessage(
       {
         value: value === null ? null : Buffer.from(value.buffer, value.byteOffset, value.byteLength),
@@ -25,6 +25,7 @@ export default function processChunk(task: WorkerTask): Array<MessageOutcome<Aud
       },
       task.partition,
       deps,
+      origin,
     ),
   )
 }

@@ -24,6 +24,13 @@ export interface RejectedRow<Row, Origin> {
   reason: string
 }
 
+/**
+ * What a screen makes of each buffered row: `insert` it; `replayed`, already stored from this very
+ * message (a redelivery after a crash), so not inserted but still handed to `afterInsert`; or
+ * `skip` it (stored before, or refused).
+ */
+export type ScreenVerdict = 'insert' | 'replayed' | 'skip'
+
 export interface WriterOptions<Row = object, Origin = unknown> {
   /** The table's module (services/platform/store/); its qualified name also seeds the tokens. */
   table: Table<object>
@@ -39,6 +46,12 @@ export interface WriterOptions<Row = object, Origin = unknown> {
   commit: (positions: SourcePosition[]) => Promise<void>
   onFlush?: (rows: number, seconds: number, ok: boolean) => void
   onHealthChange?: (healthy: boolean) => void
+  /**
+   * Runs once per flush, before the insert, with every buffered row; returns one verdict per row
+   * (first write wins: services/normalizer/first-write-wins.ts). A failure is retried with the
+   * insert's backoff, like the insert itself.
+   */
+  screen?: (rows: readonly object[]) => Promise<ScreenVerdict[]>
   /**
    * Runs after the rows are stored and before their offsets are committed (in-stream detection).
    * A failure is retried with the insert's backoff until it passes: an alert is evidence too, and
@@ -193,10 +206,36 @@ export class ClickHouseWriter<Row extends object, Origin = unknown> {
     positions: Array<SourcePosition & { first: string }>,
   ): Promise<void> {
     const rejected: Array<RejectedRow<Row, Origin>> = []
-    if (rows.length > 0) await this.insertWithRetry(rows, origins, this.dedupToken(positions), rejected)
+    const { insert, replayed } = await this.screened(rows, origins)
+    if (insert.rows.length > 0) {
+      await this.insertWithRetry(insert.rows, insert.origins, this.dedupToken(positions), rejected)
+    }
     if (rejected.length > 0) await this.options.onRejected?.(rejected)
-    if (rows.length > 0 && this.options.afterInsert) await this.afterInsertWithRetry(rows)
+    const stored = [...insert.rows, ...replayed]
+    if (stored.length > 0 && this.options.afterInsert) await this.afterInsertWithRetry(stored)
     await this.options.commit(positions.map(({ topic, partition, offset }) => ({ topic, partition, offset })))
+  }
+
+  /** The rows to insert (with their origins) and the replayed ones, by the screen's verdicts. */
+  private async screened(
+    rows: Row[],
+    origins: Origin[],
+  ): Promise<{ insert: { rows: Row[]; origins: Origin[] }; replayed: Row[] }> {
+    const screen = this.options.screen
+    if (!screen || rows.length === 0) return { insert: { rows, origins }, replayed: [] }
+    // The screen reads the store: while it fails, the writer is as unhealthy as a failing insert.
+    const verdicts = await this.retrying({ failure: 'screen_failed', rows: rows.length, store: true }, () =>
+      screen(rows),
+    )
+    const insert = { rows: [] as Row[], origins: [] as Origin[] }
+    const replayed: Row[] = []
+    rows.forEach((row, index) => {
+      if (verdicts[index] === 'insert') {
+        insert.rows.push(row)
+        insert.origins.push(origins[index]!)
+      } else if (verdicts[index] === 'replayed') replayed.push(row)
+    })
+    return { insert, replayed }
   }
 
   /**
@@ -255,16 +294,27 @@ export class ClickHouseWriter<Row extends object, Origin = unknown> {
   }
 
   private async afterInsertWithRetry(rows: Row[]): Promise<void> {
+    const afterInsert = this.options.afterInsert!
+    await this.retrying({ failure: 'after_insert_failed', rows: rows.length, store: false }, () =>
+      afterInsert(rows),
+    )
+  }
+
+  /** Runs `work` until it passes, with the insert's backoff; gives up only when the writer stops. */
+  private async retrying<T>(
+    { failure, rows, store }: { failure: string; rows: number; store: boolean },
+    work: () => Promise<T>,
+  ): Promise<T> {
     let delay = this.options.backoff?.initialMs ?? 200
     const maxDelay = this.options.backoff?.maxMs ?? 10_000
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.options.afterInsert!(rows)
-        return
+        return await work()
       } catch (err) {
+        if (store) this.setHealthy(false)
         this.options.logger.error(
-          { err, table: this.options.table.name, rows: rows.length, attempt, retry_in_ms: delay },
-          'after_insert_failed',
+          { err, table: this.options.table.name, rows, attempt, retry_in_ms: delay },
+          failure,
         )
         if (this.stopping) throw new WriterStoppedError()
         await new Promise((resolve) => setTimeout(resolve, delay))

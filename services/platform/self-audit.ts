@@ -1,14 +1,37 @@
 import { randomUUID } from 'node:crypto'
 import type { AppConfig } from '../../schemas/config.js'
 import { RAW_ENVELOPE_VERSION, type RawEnvelope } from '../../schemas/raw-envelope.js'
-import type { Kafka } from './kafka/client.js'
+import type { IHeaders, Kafka } from './kafka/client.js'
 import { createProducer } from './kafka/producer.js'
 import type { Logger } from './logger.js'
 
 /** The server name under which mcp-audit records what its own users do (auditing the auditor). */
 export const SELF_AUDIT_SERVER = 'mcp-audit'
-/** The gateway name self-audit events carry, so completeness checks can tell them apart. */
+/** The gateway name self-audit events carry (what tells them apart is their origin: SELF_AUDIT_HEADER). */
 export const SELF_AUDIT_GATEWAY = 'mcp-audit-self'
+
+/**
+ * The Kafka header that marks a message as mcp-audit's own (`origin` `self` in `audit_events`).
+ * Only the self-audit producer sets it: gateways reach the HTTP collector, never Kafka, and the
+ * collector produces no such header. The DLQ and its replay keep a message's headers.
+ */
+export const SELF_AUDIT_HEADER = 'mcp_audit_origin'
+const SELF_AUDIT_HEADER_VALUE = 'self'
+
+/** Whether a raw-topic message was produced by mcp-audit's self-audit (see SELF_AUDIT_HEADER). */
+export function isSelfAuditMessage(headers: IHeaders | undefined): boolean {
+  const value = headers?.[SELF_AUDIT_HEADER]
+  const first = Array.isArray(value) ? value[0] : value
+  return first !== undefined && first.toString() === SELF_AUDIT_HEADER_VALUE
+}
+
+/**
+ * The server name no gateway may use (the collector refuses such records), compared the way a
+ * reader would: case and surrounding blanks make no other name.
+ */
+export function isReservedServerName(name: string): boolean {
+  return name.trim().toLowerCase() === SELF_AUDIT_SERVER
+}
 
 /** One action taken through mcp-audit itself: a console API call, a report generated, downloaded or deleted. */
 export interface SelfAuditEntry {
@@ -94,7 +117,11 @@ export function createKafkaSelfAudit(
       await producer.send([
         {
           topic,
-          messages: batch.map((envelope) => ({ key: envelope.tenant_id, value: JSON.stringify(envelope) })),
+          messages: batch.map((envelope) => ({
+            key: envelope.tenant_id,
+            value: JSON.stringify(envelope),
+            headers: { [SELF_AUDIT_HEADER]: SELF_AUDIT_HEADER_VALUE },
+          })),
         },
       ])
     } catch (err) {

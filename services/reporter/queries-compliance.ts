@@ -1,5 +1,4 @@
 import type { Store } from '../platform/clickhouse.js'
-import { SELF_AUDIT_GATEWAY, SELF_AUDIT_SERVER } from '../platform/self-audit.js'
 import { AUDIT_EVENTS } from '../platform/store/audit-events.js'
 import { INGEST_RECEIPTS } from '../platform/store/ingest-receipts.js'
 import { REPORTS } from '../platform/store/reports.js'
@@ -77,33 +76,33 @@ export async function queryCompleteness(
   params: ReportParams,
   period: { from: Date; to: Date },
 ): Promise<Omit<CompletenessFacts, 'lagP50Ms' | 'lagP95Ms' | 'lagMaxMs' | 'futureEvents'>> {
-  const selfParams = {
+  // Self-audit events (origin `self`) are not gateway traffic, and the collector writes no receipt for them.
+  const completenessParams = {
     ...params,
-    self_gateway: SELF_AUDIT_GATEWAY,
     before: clickhouseTime(new Date(period.from.getTime() - DAY_MS)),
   }
   const receipts = await queryRows<{ gateway: string; hour: string; accepted: string }>(
     store,
     `SELECT gateway, formatDateTime(toStartOfHour(minute), '%Y-%m-%d %H:00') AS hour, sum(accepted) AS accepted
      FROM ${tableName(store.database, INGEST_RECEIPTS)} FINAL
-     WHERE tenant_id = {tenant:String} AND gateway != {self_gateway:String}
+     WHERE tenant_id = {tenant:String}
        AND minute >= {from:DateTime64(3, 'UTC')} AND minute < {to:DateTime64(3, 'UTC')}
      GROUP BY gateway, hour`,
-    selfParams,
+    completenessParams,
   )
   const stored = await queryRows<{ gateway: string; hour: string; stored: string }>(
     store,
     `SELECT gateway, formatDateTime(toStartOfHour(occurred_at), '%Y-%m-%d %H:00') AS hour, count() AS stored
-     FROM ${periodEvents(store.database)} AND gateway != {self_gateway:String}
+     FROM ${periodEvents(store.database)} AND origin = 'gateway'
      GROUP BY gateway, hour`,
-    selfParams,
+    completenessParams,
   )
   const earlier = await queryRows<{ gateway: string }>(
     store,
     `SELECT DISTINCT gateway FROM ${tableName(store.database, AUDIT_EVENTS)}
-     WHERE tenant_id = {tenant:String} AND gateway != {self_gateway:String}
+     WHERE tenant_id = {tenant:String} AND origin = 'gateway'
        AND occurred_at >= {before:DateTime64(3, 'UTC')} AND occurred_at < {from:DateTime64(3, 'UTC')}`,
-    selfParams,
+    completenessParams,
   )
   const cells = new Map<string, GatewayHour>()
   const cell = (gateway: string, hour: string) => {
@@ -203,7 +202,10 @@ export async function queryRecordContent(
   }
 }
 
-/** Report generations (the `reports` table) and downloads (self-audit events) in the 90 days to the period end. */
+/**
+ * Report generations (the `reports` table) and downloads (self-audit events: `origin` `self`, which
+ * no gateway can set) in the 90 days to the period end.
+ */
 export async function queryReview(
   store: Store,
   params: ReportParams,
@@ -214,7 +216,6 @@ export async function queryReview(
     ...params,
     review_from: clickhouseTime(new Date(period.to.getTime() - 90 * DAY_MS)),
     now: clickhouseTime(now),
-    self_server: SELF_AUDIT_SERVER,
   }
   const rows = await queryRows<{ at: string; actor: string; action: string; resource: string }>(
     store,
@@ -226,7 +227,7 @@ export async function queryReview(
      UNION ALL
      SELECT toString(occurred_at) AS at, user_id AS actor, toString(tool) AS action, resource_uri AS resource
      FROM ${tableName(store.database, AUDIT_EVENTS)} FINAL
-     WHERE tenant_id = {tenant:String} AND server_name = {self_server:String} AND tool = 'report.download'
+     WHERE tenant_id = {tenant:String} AND origin = 'self' AND tool = 'report.download'
        AND occurred_at >= {review_from:DateTime64(3, 'UTC')} AND occurred_at < {now:DateTime64(3, 'UTC')}
      ORDER BY at DESC LIMIT 50`,
     reviewParams,

@@ -1,6 +1,7 @@
 import { startCollector, type CollectorHandle } from '../collector/service.js'
 import type { ProducerOptions } from '../collector/producer.js'
 import { startConsole, type ConsoleHandle } from '../console/service.js'
+import { eventConflictCandidates } from '../detector/event-conflict-rule.js'
 import {
   createDetectorParts,
   startDetector,
@@ -129,6 +130,9 @@ export async function startServices(context: RuntimeContext, selection: ServiceS
       onRowsStored: async (rows) => {
         mcpMetrics.observe(rows)
         await detection.stream.inspect(rows)
+      },
+      onConflicts: async (conflicts) => {
+        await detection.alerts.record(eventConflictCandidates(conflicts))
       },
     })
     runtime.started.push({ name: 'normalizer' })

@@ -1,7 +1,6 @@
 import path from 'node:path'
 import type { Command } from 'commander'
 import type { Store } from '../../platform/clickhouse.js'
-import { SELF_AUDIT_SERVER } from '../../platform/self-audit.js'
 import { AUDIT_EVENTS } from '../../platform/store/audit-events.js'
 import { tableName } from '../../platform/store/table.js'
 import type { Runtime } from '../../runtime/index.js'
@@ -40,8 +39,7 @@ function printBanner(runtime: Runtime, store: Store): void {
 /** Events of the tenant's own traffic (not mcp-audit's self-audit) already in the store. */
 async function storedEvents(store: Store): Promise<number> {
   const result = await store.client.query({
-    query: `SELECT count() AS n FROM ${tableName(store.database, AUDIT_EVENTS)} WHERE server_name != {self:String}`,
-    query_params: { self: SELF_AUDIT_SERVER },
+    query: `SELECT count() AS n FROM ${tableName(store.database, AUDIT_EVENTS)} WHERE origin = 'gateway'`,
     format: 'JSONEachRow',
   })
   const [row] = await result.json<{ n: string }>()

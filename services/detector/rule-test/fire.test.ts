@@ -52,6 +52,8 @@ const row = (eventId: string, roles: string[]): AuditRow => ({
   retention_until: '2027-11-24',
   source_partition: 0,
   source_offset: 0,
+  origin: 'gateway',
+  content_hash: '',
 })
 
 /** The groups the stream would raise alerts for, captured at the alert store. */

@@ -49,6 +49,8 @@ const ROW: AuditRow = {
   retention_until: '2027-11-24',
   source_partition: 0,
   source_offset: 41,
+  origin: 'gateway',
+  content_hash: '',
 }
 
 const holds = (condition: Condition, row: RowLike = ROW) => compileCondition(condition)(row)

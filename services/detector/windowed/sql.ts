@@ -103,6 +103,8 @@ const STORED_COLUMNS: Record<keyof AuditRow, ColumnKind> = {
   retention_until: 'date',
   source_partition: 'number',
   source_offset: 'number',
+  origin: 'enum',
+  content_hash: 'text',
 }
 
 const COLUMNS: Readonly<Record<string, ColumnKind>> = {

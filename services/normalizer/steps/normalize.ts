@@ -1,4 +1,4 @@
-import type { AuditRow, ErrorClass } from '../../../schemas/audit-row.js'
+import type { AuditRow, ErrorClass, EventOrigin } from '../../../schemas/audit-row.js'
 import { AUDIT_ROW_VERSION } from '../../../schemas/audit-row.js'
 import type { EventStatus } from '../../../schemas/event.js'
 import type { RawEnvelope } from '../../../schemas/raw-envelope.js'
@@ -50,13 +50,15 @@ type RedactedColumns =
   | 'redaction_findings'
 
 export interface NormalizedEvent {
-  row: Omit<AuditRow, RedactedColumns>
+  row: Omit<AuditRow, RedactedColumns | 'content_hash'>
   clear: ClearPayload
 }
 
 export interface NormalizeContext {
   partition: number
   offset: number
+  /** Whether the message came from mcp-audit's self-audit producer (its Kafka header); `gateway` when unset. */
+  origin?: EventOrigin
   /** Days the tenant keeps events (its retention maximum); decides `retention_until`. */
   retentionDays: (tenantId: string) => number
   now?: () => Date
@@ -140,6 +142,7 @@ export function normalizeEnvelope(envelope: RawEnvelope, ctx: NormalizeContext):
         retention_until: retentionUntil,
         source_partition: ctx.partition,
         source_offset: ctx.offset,
+        origin: ctx.origin ?? 'gateway',
       },
       clear: {
         tool: event.tool ?? '',

@@ -73,7 +73,7 @@ export function redactEvent(
   event: NormalizedEvent,
   redactor: EventRedactor,
   limits: PayloadLimits,
-): AuditRow {
+): Omit<AuditRow, 'content_hash'> {
   const { clear } = event
   const findings: Findings = {}
   const text = (value: string | null): string => {

@@ -5,6 +5,8 @@ import type { Store } from '../clickhouse.js'
 /** The tables of the migrations in schemas/clickhouse/, each owned by one module of this folder. */
 export type TableName =
   | 'audit_events'
+  | 'audit_event_ids'
+  | 'event_conflicts'
   | 'ingest_receipts'
   | 'alerts'
   | 'alert_deliveries'
