@@ -28,6 +28,8 @@ export interface NormalizerOptions {
   pseudonymizationKey: string
   /** In-stream detection on stored rows (the detector's match rules). */
   onRowsStored?: (rows: readonly AuditRow[]) => Promise<void>
+  /** Offsets of `mcp.audit.raw` committed after their rows were stored (the integrity sealer). */
+  onEventsCommitted?: (positions: Array<{ partition: number; offset: string }>) => void
 }
 
 /** A loop's health (crashed consumer, failing writer, stalled loop) as a probe for `/readyz`. */
@@ -95,6 +97,7 @@ export async function startNormalizer(options: NormalizerOptions): Promise<Norma
     process: countFindings,
     chunkSize: settings.chunkSize,
     pipelineDepth: settings.workers + 1,
+    ...(options.onEventsCommitted ? { onCommitted: options.onEventsCommitted } : {}),
     writer: {
       table: auditEventsTable(store),
       maxRows: settings.batchMaxRows,

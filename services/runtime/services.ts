@@ -7,6 +7,7 @@ import {
   type DetectorHandle,
   type DetectorParts,
 } from '../detector/service.js'
+import { startSealer } from '../integrity/index.js'
 import { createMcpMetrics } from '../normalizer/mcp-metrics.js'
 import { startNormalizer, type NormalizerHandle } from '../normalizer/service.js'
 import type { Store } from '../platform/clickhouse.js'
@@ -118,6 +119,7 @@ export async function startServices(context: RuntimeContext, selection: ServiceS
   if (wanted.has('normalizer')) {
     const detection = runtime.detection!
     const mcpMetrics = createMcpMetrics(registry)
+    const sealer = startSealer({ config, store: requireStore(context, 'normalizer'), logger, lifecycle })
     runtime.normalizer = await startNormalizer({
       config,
       brokers,
@@ -130,6 +132,7 @@ export async function startServices(context: RuntimeContext, selection: ServiceS
         mcpMetrics.observe(rows)
         await detection.stream.inspect(rows)
       },
+      onEventsCommitted: sealer.committed,
     })
     runtime.started.push({ name: 'normalizer' })
   }

@@ -1,0 +1,3 @@
+-- Reserved for issue 14's first-write-wins migration (content_hash, origin, event_conflicts), which
+-- is written on another branch; this placeholder only keeps 0008 from leaving a gap here. Drop this
+-- file when that branch's 0007 is merged.
