@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto'
+import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { AppConfig } from '../../schemas/config.js'
+import { createConsoleApp } from '../../services/console/app.js'
+import { createAdminQuery } from '../../services/console/admin-query.js'
 import { trustedSealPublicKey, verifyStore, type VerifyResult } from '../../services/integrity/index.js'
+import { HealthRegistry } from '../../services/platform/health.js'
+import { createMetricsRegistry } from '../../services/platform/metrics.js'
 import { createKafka } from '../../services/platform/kafka/client.js'
 import { ensureTopics } from '../../services/platform/kafka/topics.js'
 import { createLogger } from '../../services/platform/logger.js'
@@ -70,7 +75,15 @@ describe('sealed batches: the normalizer seals what it stores and verify-store n
       pseudonymization: { key: TEST_PSEUDONYMIZATION_KEY },
       normalizer: { consumerGroup: `seal-${suffix}`, workers: 0, batchMaxWaitMs: 100, chunkSize: 50 },
       integrity: { sealIntervalSeconds: 1 },
-      tenants: [{ id: 'acme' }],
+      tenants: [
+        {
+          id: 'acme',
+          tokens: [
+            { name: 'analyst', scope: 'read', value: 'acme-read-token-0123456789' },
+            { name: 'gw', scope: 'ingest', value: 'acme-ingest-token-0123456789' },
+          ],
+        },
+      ],
     })
     const runtime = await startTestRuntime(config, store, { services: ['normalizer'] })
     const producer = kafka.producer()
@@ -109,6 +122,47 @@ describe('sealed batches: the normalizer seals what it stores and verify-store n
     const result = await verify()
     expect(result.problems).toEqual([])
     expect(result).toMatchObject({ ok: true, rows: EVENTS, expired: 0 })
+  })
+
+  it("answers GET /api/v1/integrity for the read token's tenant", async () => {
+    const adminQuery = createAdminQuery({ store, config })
+    const app = createConsoleApp({
+      config,
+      store,
+      logger,
+      registry: createMetricsRegistry(),
+      health: new HealthRegistry(),
+      selfAudit: { record: () => undefined, flush: () => Promise.resolve(), stop: () => Promise.resolve() },
+      adminQuery,
+      integrity: { publicKey: () => trustedSealPublicKey(config), sealIntervalSeconds: 1 },
+    })
+    const server = await new Promise<ReturnType<typeof app.listen>>((resolve) => {
+      const listening = app.listen(0, '127.0.0.1', () => resolve(listening))
+    })
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/integrity`
+    const get = async (query: string, token?: string) => {
+      const res = await fetch(`${base}${query}`, {
+        headers: token ? { Authorization: `Bearer ${token}` } : {},
+      })
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> }
+    }
+    try {
+      const hourAgo = new Date(Date.now() - 2 * 3_600_000).toISOString()
+      const recent = await get(`?from=${hourAgo}`, 'acme-read-token-0123456789')
+      expect(recent.status).toBe(200)
+      expect(recent.body).toMatchObject({
+        tenant: 'acme',
+        ok: true,
+        rows: EVENTS - EVENTS / 10,
+        problems: [],
+      })
+      expect((await get('?from=soon', 'acme-read-token-0123456789')).status).toBe(400)
+      expect((await get('', 'acme-ingest-token-0123456789')).status).toBe(403)
+      expect((await get('')).status).toBe(401)
+    } finally {
+      await new Promise((resolve) => server.close(resolve))
+      await adminQuery.close()
+    }
   })
 
   it('names each row changed, deleted or added by an insider, and an edited seal', async () => {
