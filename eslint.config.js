@@ -13,6 +13,7 @@ const SERVICE_FOLDERS = [
   'collector',
   'console',
   'detector',
+  'integrity',
   'normalizer',
   'platform',
   'reporter',
@@ -28,8 +29,11 @@ const MAY_IMPORT = {
   collector: SHARED,
   normalizer: SHARED,
   detector: SHARED,
-  reporter: SHARED,
-  console: [...SHARED, 'reporter/index.js', 'detector/index.js'],
+  // Seals and their verification: the normalizer's runtime wiring starts the sealer; the console
+  // and the reporter verify through its public entry.
+  integrity: ['platform'],
+  reporter: [...SHARED, 'integrity/index.js'],
+  console: [...SHARED, 'reporter/index.js', 'detector/index.js', 'integrity/index.js'],
   // A tool that feeds the collector over HTTP: it shares the wire formats, not the collector's code.
   simulator: ['platform'],
 }

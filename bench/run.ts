@@ -6,6 +6,7 @@ import { packageRoot } from '../services/platform/paths.js'
 import { collectorBenchmark } from './collector.js'
 import { detectorBenchmark } from './detector.js'
 import { e2eBenchmark } from './e2e.js'
+import { integrityBenchmark } from './integrity.js'
 import { normalizerBenchmark } from './normalizer.js'
 import { redactionBenchmark } from './redaction.js'
 import { reporterBenchmark } from './reporter.js'
@@ -36,6 +37,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   e2eBenchmark,
   reporterBenchmark,
   securityBenchmark,
+  integrityBenchmark,
 ]
 
 const USAGE = `Usage: npm run bench -- [--only NAME] [--quick] [--no-record]

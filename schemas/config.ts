@@ -213,6 +213,17 @@ export const AppConfig = z
         webhooks: WebhookList.default([]),
       })
       .prefault({}),
+    integrity: z
+      .object({
+        /** How often the normalizer seals what it stored and committed (one seal per tenant and partition). */
+        sealIntervalSeconds: z.coerce.number().int().min(1).max(3_600).default(60),
+        /**
+         * Ed25519 private key (PKCS#8 PEM) that signs seals. When absent, one is generated on first
+         * start under <dataDir>/integrity/seal-key.pem; the public key is exported beside it.
+         */
+        signingKey: z.string().min(1).optional(),
+      })
+      .prefault({}),
     reports: z.array(ReportScheduleConfig).default([]),
     reporter: z
       .object({

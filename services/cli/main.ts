@@ -10,6 +10,7 @@ import { registerRules } from './commands/rules.js'
 import { registerRulesTest } from './commands/rules-test.js'
 import { registerSimulate } from './commands/simulate.js'
 import { registerStart } from './commands/start.js'
+import { registerVerifyStore } from './commands/verify-store.js'
 
 const program = new Command()
   .name('mcp-audit')
@@ -29,6 +30,7 @@ registerQuery(program)
 registerReport(program)
 registerReporter(program)
 registerSimulate(program)
+registerVerifyStore(program)
 registerRulesTest(registerRules(program))
 
 try {

@@ -17,6 +17,7 @@ import { changeAlertStatus, type AlertAction } from './alert-actions.js'
 import { locals, requireToken } from './auth.js'
 import { AlertsQuery, EventsQuery, issues, SummaryQuery } from './params.js'
 import { BadRequestError, getEvent, listAlerts, listEvents, summary } from './queries.js'
+import { mountIntegrity, type IntegrityDeps } from './integrity-route.js'
 import { mountReports } from './reports-routes.js'
 
 export interface ConsoleDeps {
@@ -30,6 +31,8 @@ export interface ConsoleDeps {
   adminQuery: AdminQuery
   /** The reporter; without it the reports endpoints answer 503. */
   reports?: Reports
+  /** The seal key and interval for `GET /integrity`; without them it answers 503. */
+  integrity?: IntegrityDeps
 }
 
 function consoleMetrics(registry: Registry) {
@@ -145,6 +148,7 @@ export function createConsoleApp(deps: ConsoleDeps): express.Express {
     })
   }
   mountReports(api, guard, deps.reports)
+  mountIntegrity(api, guard, store, deps.integrity)
   api.post('/query', guard('console.query', ['admin']), async (req, res) => {
     const body = (req.body ?? {}) as { sql?: unknown; params?: unknown }
     locals(res).auditDetails = { sql: typeof body.sql === 'string' ? body.sql.slice(0, 2_000) : null }

@@ -54,6 +54,13 @@ const Range = z
 
 export const SummaryQuery = Range
 
+/** `GET /integrity`: without `from`/`to`, the whole sealed trail. */
+export const IntegrityQuery = z
+  .object({ from: Instant.optional(), to: Instant.optional() })
+  .refine(({ from, to }) => !from || !to || from.getTime() < to.getTime(), {
+    message: 'from must be before to',
+  })
+
 export const EventsQuery = z
   .object({
     server: Optional,

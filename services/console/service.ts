@@ -7,6 +7,7 @@ import { listen, startOpsServer } from '../platform/ops-server.js'
 import type { SelfAudit } from '../platform/self-audit.js'
 import type { Reports } from '../reporter/index.js'
 import { createAdminQuery } from './admin-query.js'
+import { trustedSealPublicKey } from '../integrity/index.js'
 import { createConsoleApp } from './app.js'
 
 export interface ConsoleOptions {
@@ -46,6 +47,10 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleHand
     health: lifecycle.health,
     selfAudit: options.selfAudit,
     adminQuery,
+    integrity: {
+      publicKey: () => trustedSealPublicKey(config),
+      sealIntervalSeconds: config.integrity.sealIntervalSeconds,
+    },
     ...(options.reports ? { reports: options.reports } : {}),
   })
   const { url, close } = await listen(app, config.console.port, config.console.host)

@@ -42,6 +42,8 @@ export interface LoopOptions<Row extends object> {
   pipelineDepth?: number
   /** No progress for this long while messages wait counts as a stalled loop. */
   stallAfterMs?: number
+  /** After a successful commit: each partition's committed offset (its rows are all stored). */
+  onCommitted?: (positions: Array<{ partition: number; offset: string }>) => void
 }
 
 /** The message a row was made from: what is dead-lettered when the store refuses the row. */
@@ -111,14 +113,14 @@ export function createIngestLoop<Row extends object>(options: LoopOptions<Row>):
     logger,
     onRejected: deadLetterRefused,
     commit: async (positions: SourcePosition[]) => {
+      const committed = positions.map(({ topic: t, partition, offset }) => ({
+        topic: t,
+        partition,
+        offset: nextOffset(offset),
+      }))
       try {
-        await consumer.commitOffsets(
-          positions.map(({ topic: t, partition, offset }) => ({
-            topic: t,
-            partition,
-            offset: nextOffset(offset),
-          })),
-        )
+        await consumer.commitOffsets(committed)
+        options.onCommitted?.(committed)
       } catch (err) {
         // After a rebalance the partition may belong to another member; it re-reads from the last
         // commit and the store collapses the repeats by event id.

@@ -31,6 +31,8 @@ export interface NormalizerOptions {
   onRowsStored?: (rows: readonly AuditRow[]) => Promise<void>
   /** Raises refused second versions of stored events (rule mcp-audit-event-conflict). */
   onConflicts?: (conflicts: readonly EventConflictRow[]) => Promise<void>
+  /** Offsets of `mcp.audit.raw` committed after their rows were stored (the integrity sealer). */
+  onEventsCommitted?: (positions: Array<{ partition: number; offset: string }>) => void
 }
 
 /** A loop's health (crashed consumer, failing writer, stalled loop) as a probe for `/readyz`. */
@@ -105,6 +107,7 @@ export async function startNormalizer(options: NormalizerOptions): Promise<Norma
     process: countFindings,
     chunkSize: settings.chunkSize,
     pipelineDepth: settings.workers + 1,
+    ...(options.onEventsCommitted ? { onCommitted: options.onEventsCommitted } : {}),
     writer: {
       table: auditEventsTable(store),
       maxRows: settings.batchMaxRows,

@@ -8,6 +8,7 @@ import {
   type DetectorHandle,
   type DetectorParts,
 } from '../detector/service.js'
+import { startSealer } from '../integrity/index.js'
 import { createMcpMetrics } from '../normalizer/mcp-metrics.js'
 import { startNormalizer, type NormalizerHandle } from '../normalizer/service.js'
 import type { Store } from '../platform/clickhouse.js'
@@ -119,6 +120,7 @@ export async function startServices(context: RuntimeContext, selection: ServiceS
   if (wanted.has('normalizer')) {
     const detection = runtime.detection!
     const mcpMetrics = createMcpMetrics(registry)
+    const sealer = startSealer({ config, store: requireStore(context, 'normalizer'), logger, lifecycle })
     runtime.normalizer = await startNormalizer({
       config,
       brokers,
@@ -134,6 +136,7 @@ export async function startServices(context: RuntimeContext, selection: ServiceS
       onConflicts: async (conflicts) => {
         await detection.alerts.record(eventConflictCandidates(conflicts))
       },
+      onEventsCommitted: sealer.committed,
     })
     runtime.started.push({ name: 'normalizer' })
   }

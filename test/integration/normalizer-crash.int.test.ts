@@ -10,7 +10,7 @@ import { createKafka } from '../../services/platform/kafka/client.js'
 import { ensureTopics } from '../../services/platform/kafka/topics.js'
 import { freePort } from '../../services/platform/local-kafka.js'
 import { createLogger } from '../../services/platform/logger.js'
-import { spawnCli } from '../helpers/cli.js'
+import { runCli, spawnCli } from '../helpers/cli.js'
 import { TEST_PSEUDONYMIZATION_KEY } from '../helpers/pipeline.js'
 import { queryRows } from '../helpers/store.js'
 import { waitFor } from '../helpers/wait.js'
@@ -78,6 +78,7 @@ describe('normalizer killed with SIGKILL in the middle of a stream', () => {
           `kafka: { brokers: [${brokers.join(', ')}], topics: { raw: ${topics.raw}, dlq: ${topics.dlq}, receipts: ${topics.receipts} } }`,
           `clickhouse: { database: ${database} }`,
           `normalizer: { consumerGroup: ${groupId}, opsPort: ${opsPort}, batchMaxRows: 2000, batchMaxWaitMs: 300, chunkSize: 500, workers: 1 }`,
+          'integrity: { sealIntervalSeconds: 1 }',
           '',
         ].join('\n'),
       )
@@ -155,6 +156,12 @@ describe('normalizer killed with SIGKILL in the middle of a stream', () => {
       expect(await exited(final)).toBe(0)
       expect(stderr).toBe('')
 
+      // Every row sealed exactly once across the kills and replays: verify-store finds the trail intact.
+      const intact = runCli(['verify-store', '--json'], env)
+      expect(intact.stderr).toBe('')
+      expect(intact.status).toBe(0)
+      expect(JSON.parse(intact.stdout)).toMatchObject({ ok: true, rows: expect.any(Number), problems: [] })
+
       const store = openStore(AppConfig.parse({ dataDir, clickhouse: { database } }))
       try {
         const table = `${database}.audit_events`
@@ -183,9 +190,28 @@ describe('normalizer killed with SIGKILL in the middle of a stream', () => {
           `SELECT count() AS n FROM ${table} WHERE positionCaseInsensitive(arguments, '@example.com') > 0 OR positionCaseInsensitive(user_id, '@example.com') > 0`,
         )
         expect(Number(leaked[0]!.n)).toBe(0)
+        const [sealed] = await queryRows<{ leaves: number; ids: number }>(
+          store,
+          `SELECT count() AS leaves, uniqExact(id) AS ids FROM ${database}.integrity_seals ARRAY JOIN event_ids AS id`,
+        )
+        expect(Number(sealed!.leaves)).toBe(EVENTS)
+        expect(Number(sealed!.ids)).toBe(EVENTS)
+        await store.client.command({
+          query: `ALTER TABLE ${table} UPDATE status = 'denied' WHERE event_id = 'crash-000123'`,
+          clickhouse_settings: { mutations_sync: '2' },
+        })
       } finally {
         await store.close()
       }
+      const tampered = runCli(['verify-store'], env)
+      expect(tampered.status).toBe(1)
+      expect(tampered.stdout).toMatch(/CHANGED seal acme\/p\d#\d+: .*\n {2}event ids \(1\): crash-000123\n/)
+      const badTime = runCli(['verify-store', '--from', 'yesterday'], env)
+      expect(badTime.status).toBe(2)
+      expect(badTime.stderr).toContain('not an ISO 8601 time')
+      const badKey = runCli(['verify-store', '--public-key', path.join(dataDir, 'missing.pem')], env)
+      expect(badKey.status).toBe(2)
+      expect(badKey.stderr).toContain('cannot read the public key')
     },
   )
 })

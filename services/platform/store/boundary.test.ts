@@ -20,6 +20,7 @@ const TABLES = [
   'detector_watermarks',
   'reports',
   'schema_migrations',
+  'integrity_seals',
 ]
 const NAME = `(?:${TABLES.join('|')})\\b`
 // `alerts` and `reports` are also config keys and folder names: quoted, only the others are surely tables.

@@ -13,6 +13,7 @@ export type TableName =
   | 'detector_watermarks'
   | 'reports'
   | 'schema_migrations'
+  | 'integrity_seals'
 
 /** `database.table` for SQL text: the database is a validated plain identifier (schemas/config.ts). */
 export function tableName(database: string, table: TableName): string {
