@@ -1,13 +1,13 @@
-import { generateKeyPairSync, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { AppConfig } from '../schemas/config.js'
 import { createSealer, verifyStore, type VerifyResult } from '../services/integrity/index.js'
 import { openStore, type Store } from '../services/platform/clickhouse.js'
-import { ed25519KeyId } from '../services/platform/ed25519-key.js'
 import { createLogger } from '../services/platform/logger.js'
 import { migrate } from '../services/platform/migrations.js'
+import { benchSealKey } from './lib/seal-key.js'
 import { auditEventsTable } from '../services/platform/store/audit-events.js'
 import type { Benchmark, BenchmarkContext, BenchmarkReport } from './lib/report.js'
 
@@ -68,9 +68,7 @@ async function runIntegrityBenchmark(ctx: BenchmarkContext): Promise<BenchmarkRe
       await fillMonth(store, rows, ctx.progress)
       const storeMs = Date.now() - at
 
-      const { privateKey, publicKey } = generateKeyPairSync('ed25519')
-      const publicKeyPem = publicKey.export({ type: 'spki', format: 'pem' }).toString()
-      const key = { privateKey, publicKey, publicKeyPem, keyId: ed25519KeyId(publicKey) }
+      const key = benchSealKey()
       // A thousand seals per partition: the 60 s interval would make ~43,000 smaller ones a month,
       // which changes only the header pass of verification (one row per seal), not the leaves.
       const perSeal = Math.ceil(rows / PARTITIONS / 1_000)
@@ -92,7 +90,7 @@ async function runIntegrityBenchmark(ctx: BenchmarkContext): Promise<BenchmarkRe
         tenantId: 'bench',
         from: new Date(MONTH_START),
         to: new Date(MONTH_START + MONTH_MS),
-        publicKey,
+        publicKey: key.publicKey,
       })
       const verifyMs = Date.now() - at
       if (!result.ok || result.rows !== rows) {

@@ -30,7 +30,8 @@ import type { Benchmark, BenchmarkContext, BenchmarkReport } from './lib/report.
 
 interface Plan {
   events: number
-  workers: number[]
+  /** Normalizer runs, each on a topic of its own: worker threads, and first write wins + seals on or off. */
+  runs: Array<{ workers: number; integrity: boolean }>
   /** Events timed through processEventMessage whole, as a cross-check of the stage sum. */
   wholeSample: number
   /** Insert ceiling batch: the writer's default batchMaxRows. */
@@ -40,15 +41,25 @@ interface Plan {
 
 const FULL: Plan = {
   events: 80_000,
-  // The default of one worker thread, and two (in-thread parsing, workers: 0, was the slowest in every earlier run).
-  workers: [1, 2],
+  // The default of one worker thread, and two (in-thread parsing, workers: 0, was the slowest in every
+  // earlier run); each with the trail's integrity (first write wins, seals) on and off.
+  runs: [
+    { workers: 1, integrity: true },
+    { workers: 1, integrity: false },
+    { workers: 2, integrity: true },
+    { workers: 2, integrity: false },
+  ],
   wholeSample: 20_000,
   insertBatch: 10_000,
   timeoutMs: 150_000,
 }
 const QUICK: Plan = {
   events: 20_000,
-  workers: [0, 1],
+  runs: [
+    { workers: 0, integrity: true },
+    { workers: 1, integrity: true },
+    { workers: 1, integrity: false },
+  ],
   wholeSample: 5_000,
   insertBatch: 10_000,
   timeoutMs: 60_000,
@@ -82,7 +93,7 @@ async function cpuAndInsertCeilings(
 function problemsOf(runs: readonly NormalizerRun[], ceilings: Ceilings, expected: number): string[] {
   const problems: string[] = []
   for (const run of runs) {
-    const where = `normalizer, workers: ${run.workers}`
+    const where = `normalizer, workers: ${run.workers}, integrity ${run.integrity ? 'on' : 'off'}`
     if (!run.caughtUp) problems.push(`${where}: committed offsets did not reach the end of the topic in time`)
     if (run.stored !== expected)
       problems.push(`${where}: ${run.stored} rows stored (FINAL), expected ${expected}`)
@@ -99,7 +110,7 @@ function problemsOf(runs: readonly NormalizerRun[], ceilings: Ceilings, expected
 
 async function runNormalizerBenchmark(ctx: BenchmarkContext): Promise<BenchmarkReport> {
   const plan = ctx.quick ? QUICK : FULL
-  const setup = await setUp(ctx, plan.events, plan.workers.length)
+  const setup = await setUp(ctx, plan.events, plan.runs.length)
   const { rig } = setup
   const meanMessageBytes =
     setup.messages.reduce((sum, message) => sum + message.value.length, 0) / setup.messages.length
@@ -117,10 +128,17 @@ async function runNormalizerBenchmark(ctx: BenchmarkContext): Promise<BenchmarkR
   })
 
   const runs: NormalizerRun[] = []
-  for (const [index, workers] of plan.workers.entries()) {
-    ctx.progress(`normalizer, workers: ${workers}: ${plan.events.toLocaleString('en-US')} events`)
+  for (const [index, { workers, integrity }] of plan.runs.entries()) {
+    ctx.progress(
+      `normalizer, workers: ${workers}, integrity ${integrity ? 'on' : 'off'}: ${plan.events.toLocaleString('en-US')} events`,
+    )
     runs.push(
-      await runNormalizer(ctx, rig, { workers, topic: rig.topics[index]!, timeoutMs: plan.timeoutMs }),
+      await runNormalizer(ctx, rig, {
+        workers,
+        integrity,
+        topic: rig.topics[index]!,
+        timeoutMs: plan.timeoutMs,
+      }),
     )
   }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import { CompressionTypes, Partitioners, type Admin, type Kafka } from 'kafkajs'
 import { AppConfig } from '../../schemas/config.js'
+import { createSealer } from '../../services/integrity/index.js'
 import { startNormalizer } from '../../services/normalizer/service.js'
 import { openStore, type Store } from '../../services/platform/clickhouse.js'
 import { createKafka } from '../../services/platform/kafka/client.js'
@@ -18,6 +19,7 @@ import { RunProbe, type RunUse } from './normalizer-probes.js'
 import { histogramTotals } from './probes.js'
 import type { BenchmarkContext } from './report.js'
 import { startBenchBroker } from './bench-broker.js'
+import { benchSealKey } from './seal-key.js'
 
 /**
  * The normalizer benchmark's setting: a local broker, an embedded store in a temp folder, the
@@ -30,6 +32,18 @@ export const PSEUDONYMIZATION_KEY = 'bench-pseudonymization-key-0123456789abcdef
 /** Messages per produce while filling the topics, like collector requests of 1,000 events. */
 const PRODUCE_BATCH = 1_000
 const POLL_MS = 100
+const SEAL_INTERVAL_SECONDS = 5
+
+const SEAL_KEY = benchSealKey()
+
+async function countSeals(store: Store): Promise<number> {
+  const result = await store.client.query({
+    query: `SELECT count() AS n FROM ${store.database}.integrity_seals`,
+    format: 'JSONEachRow',
+  })
+  const [row] = await result.json<{ n: string | number }>()
+  return Number(row?.n ?? 0)
+}
 
 export interface Rig {
   kafka: Kafka
@@ -156,6 +170,10 @@ export async function setUp(
 
 export interface NormalizerRun {
   workers: number
+  /** First write wins and the sealer on (as in production), or both off with the id index's view dropped. */
+  integrity: boolean
+  /** Seals the run wrote (its last seal is inside the timed run). */
+  seals: number
   events: number
   /** Seconds from calling startNormalizer until it returned (group joined), and until every offset was committed. */
   startSeconds: number
@@ -182,10 +200,12 @@ async function committedUpTo(rig: Rig, groupId: string, topic: string): Promise<
 export async function runNormalizer(
   ctx: BenchmarkContext,
   rig: Rig,
-  run: { workers: number; topic: string; timeoutMs: number },
+  run: { workers: number; integrity: boolean; topic: string; timeoutMs: number },
 ): Promise<NormalizerRun> {
-  const database = `bench_normalizer_w${run.workers}_${rig.suffix}`
+  const database = `bench_normalizer_w${run.workers}_${run.integrity ? 'on' : 'off'}_${rig.suffix}`
   const store = await freshDatabase(rig, database)
+  // Off: no check before the insert, no id index written beside each insert, no seals.
+  if (!run.integrity) await store.client.command({ query: `DROP VIEW ${database}.audit_event_ids_mv` })
   const config = benchConfig(rig, { ...run, database })
   const registry = createMetricsRegistry()
   const lifecycle = new Lifecycle(rig.logger)
@@ -193,8 +213,13 @@ export async function runNormalizer(
   const groupId = config.normalizer.consumerGroup
   const end = (await rig.admin.fetchTopicOffsets(run.topic)).reduce((sum, p) => sum + Number(p.high), 0)
 
+  // Sealing every few seconds rather than the default minute, so its read-backs fall inside the run.
+  const sealer = run.integrity
+    ? createSealer({ store, key: SEAL_KEY, logger: rig.logger, intervalSeconds: SEAL_INTERVAL_SECONDS })
+    : undefined
   const probe = new RunProbe(rig.brokerPid)
   const started = performance.now()
+  sealer?.start()
   await startNormalizer({
     config,
     brokers: rig.brokers,
@@ -203,6 +228,8 @@ export async function runNormalizer(
     registry,
     lifecycle,
     pseudonymizationKey: PSEUDONYMIZATION_KEY,
+    firstWriteWins: run.integrity,
+    ...(sealer ? { onEventsCommitted: sealer.committed } : {}),
   })
   const ready = performance.now()
   const deadline = started + run.timeoutMs
@@ -212,6 +239,11 @@ export async function runNormalizer(
     if (committed >= end) break
     await new Promise((resolve) => setTimeout(resolve, POLL_MS))
   }
+  let seals = 0
+  if (sealer) {
+    await sealer.stop()
+    seals = await countSeals(store)
+  }
   const finished = performance.now()
   const resources = probe.read()
   const inserts = await histogramTotals(registry, 'mcp_audit_normalizer_insert_seconds')
@@ -220,6 +252,8 @@ export async function runNormalizer(
 
   const result: NormalizerRun = {
     workers: run.workers,
+    integrity: run.integrity,
+    seals,
     events: end,
     startSeconds: (ready - started) / 1000,
     totalSeconds: (finished - started) / 1000,

@@ -52,6 +52,7 @@ function endToEndSection(
     table: {
       headers: [
         'workers',
+        'integrity',
         'events',
         'group join',
         'all committed',
@@ -68,9 +69,10 @@ function endToEndSection(
         'stored (FINAL)',
         'DLQ',
       ],
-      numeric: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15],
+      numeric: [0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16],
       rows: runs.map((run) => [
         String(run.workers),
+        run.integrity ? `on (${run.seals} seals)` : 'off',
         formatCount(run.events),
         seconds(run.startSeconds),
         seconds(run.totalSeconds),
@@ -91,6 +93,7 @@ function endToEndSection(
     notes: [
       `envelopes of ${Math.round(meanMessageBytes)} bytes on average, built by the collector's own CPU path from generic tools/call events with e-mails, home paths, tokens, phone numbers and IPs mixed into some arguments and results (bench/lib/normalizer-events.ts); produced like the collector produces (idempotent, acks=all, gzip, 1,000 per produce) to 6 partitions; building ${formatCount(events)} took ${seconds(setup.generate)}, producing them to ${setup.topics} topics ${seconds(setup.produce)}`,
       '"workers": normalizer.workers (0 = parse/normalize/redact on the main thread, N = a piscina pool of N threads); everything else is the default config (chunkSize 1,000, batchMaxRows 10,000, batchMaxWaitMs 1,000)',
+      '"integrity": on is production: first write wins (one id lookup per batch, the id index written beside each insert) and the sealer, here every 5 s instead of every 60 s so that its read-backs fall inside the run, its last seal included in "all committed"; off skips the lookup, drops the id index\'s materialized view and seals nothing',
       '"group join": startNormalizer until it returned (group joined); "all committed": from calling startNormalizer until admin.fetchOffsets showed the end offset of every partition (polled every 100 ms), the last partial batch waiting up to batchMaxWaitMs included; "events/s" is events over that time',
       '"in inserts": the writer\'s inserts, their mean duration and their share of the run (mcp_audit_normalizer_insert_seconds); "events/s between inserts": events over the run minus group join and inserts',
       '"main loop busy": event-loop utilisation of the main thread (kafkajs, the writer, the inserts\' main-thread part, and with workers: 0 the CPU stages); "main thread per event": that thread\'s own CPU time per event; "process CPU": every thread (workers, libuv pool, GC, the embedded ClickHouse); "longest loop stall": longest event-loop delay seen (monitorEventLoopDelay); "other processes": the host\'s CPU minus this process and the broker (other test suites)',
@@ -104,16 +107,23 @@ function bottleneckNote(runs: readonly NormalizerRun[], ceilings: Ceilings): str
   const { stages, insert, consume } = ceilings
   const stageMicros = ((stages.parseMs + stages.normalizeMs + stages.redactMs) * 1000) / stages.events
   const insertMicros = (insert.seconds * 1e6) / insert.rows
-  const byWorkers = (workers: number) => runs.find((run) => run.workers === workers)
+  const byWorkers = (workers: number) => runs.find((run) => run.workers === workers && run.integrity)
   const inline = byWorkers(0)
   const pooled = byWorkers(1)
-  const wide = runs.find((run) => run.workers > 1)
+  const wide = runs.find((run) => run.workers > 1 && run.integrity)
   // Wall time per message kafkajs needs to fetch and decode, measured alone after the group join.
   const fetchMicros = ((consume.consumedSeconds - consume.joinSeconds) * 1e6) / consume.messages
   const serial = 1e6 / (fetchMicros + stageMicros + insertMicros)
   const parts = [
-    `Bottleneck: the ingest loop does one thing at a time. It awaits each chunk of 1,000 messages being processed (on the main thread, or on one worker), when 10,000 rows are buffered it awaits the insert before it processes anything more, and kafkajs fetches the next batch after eachBatch returns, so the costs add up: ${micros(fetchMicros)} of fetching, ${micros(stageMicros)} of CPU stages and ${micros(insertMicros)} of insert per event, one after the other, would give ${formatCount(serial)} events/s; the runs reached ${runs.map((run) => `${formatCount(eventsPerSecond(run))} (workers: ${run.workers})`).join(', ')}.`,
+    `Bottleneck: the ingest loop does one thing at a time. It awaits each chunk of 1,000 messages being processed (on the main thread, or on one worker), when 10,000 rows are buffered it awaits the insert before it processes anything more, and kafkajs fetches the next batch after eachBatch returns, so the costs add up: ${micros(fetchMicros)} of fetching, ${micros(stageMicros)} of CPU stages and ${micros(insertMicros)} of insert per event, one after the other, would give ${formatCount(serial)} events/s; the runs reached ${runs.map((run) => `${formatCount(eventsPerSecond(run))} (workers: ${run.workers}${run.integrity ? '' : ', integrity off'})`).join(', ')}.`,
   ]
+  for (const on of runs.filter((run) => run.integrity)) {
+    const off = runs.find((run) => run.workers === on.workers && !run.integrity)
+    if (!off) continue
+    parts.push(
+      `The trail's integrity (first write wins and seals) with workers: ${on.workers}: ${formatCount(eventsPerSecond(on))} events/s on against ${formatCount(eventsPerSecond(off))} off (${formatPercent(eventsPerSecond(on) / eventsPerSecond(off) - 1)}).`,
+    )
+  }
   if (pooled) {
     parts.push(
       `With workers: 1 the inserts took ${formatPercent(pooled.inserts.seconds / pooled.totalSeconds)} of the run, and between them events went through at ${formatCount(outsideInserts(pooled))}/s, against ${formatCount((stages.events * 1000) / (stages.parseMs + stages.normalizeMs + stages.redactMs))}/s for the CPU stages alone on one thread.`,

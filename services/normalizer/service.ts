@@ -33,6 +33,11 @@ export interface NormalizerOptions {
   onConflicts?: (conflicts: readonly EventConflictRow[]) => Promise<void>
   /** Offsets of `mcp.audit.raw` committed after their rows were stored (the integrity sealer). */
   onEventsCommitted?: (positions: Array<{ partition: number; offset: string }>) => void
+  /**
+   * False skips the first-write-wins check: only for the benchmark that measures what the trail's
+   * integrity costs. Production always checks.
+   */
+  firstWriteWins?: boolean
 }
 
 /** A loop's health (crashed consumer, failing writer, stalled loop) as a probe for `/readyz`. */
@@ -112,7 +117,9 @@ export async function startNormalizer(options: NormalizerOptions): Promise<Norma
       table: auditEventsTable(store),
       maxRows: settings.batchMaxRows,
       maxWaitMs: settings.batchMaxWaitMs,
-      screen: (rows: readonly object[]) => firstWriteWins(rows as readonly AuditRow[]),
+      ...(options.firstWriteWins === false
+        ? {}
+        : { screen: (rows: readonly object[]) => firstWriteWins(rows as readonly AuditRow[]) }),
       ...(options.onRowsStored
         ? { afterInsert: (rows: readonly object[]) => options.onRowsStored!(rows as readonly AuditRow[]) }
         : {}),
