@@ -7,7 +7,7 @@ import { packageRoot } from '../../services/platform/paths.js'
 /**
  * `node dist/scripts/redaction/extract-name-gazetteer.js`: writes
  * services/normalizer/redaction/name-gazetteer.ts, the given and family names of @faker-js/faker's
- * Latin-script locales (MIT licence, copyright Faker contributors), for the PERSON detector.
+ * Latin-script locales and its Chinese surnames (MIT licence, copyright Faker contributors), for the PERSON detector.
  *
  * Extracted once and committed rather than read from faker at start: the redactor then loads two
  * strings (about 200 kB) instead of every faker locale (tens of MB), and its output does not change
@@ -127,6 +127,9 @@ async function main(): Promise<void> {
     '',
     '/** Names that are also common English words (`Will`, `Rose`, `Summer`), `|`-separated. */',
     `export const AMBIGUOUS_NAMES = '${ambiguous.join('|').replace(/'/g, "\\'")}'`,
+    '',
+    '/** Chinese surnames (faker zh_CN: the Hundred Family Surnames, single and compound), `|`-separated. */',
+    `export const CN_SURNAMES = '${namesOf(allLocales.zh_CN.person?.last_name).join('|')}'`,
     '',
     "/** Common English words in lower case (faker's word lists), `|`-separated. */",
     `export const ENGLISH_WORDS = '${words.join('|')}'`,

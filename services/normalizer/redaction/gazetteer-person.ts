@@ -47,7 +47,8 @@ const LONE_NAME_AFTER =
 const LIST_BEFORE = /(?:,|:|\band)[ \t]+$/
 const LIST_AFTER = /^(?:,|[ \t]+and)[ \t]+[A-ZÀ-ÖØ-Þ]/
 /** A number or street unit beside the run: part of an address (`Gerrit Achterberghove 137`). */
-const ADDRESS_BEFORE = /(?:\d|\b(?:Rue|ul\.|Via|Calle|Rua|of|at|on))[ \t]+$/
+const ADDRESS_BEFORE =
+  /(?:\d|\b(?:Rue|Place|Allée|Passage|Impasse|Boulevard|Avenue|Quai|Chemin|Cours|Route|ul\.|Via|Calle|Rua|of|at|on))[ \t]+$/
 const ADDRESS_AFTER = /^(?:[ \t]+(?:\d|u\.|Apt|Suite|Unit|St\.|Ave\.|Rd\.)|['’]s\b)/
 
 const WORDS = split(ENGLISH_WORDS)
