@@ -45,8 +45,11 @@ const BANK_CARD_KEYS = new Set([
   'bankcardnumber',
   'cardno',
 ])
-/** A Chinese name: two to four Han characters (the surname is not checked: the key already says it is a name). */
-const CN_NAME_VALUE = /^[\u4e00-\u9fff]{2,4}$/
+/** A Chinese name under a bare `name` key: a surname and one or two given-name characters. */
+function isChineseName(value: string): boolean {
+  const surname = surnameLength(value)
+  return surname > 0 && /^[\u4e00-\u9fff]{2,4}$/.test(value) && value.length - surname <= 2
+}
 const STREET_KEYS = new Set([
   'street',
   'streetaddress',
@@ -87,7 +90,7 @@ export function piiTypeForValue(hint: KeyHint, value: string, besideContact: boo
     case 'person':
     case 'name': {
       const trimmed = value.trim()
-      if (hint === 'name' && !besideContact) return CN_NAME_VALUE.test(trimmed) ? 'PERSON' : null
+      if (hint === 'name' && !besideContact) return isChineseName(trimmed) ? 'PERSON' : null
       return PERSON_VALUE.test(trimmed) && trimmed.split(/\s+/).length <= 6 ? 'PERSON' : null
     }
     case 'street':
