@@ -20,7 +20,7 @@ const HONORIFIC = '(?:先生|女士|小姐)'
 const AFTER_NAME =
   /^(?:电话|手机|地址|先生|女士|小姐|邮箱|身份|证件|联系|收货|已经|今天|明天|昨天|您好|你好|[的在是和与说于已等您你到从给将把被请])/
 /** What follows a person word when no name is given (`联系人不详`, `姓名未知`). */
-const NO_NAME = /^(?:不详|未知|暂无|无|信息|电话|手机|地址|姓名|本人|方式)/
+const NO_NAME = /^(?:不详|未知|暂无|信息|电话|手机|地址|姓名|本人|方式)/
 
 /** Words before a surname that are not part of the name (`请王先生`, `和李女士`). */
 const NOT_A_NAME_START = /^[的在是和与说于已等您你到从给将把被请找叫问让向跟对]/
