@@ -100,6 +100,15 @@ export const gazetteerPerson: Detector = {
   prefilter: new RegExp(`[${UPPER}][${LOWER}]`),
   pattern: `(?<![${UPPER}${LOWER}0-9_@./-])${WORD}(?:[ \\t]+(?:${INITIAL}|${WORD})){0,3}`,
   classify(text, start, end) {
+    // Most capitalised words start no name: a known name starts every accepted run but one
+    // (`Tilly Nicholson`), which has a second word; decide those cheaply before splitting the run.
+    const space = text.slice(start, end).search(/[ \t]/)
+    if (space === -1 && !isStrong(text.slice(start, end))) return null
+    if (space !== -1 && !isKnown(text.slice(start, start + space))) {
+      const lastSpace = Math.max(text.lastIndexOf(' ', end - 1), text.lastIndexOf('\t', end - 1))
+      const last = text.slice(lastSpace + 1, end)
+      if (!FAMILY.has(last) && !isInitial(last)) return null
+    }
     const { words, cut } = runWords(text, start, end)
     if (cut || words.length === 0) return null
     while (words.length > 1 && isInitial(words[words.length - 1]!.word)) words.pop()
