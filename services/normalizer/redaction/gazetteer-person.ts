@@ -33,7 +33,7 @@ const AMBIGUOUS = new Set([
 ])
 /** Capitalised words that end a name run: places, organisations, titles, calendar words. */
 const STOP_WORDS = new Set(
-  'Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Drive|Court|Way|Place|Square|Park|Pass|Bypass|Loop|Creek|Flat|Flats|Cliffs|Point|Union|Lodge|Mall|Crossing|Junction|Ridge|Republic|Royal|Economic|Consulting|Investments|Lines|Stanley|PLC|Station|Airport|Bridge|River|Lake|Mountain|Mount|Island|Beach|Valley|County|City|State|Republic|Kingdom|University|College|School|Institute|Academy|Hospital|Clinic|Church|Cathedral|Museum|Library|Hotel|Restaurant|Cafe|Bar|Inc|Ltd|LLC|GmbH|AG|SA|Corp|Corporation|Company|Co|Group|Bank|Foundation|Association|Society|Club|Team|Department|Ministry|Council|Agency|Office|Center|Centre|Services|Systems|Technologies|Labs|Studio|Studios|Records|Press|Media|News|Times|Post|Journal|Magazine|Award|Awards|Prize|Cup|League|Festival|Day|Week|Month|Year|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|June|July|August|September|October|November|December|The|And|Of|For|In|On|At|To|From|By|With|API|Server|Client|Cloud|Service|Project|Account|Order|Invoice|Report|Error|Warning|Info|Debug|Code|Street|Brand|Bridge|Hall|Tower|Building|Plaza|Mall|Market|Stadium|Arena|Theatre|Theater|Gallery|Gardens|Castle|Palace|Fort|Port|Harbour|Harbor|Bay|Cove|Falls|Springs|Heights|Hills'.split(
+  'Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Drive|Court|Way|Place|Square|Park|Pass|Bypass|Loop|Creek|Flat|Flats|Cliffs|Point|Union|Lodge|Mall|Crossing|Junction|Ridge|Republic|Royal|Economic|Consulting|Investments|Lines|Stanley|PLC|Station|Airport|Bridge|River|Lake|Mountain|Mount|Island|Beach|Valley|County|City|State|Republic|Kingdom|University|College|School|Institute|Academy|Hospital|Clinic|Church|Cathedral|Museum|Library|Hotel|Restaurant|Cafe|Bar|Inc|Ltd|LLC|GmbH|AG|SA|Corp|Corporation|Company|Co|Group|Bank|Foundation|Association|Society|Club|Team|Department|Ministry|Council|Agency|Office|Center|Centre|Services|Systems|Technologies|Labs|Studio|Studios|Records|Press|Media|News|Times|Post|Journal|Magazine|Award|Awards|Prize|Cup|League|Festival|Day|Week|Month|Year|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|June|July|August|September|October|November|December|The|And|Of|For|In|On|At|To|From|By|With|API|Server|Client|Name|Names|Full|First|Last|Subject|Title|Status|Type|Date|Address|Phone|Email|Note|Notes|Summary|Description|Cloud|Service|Project|Account|Order|Invoice|Report|Error|Warning|Info|Debug|Code|Street|Brand|Bridge|Hall|Tower|Building|Plaza|Mall|Market|Stadium|Arena|Theatre|Theater|Gallery|Gardens|Castle|Palace|Fort|Port|Harbour|Harbor|Bay|Cove|Falls|Springs|Heights|Hills'.split(
     '|',
   ),
 )
@@ -102,11 +102,11 @@ export const gazetteerPerson: Detector = {
   classify(text, start, end) {
     // Most capitalised words start no name: a known name starts every accepted run but one
     // (`Tilly Nicholson`), which has a second word; decide those cheaply before splitting the run.
-    const space = text.slice(start, end).search(/[ \t]/)
-    if (space === -1 && !isStrong(text.slice(start, end))) return null
-    if (space !== -1 && !isKnown(text.slice(start, start + space))) {
-      const lastSpace = Math.max(text.lastIndexOf(' ', end - 1), text.lastIndexOf('\t', end - 1))
-      const last = text.slice(lastSpace + 1, end)
+    const run = text.slice(start, end)
+    const space = run.search(/[ \t]/)
+    if (space === -1 && !isStrong(run)) return null
+    if (space !== -1 && !isKnown(run.slice(0, space))) {
+      const last = run.slice(Math.max(run.lastIndexOf(' '), run.lastIndexOf('\t')) + 1)
       if (!FAMILY.has(last) && !isInitial(last)) return null
     }
     const { words, cut } = runWords(text, start, end)
