@@ -1,7 +1,9 @@
 import os from 'node:os'
 import {
+  PII_CORPUS_TYPES,
   PRESIDIO_TYPES,
   loadMcpTrafficTexts,
+  loadPiiCorpus,
   loadPresidioSynth,
   loadSecretsCorpus,
   scoreSpans,
@@ -390,12 +392,14 @@ export async function redactionBenchmark(): Promise<{ markdown: string; results:
   const traffic = loadMcpTrafficTexts()
   const docs = generateMcpDocs(500, corpus.positives)
   const docTexts = docs.map((d) => JSON.stringify(d.doc))
+  const piiCorpus = loadPiiCorpus()
 
   const inputs: Array<[string, string[]]> = [
     ['presidio sentences', presidio.map((r) => r.full_text)],
     ['secrets corpus', [...corpus.positives.map((p) => p.text), ...corpus.negatives.map((n) => n.text)]],
     ['generated MCP JSON (as text)', docTexts],
     ['LiveMCPBench messages', traffic],
+    ['generated PII corpus (zh/en/de/fr)', piiCorpus.map((r) => r.text)],
   ]
   const throughput: Record<string, Record<string, Throughput>> = {}
   for (const engine of engines) {
@@ -421,6 +425,14 @@ export async function redactionBenchmark(): Promise<{ markdown: string; results:
         predicted: engine.spans(record.full_text),
       })),
       QUALITY_TYPES,
+    )
+  }
+
+  const piiQuality: Record<string, Record<string, TypeScore>> = {}
+  for (const engine of engines) {
+    piiQuality[engine.name] = scoreSpans(
+      piiCorpus.map((record) => ({ gold: record.spans, predicted: engine.spans(record.text) })),
+      PII_CORPUS_TYPES,
     )
   }
 
@@ -487,6 +499,19 @@ export async function redactionBenchmark(): Promise<{ markdown: string; results:
   }
   lines.push(
     '',
+    `### Generated PII corpus (${piiCorpus.length} records: Chinese, English, German, French, mixed; look-alikes planted), span overlap: recall / precision %`,
+    '',
+    'Neither library names a Chinese type (ids, USCC, permits, addresses): they score – there, or 0 where their PHONE, PERSON or CREDIT_CARD rules apply.',
+    '',
+  )
+  lines.push(`| type | ${names.join(' | ')} |`, `| --- |${names.map(() => ' ---: |').join('')}`)
+  for (const type of PII_CORPUS_TYPES) {
+    lines.push(
+      `| ${type} | ${names.map((n) => `${pct(piiQuality[n]![type]!.recall)} / ${pct(piiQuality[n]![type]!.precision)}`).join(' | ')} |`,
+    )
+  }
+  lines.push(
+    '',
     `### Secrets corpus: leak-free recall % per type (${corpus.positives.length} positives), hard negatives changed`,
     '',
   )
@@ -520,5 +545,5 @@ export async function redactionBenchmark(): Promise<{ markdown: string; results:
         .join(' | ')} |`,
     )
   }
-  return { markdown: lines.join('\n'), results: { throughput, quality, secrets, mcp, missing } }
+  return { markdown: lines.join('\n'), results: { throughput, quality, piiQuality, secrets, mcp, missing } }
 }

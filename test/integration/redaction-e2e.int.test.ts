@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { EVENT_LIMITS } from '../../schemas/event.js'
-import { loadPresidioSynth, loadSecretsCorpus } from '../../services/normalizer/redaction/fixtures.js'
+import {
+  loadPiiCorpus,
+  loadPresidioSynth,
+  loadSecretsCorpus,
+} from '../../services/normalizer/redaction/fixtures.js'
 import { createLogger } from '../../services/platform/logger.js'
 import { migrate } from '../../services/platform/migrations.js'
 import { post, startTestCollector, type TestCollector } from '../helpers/collector.js'
@@ -127,5 +131,80 @@ describe('planted PII and secrets through the whole pipeline', () => {
     )
     expect(Number(findings!.emails)).toBeGreaterThan(0)
     expect(Number(findings!.cards)).toBeGreaterThan(0)
+  })
+
+  it('stores no planted Chinese PII, phone, card or name of the generated corpus in any column', async () => {
+    const NEW_TYPES = [
+      'PHONE',
+      'CREDIT_CARD',
+      'CN_BANK_CARD',
+      'CN_RESIDENT_ID',
+      'CN_PASSPORT',
+      'CN_TRAVEL_PERMIT',
+      'CN_USCC',
+      'CN_ADDRESS',
+    ]
+    // Western names and street addresses are heuristics with known misses (README); Chinese names are
+    // not. A surname alone (`王先生`) is one character, found everywhere else in the text, so not checked.
+    const isChecked = (span: { type: string; value: string }) =>
+      NEW_TYPES.includes(span.type) || (span.type === 'PERSON' && /^[\u4e00-\u9fff]{2,}$/.test(span.value))
+    const records = loadPiiCorpus().filter((record) => record.spans.some(isChecked))
+    const planted = records.flatMap((record) => record.spans.filter(isChecked))
+    const events = records.map((record, i) => {
+      const card = record.spans.find((span) => span.type === 'CN_BANK_CARD')
+      const name = record.spans.find((span) => span.type === 'PERSON' && isChecked(span))
+      return {
+        event_id: `pii-corpus-${i}`,
+        timestamp: '2026-12-03T10:00:00Z',
+        method: 'tools/call',
+        server: { name: 'crm' },
+        tool: 'lookup',
+        // Structured arguments too: the key, not the value, says what a bare name or card number is.
+        arguments: {
+          query: record.text,
+          ...(card && { 银行卡号: card.value }),
+          ...(name && { 姓名: name.value, name: name.value }),
+        },
+        result: { content: [{ type: 'text', text: `结果：${record.text}` }], isError: i % 3 === 0 },
+        error: i % 3 === 0 ? { code: -32603, message: `调用失败：${record.text}` } : null,
+        attributes: i % 5 === 0 ? { note: record.text } : {},
+      }
+    })
+    for (let start = 0; start < events.length; start += 500) {
+      const response = await post(
+        `${collector.url}/v1/events`,
+        JSON.stringify(events.slice(start, start + 500)),
+      )
+      expect(response.status).toBe(202)
+    }
+    const table = `${store.database}.audit_events`
+    expect(
+      await waitForCount(
+        store,
+        `SELECT count() AS n FROM ${table} FINAL WHERE startsWith(event_id, 'pii-corpus-')`,
+        events.length,
+      ),
+    ).toBe(events.length)
+    const rows = await queryRows<Record<string, unknown>>(
+      store,
+      `SELECT * FROM ${table} FINAL WHERE startsWith(event_id, 'pii-corpus-')`,
+    )
+    const stored = rows.map((row) =>
+      Object.entries(row).map(([column, value]) => [column, JSON.stringify(value)] as const),
+    )
+    const leaked = planted.flatMap((span) =>
+      stored.flatMap((columns) =>
+        columns
+          .filter(([, value]) => value.includes(span.value))
+          .map(([column]) => `${span.type} ${span.value} in ${column}`),
+      ),
+    )
+    expect(leaked).toEqual([])
+    const [findings] = await queryRows<Record<string, string>>(
+      store,
+      `SELECT ${NEW_TYPES.map((type) => `sum(redaction_findings['${type}']) AS ${type}`).join(', ')}
+         FROM ${table} FINAL WHERE startsWith(event_id, 'pii-corpus-')`,
+    )
+    for (const type of NEW_TYPES) expect(Number(findings![type]), type).toBeGreaterThan(0)
   })
 })

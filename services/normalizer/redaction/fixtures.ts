@@ -50,12 +50,41 @@ const CORPORA_DIR = path.join(repoRoot(), 'test', 'fixtures', 'corpora')
 /** presidio-research's synthetic dataset (test/fixtures/corpora/README.md says what was kept). */
 const PRESIDIO_SYNTH_PATH = path.join(CORPORA_DIR, 'presidio-research', 'presidio-synth-v2.json')
 export const SECRETS_CORPUS_PATH = path.join(repoRoot(), 'test', 'fixtures', 'secrets', 'corpus.json')
+/** Our generated, labelled corpus of Chinese, European and mixed MCP text (scripts/redaction/generate-pii-corpus.ts). */
+const PII_CORPUS_PATH = path.join(repoRoot(), 'test', 'fixtures', 'pii-corpus', 'corpus.json')
 /** Recorded real MCP tool calls and results (LiveMCPBench), unlabelled. */
 const MCP_TRAFFIC_PATH = path.join(CORPORA_DIR, 'livemcpbench', 'livemcpbench-claude-sonnet-4.json')
 
 export function loadPresidioSynth(): PresidioRecord[] {
   return JSON.parse(readFileSync(PRESIDIO_SYNTH_PATH, 'utf8')) as PresidioRecord[]
 }
+
+export interface PiiCorpusRecord {
+  text: string
+  spans: Array<Span & { value: string }>
+  /** Look-alikes planted in the text that must survive redaction. */
+  keep: string[]
+}
+
+export function loadPiiCorpus(): PiiCorpusRecord[] {
+  return JSON.parse(readFileSync(PII_CORPUS_PATH, 'utf8')) as PiiCorpusRecord[]
+}
+
+/** The types the generated corpus labels. */
+export const PII_CORPUS_TYPES = [
+  'PHONE',
+  'PERSON',
+  'EMAIL',
+  'IP_ADDRESS',
+  'CREDIT_CARD',
+  'CN_BANK_CARD',
+  'CN_RESIDENT_ID',
+  'CN_PASSPORT',
+  'CN_TRAVEL_PERMIT',
+  'CN_USCC',
+  'CN_ADDRESS',
+  'STREET_ADDRESS',
+] as const
 
 export function loadSecretsCorpus(): SecretsCorpus {
   const raw = JSON.parse(readFileSync(SECRETS_CORPUS_PATH, 'utf8')) as {

@@ -101,7 +101,7 @@ export function adversarialInputs(
 
 /** One character of each class in `source` (a regex source), picked from a fixed sample. */
 export function classSamples(source: string): string[] {
-  const sample = [...'aA0 \t.-_@:/\'=+%#,"\\()[]{}<>|;&$`*?!~^\n', 'é', 'ß', '\u00a0']
+  const sample = [...'aA0 \t.-_@:/\'=+%#,"\\()[]{}<>|;&$`*?!~^\n', 'é', 'ß', '\u00a0', '中', '：']
   const classes = source.match(/\\[dswDSW]|\[(?:\\.|[^\]\\])*\]/g) ?? []
   const picked = new Set<string>()
   for (const cls of classes) {

@@ -1,4 +1,5 @@
 import { CharClass, type Detector } from './detector.js'
+import { gazetteerPerson } from './gazetteer-person.js'
 
 /**
  * Names and street addresses need NER in general; these two detectors only fire where the text
@@ -91,4 +92,4 @@ const streetAddress: Detector = {
   classify: (_text, start, end) => ({ type: 'STREET_ADDRESS', start, end }),
 }
 
-export const HEURISTIC_DETECTORS: readonly Detector[] = [streetAddress, person]
+export const HEURISTIC_DETECTORS: readonly Detector[] = [streetAddress, person, gazetteerPerson]

@@ -41,6 +41,12 @@ const TRIGGERS: Record<string, readonly string[]> = {
   phone: ['+', '+1 ', '(555) ', 'Tel: ', '1 ', '00 '],
   'street-address': ['1 ', '12 Main ', 'Via ', 'Hauptstrasse ', 'P.O. Box ', 'A-', '1 A', 'strasse'],
   person: ['Mr ', 'Name: ', 'Dear ', 'my name is ', 'Anna-'],
+  'person-gazetteer': ['Anna ', 'Anna Smith ', 'by Anna', 'Anna-', 'A. '],
+  'cn-person': ['联系人', '姓名：', '"name":"', '王先生', '张'],
+  'cn-address': ['南山区科技园路', '路1号', '1号', '大厦3栋', '广东省深圳市'],
+  'cn-bank-card': ['银行卡号：', '卡号 6222 ', 'card number 6222-'],
+  'cn-uscc': ['91440300', '统一社会信用代码 9'],
+  'cn-travel-document': ['护照 E', '通行证 C', '台胞证 1', 'passport '],
 }
 
 /** Known traps, written by hand: the street-address input of issue 15 and its relatives. */
@@ -53,6 +59,11 @@ const HAND_WRITTEN: Record<string, Array<{ name: string; make: (n: number) => st
     { name: "'strasse' repeated, no digit", make: (n) => repeatTo('strasse ', n) },
   ],
   person: [{ name: "'Dear ' + 'Ab-' repeated", make: (n) => 'Dear ' + repeatTo('Ab-', n - 5) }],
+  'cn-address': [
+    { name: "Han run + '路' repeated, no number", make: (n) => repeatTo('深圳市南山区科技园路', n) },
+    { name: "'路1号' + '大厦' run, no unit", make: (n) => '科技园路1号' + repeatTo('大厦', n - 6) },
+  ],
+  'cn-person': [{ name: "'联系人' + Han run", make: (n) => '联系人' + repeatTo('王', n - 3) }],
   'key-value': [{ name: "'password=' + quote, no closing quote", make: (n) => repeatTo('password="a', n) }],
 }
 

@@ -161,8 +161,16 @@ describe('PERSON and STREET_ADDRESS (context-anchored heuristics)', () => {
     expect(found("I met Mr. Lu Yaojie's team")).toEqual([['PERSON', 'Lu Yaojie']])
   })
 
-  it('does not guess names without an anchor, nor after YAML keys or on organisations', () => {
-    expect(typesIn('Laura Carvalho speaks today')).toEqual([])
+  it('finds names in running text from the gazetteer, not capitalised words in general', () => {
+    expect(found('Laura Carvalho speaks today')).toEqual([['PERSON', 'Laura Carvalho']])
+    expect(found('a novel written by Jensen')).toEqual([['PERSON', 'Jensen']])
+    expect(found('Will Power Tools and The Royal Bank of Canada')).toEqual([])
+    expect(found('ship to 12 Joaquin Suarez Street')).toEqual([
+      ['STREET_ADDRESS', '12 Joaquin Suarez Street'],
+    ])
+  })
+
+  it('does not guess names after YAML keys or on organisations', () => {
     expect(typesIn('name: Build and Test')).toEqual([])
     expect(typesIn('Full Name: National Institute of Health')).toEqual([])
     expect(typesIn('Dear Sir,')).toEqual([])

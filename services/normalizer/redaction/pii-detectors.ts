@@ -66,7 +66,7 @@ const creditCard: Detector = {
   name: 'credit-card',
   requires: CharClass.DIGIT,
   prefilter: /\d{4}/,
-  pattern: `${NUM_START}(?:\\d{12,19}|\\d{4}(?:[ -]\\d{4}){2}[ -]\\d{1,7}|\\d{4}[ -]\\d{6}[ -]\\d{4,5})${NUM_END}`,
+  pattern: `${NUM_START}(?:\\d{12,19}|\\d{4}(?:[ -]\\d{4}){2}[ -]\\d{1,7}|\\d{4}(?:[ -]\\d{4}){3}[ -]\\d{1,3}|\\d{4}[ -]\\d{6}[ -]\\d{4,5})${NUM_END}`,
   classify: (text, start, end) =>
     isCardNumber(text.slice(start, end).replace(/[ -]/g, '')) ? { type: 'CREDIT_CARD', start, end } : null,
 }
@@ -122,8 +122,14 @@ const ipv6: Detector = {
 }
 
 const NANP = /^(?:\+?1[ .-]?)?(?:\([2-9]\d{2}\)[ .-]?|[2-9]\d{2}[ .-])\d{3}[ .-]\d{4}$/
-/** Chinese mobiles stand alone only when grouped 3-4-4 or prefixed with +86: bare 11-digit runs are ids as often as phones. */
-const CN_MOBILE = /^(?:(?:\+|00)86[ -]?1[3-9]\d(?:[ -]?\d{4}){2}|1[3-9]\d[ -]\d{4}[ -]\d{4})$/
+/** Chinese mobiles: +86/0086, grouped 3-4-4, or bare 11 digits with a real 1[3-9] prefix (see {@link NOT_A_PHONE_BEFORE}). */
+const CN_MOBILE = /^(?:(?:\+|00)86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}$/
+/** Chinese landlines with an area code: `010-12345678`, `0755 1234567`, `(021) 12345678`. */
+const CN_LANDLINE = /^(?:\(0(?:10|2\d|[3-9]\d{2})\)[ -]?|0(?:10|2\d|[3-9]\d{2})[ -])[2-9]\d{6,7}$/
+/** An id or an amount, not a phone: `订单号13812345678`, `order #15912345678`, `¥13800000000`. */
+const NOT_A_PHONE_BEFORE =
+  /(?:订单|单号|编号|流水|交易|运单|工单|发票|金额|(?<![A-Za-z])(?:order|invoice|tracking|trace|ref|sku|id|no|amount|total|price|version|build|commit)(?![a-z])|#|[¥￥$])[^\n\d]{0,8}$/i
+const NOT_A_PHONE_AFTER = /^[ \t]*(?:元|块|万|rmb|cny|usd|ms|秒|bytes?)/i
 const DECIMAL = /^\d+\.\d+$/
 const EXTENSION = /[ ]?(?:x|ext\.?|#)[ ]?\d{1,6}$/
 const PHONE_WORDS =
@@ -150,7 +156,7 @@ const phone: Detector = {
   requires: CharClass.DIGIT,
   prefilter: /\d[\d ().-]{5,}\d/,
   pattern:
-    '(?<![A-Za-z0-9_+.\\-/])(?:\\+ ?|00 ?)?(?:\\(\\+?\\d{1,4}\\)[ .-]?)?\\d{1,15}(?:(?:[ .-]|[ .-]?\\(\\d{1,4}\\)[ .-]?)\\d{1,10}){0,6}(?: ?(?:x|ext\\.?|#) ?\\d{1,6})?(?![A-Za-z0-9_])',
+    '(?<![A-Za-z0-9_+.\\-/])(?:\\+ ?|00 ?)?(?:\\(\\+?\\d{1,4}\\)[ .-]?)?\\d{1,15}(?:(?:[ .-]|[ .-]?\\(\\d{1,4}\\)[ .-]?)\\d{1,11}){0,6}(?: ?(?:x|ext\\.?|#) ?\\d{1,6})?(?![A-Za-z0-9_])',
   classify(text, start, end) {
     const main = text.slice(start, end).replace(EXTENSION, '')
     const digits = main.replace(/\D/g, '')
@@ -159,7 +165,12 @@ const phone: Detector = {
       const ok = international.length >= 8 && international.length <= 15 && international[0] !== '0'
       return ok ? { type: 'PHONE', start, end } : null
     }
-    if (NANP.test(main) || CN_MOBILE.test(main)) return { type: 'PHONE', start, end }
+    if (NANP.test(main) || CN_LANDLINE.test(main)) return { type: 'PHONE', start, end }
+    if (CN_MOBILE.test(main)) {
+      const before = textBefore(text, start, 48)
+      const id = NOT_A_PHONE_BEFORE.test(before) || NOT_A_PHONE_AFTER.test(text.slice(end, end + 8))
+      return id && !PHONE_BEFORE.test(before) ? null : { type: 'PHONE', start, end }
+    }
     if (digits.length < 7 || digits.length > 13 || isDateLike(main) || DECIMAL.test(main)) return null
     if (main.split(/[^0-9]+/).some((group) => group.length === 1)) return null
     const context =

@@ -1,4 +1,6 @@
 import type { PiiType } from '../../../schemas/redaction.js'
+import { surnameLength } from './cn-names.js'
+import { isCardNumber } from './validators.js'
 
 /**
  * Key names that say what a JSON value is, for PII that has no shape of its own: a name under
@@ -21,7 +23,33 @@ const PERSON_KEYS = new Set([
   'employeename',
   'holdername',
   'cardholdername',
+  'holder',
+  'contact',
+  'contactperson',
+  'recipient',
+  'consignee',
+  '姓名',
+  '联系人',
+  '收件人',
+  '收货人',
+  '持卡人',
 ])
+/** Keys of a bank card number, which a Chinese debit card may carry without a valid Luhn digit. */
+const BANK_CARD_KEYS = new Set([
+  '银行卡号',
+  '银行卡',
+  '卡号',
+  '银行账号',
+  'bankcard',
+  'bankcardno',
+  'bankcardnumber',
+  'cardno',
+])
+/** A Chinese name under a bare `name` key: a surname and one or two given-name characters. */
+function isChineseName(value: string): boolean {
+  const surname = surnameLength(value)
+  return surname > 0 && /^[\u4e00-\u9fff]{2,4}$/.test(value) && value.length - surname <= 2
+}
 const STREET_KEYS = new Set([
   'street',
   'streetaddress',
@@ -39,13 +67,14 @@ const PERSON_VALUE = /^[\p{L}][\p{L}\p{M} .'’-]{0,99}$/u
 const PHONE_VALUE = /^[+(]?[\d ().\-/]{6,24}(?:\s?(?:x|ext\.?)\s?\d{1,6})?$/
 
 /** What a key announces about its value, before looking at the value. */
-export type KeyHint = 'person' | 'name' | 'street' | 'phone' | null
+export type KeyHint = 'person' | 'name' | 'street' | 'phone' | 'bank-card' | null
 
 /** `normalized` is the key after {@link normalizeKey}. */
 export function keyHint(normalized: string): KeyHint {
   if (PERSON_KEYS.has(normalized)) return 'person'
   if (normalized === 'name') return 'name'
   if (STREET_KEYS.has(normalized)) return 'street'
+  if (BANK_CARD_KEYS.has(normalized)) return 'bank-card'
   if (PHONE_EXACT.has(normalized) || PHONE_KEY_SUFFIXES.some((suffix) => normalized.endsWith(suffix)))
     return 'phone'
   return null
@@ -60,8 +89,8 @@ export function piiTypeForValue(hint: KeyHint, value: string, besideContact: boo
   switch (hint) {
     case 'person':
     case 'name': {
-      if (hint === 'name' && !besideContact) return null
       const trimmed = value.trim()
+      if (hint === 'name' && !besideContact) return isChineseName(trimmed) ? 'PERSON' : null
       return PERSON_VALUE.test(trimmed) && trimmed.split(/\s+/).length <= 6 ? 'PERSON' : null
     }
     case 'street':
@@ -69,6 +98,11 @@ export function piiTypeForValue(hint: KeyHint, value: string, besideContact: boo
     case 'phone': {
       const digits = value.replace(/\D/g, '').length
       return PHONE_VALUE.test(value.trim()) && digits >= 7 && digits <= 15 ? 'PHONE' : null
+    }
+    case 'bank-card': {
+      const digits = value.replace(/[ -]/g, '')
+      if (!/^\d{12,19}$/.test(digits)) return null
+      return isCardNumber(digits) ? 'CREDIT_CARD' : 'CN_BANK_CARD'
     }
     default:
       return null

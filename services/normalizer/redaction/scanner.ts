@@ -1,4 +1,5 @@
 import { charClasses, type Detector, type Hit } from './detector.js'
+import { CN_DETECTORS } from './cn-detectors.js'
 import { HEURISTIC_DETECTORS } from './heuristic-detectors.js'
 import { NUMERIC_PII_DETECTORS, PII_DETECTORS_BEFORE_NUMBERS } from './pii-detectors.js'
 import { SECRET_DETECTORS } from './secret-detectors.js'
@@ -8,6 +9,7 @@ import type { FindingType } from '../../../schemas/redaction.js'
 export const ALL_DETECTORS: readonly Detector[] = [
   ...SECRET_DETECTORS,
   ...PII_DETECTORS_BEFORE_NUMBERS,
+  ...CN_DETECTORS,
   ...NUMERIC_PII_DETECTORS,
   ...HEURISTIC_DETECTORS,
 ]

@@ -24,8 +24,19 @@ export function luhnValid(digits: string): boolean {
 export function isCardNumber(digits: string): boolean {
   if (digits.length < 12 || digits.length > 19) return false
   const first = digits.charCodeAt(0) - 48
-  const plausible = (first >= 2 && first <= 6) || digits.startsWith('1800') || digits.startsWith('0604')
+  if (first === 2) return isTwoSeriesCard(digits) && luhnValid(digits)
+  const plausible = (first >= 3 && first <= 6) || digits.startsWith('1800') || digits.startsWith('0604')
   return plausible && luhnValid(digits)
+}
+
+/**
+ * Cards starting with 2: Mastercard's 2-series (2221–2720, 16 digits), JCB 2131 and enRoute 2014/2149
+ * (15 digits). Other numbers starting with 2 are dates and ids (`20261203…`).
+ */
+function isTwoSeriesCard(digits: string): boolean {
+  const prefix = Number(digits.slice(0, 4))
+  if (digits.length === 15) return prefix === 2131 || prefix === 2014 || prefix === 2149
+  return digits.length === 16 && prefix >= 2221 && prefix <= 2720
 }
 
 /** IBAN length per country (ISO 13616 registry). */
@@ -174,4 +185,19 @@ export function parseIpv4(candidate: string): number[] | null {
     octets.push(value)
   }
   return octets
+}
+
+const USCC_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY'
+const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+
+/** Unified Social Credit Code (GB 32100-2015): 18 characters of its alphabet, a mod-31 check character. */
+export function isUscc(code: string): boolean {
+  if (code.length !== 18) return false
+  let sum = 0
+  for (let i = 0; i < 17; i++) {
+    const value = USCC_CHARS.indexOf(code[i]!)
+    if (value === -1) return false
+    sum += value * USCC_WEIGHTS[i]!
+  }
+  return USCC_CHARS[(31 - (sum % 31)) % 31] === code[17]
 }
