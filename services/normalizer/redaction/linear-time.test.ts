@@ -20,6 +20,8 @@ const TRIGGERS: Record<string, readonly string[]> = {
   'key-value': ['password=', 'password="', 'api_key: ', 'Authorization: ', '"token":"', 'password=${'],
   'url-credentials': ['://', 'https://user:', 'https://a@'],
   jwt: ['eyJ', 'eyJhbGciOiJIUzI1.eyJ'],
+  jose: ['eyJhbGciOi', 'eyJhbGciOi.', 'eyJraWQiOiJ.a.', 'eyJ0eXAiOi..'],
+  'credential-word': ['key ', 'key=', 'signingKey: "', 'token is ', '密钥', '口令：', 'key=key', "secret'"],
   'vendor-token': [
     'ghp_',
     'sk-',
@@ -53,7 +55,17 @@ const HAND_WRITTEN: Record<string, Array<{ name: string; make: (n: number) => st
     { name: "'strasse' repeated, no digit", make: (n) => repeatTo('strasse ', n) },
   ],
   person: [{ name: "'Dear ' + 'Ab-' repeated", make: (n) => 'Dear ' + repeatTo('Ab-', n - 5) }],
-  'key-value': [{ name: "'password=' + quote, no closing quote", make: (n) => repeatTo('password="a', n) }],
+  'key-value': [
+    { name: "'password=' + quote, no closing quote", make: (n) => repeatTo('password="a', n) },
+    { name: "'PWD={' + no closing brace", make: (n) => repeatTo('PWD={a', n) },
+    { name: "';Password=a ' + no ';'", make: (n) => ';Password=a ' + repeatTo('a ', n - 12) },
+    { name: "'密码是' repeated", make: (n) => repeatTo('密码是', n) },
+  ],
+  'credential-word': [
+    { name: "'key = ' + long value", make: (n) => 'key = ' + repeatTo('aB3', n - 6) },
+    { name: "'key=' + value chars", make: (n) => repeatTo('key=aB3x', n) },
+  ],
+  jose: [{ name: 'long header, no dot', make: (n) => 'eyJhbGciOi' + repeatTo('A', n - 10) }],
 }
 
 /**

@@ -233,7 +233,7 @@ function valueSpan(text: string, from: number, headerStyle: boolean, afterSemico
     if (bare.length === 0 || /^(?:\$\{|\{\{|<)/.test(value) || NOT_A_VALUE.test(bare)) return null
     return { start, end }
   }
-  if (quote === '{' && text[i + 1] !== '{') {
+  if (quote === '{' && text[from - 1] === '=' && text[i + 1] !== '{') {
     BRACED_VALUE.lastIndex = i
     const braced = BRACED_VALUE.exec(text)
     if (braced !== null) return { start: i + 1, end: i + 1 + braced[1]!.length }
