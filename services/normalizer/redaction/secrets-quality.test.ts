@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { loadSecretsCorpus, scoreSpans, type Span } from './fixtures.js'
+import { loadSecretsCorpus, scoreSpans } from './fixtures.js'
 import { createRedactor } from './index.js'
 import { SECRET_TYPES } from '../../../schemas/redaction.js'
 
