@@ -46,9 +46,9 @@ describe('base64', () => {
   })
 
   it('redacts base64url JSON credentials and types them by the secret inside', () => {
-    const encoded = Buffer.from(
-      JSON.stringify({ user: 'svc-ci', token: 'ghp_' + 'x1'.repeat(18) }),
-    ).toString('base64url')
+    const encoded = Buffer.from(JSON.stringify({ user: 'svc-ci', token: 'ghp_' + 'x1'.repeat(18) })).toString(
+      'base64url',
+    )
     expect(redactor.redactText(`cfg=${encoded} end`)).toEqual({
       text: 'cfg=[REDACTED:GITHUB_TOKEN] end',
       findings: { GITHUB_TOKEN: 1 },

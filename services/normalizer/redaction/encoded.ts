@@ -73,8 +73,10 @@ export function withDecoding(inner: Scanner): Scanner {
       const inside = scanAt(decoded, depth + 1)
       // A secret inside names the whole string; PII (an e-mail in encoded JSON) hides it too. An IP
       // address alone does not: ipMode decides about addresses, and it cannot apply to encoded text.
-      const named = inside.find((hit) => SECRETS.has(hit.type)) ?? inside.find((hit) => hit.type !== 'IP_ADDRESS')
-      if (named !== undefined) hits.push({ type: named.type, start: match.index, end: match.index + match[0].length })
+      const named =
+        inside.find((hit) => SECRETS.has(hit.type)) ?? inside.find((hit) => hit.type !== 'IP_ADDRESS')
+      if (named !== undefined)
+        hits.push({ type: named.type, start: match.index, end: match.index + match[0].length })
     }
     return hits
   }
