@@ -1,8 +1,11 @@
-import { ConfigResourceTypes, ConfigSource, type ITopicConfig } from 'kafkajs'
+import kafkajs, { type ITopicConfig } from 'kafkajs'
 import type { AppConfig } from '../../../schemas/config.js'
 import type { Kafka } from './client.js'
 
 export type { ITopicConfig as TopicConfig }
+
+// Node's CommonJS interop does not see these among kafkajs's named exports: read them off the module.
+const { ConfigResourceTypes, ConfigSource } = kafkajs
 
 /** Creates the topics that do not exist yet; existing ones are left as they are. */
 export async function ensureTopics(kafka: Kafka, topics: ITopicConfig[]): Promise<string[]> {
