@@ -20,7 +20,7 @@ export const MAX_DECODE_DEPTH = 2
  * (`{"password":"hunter22"}`); shorter ones (`Basic` credentials) have their own detector.
  */
 export const MIN_BASE64_CHARS = 32
-const BASE64_RUN = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{32,}={0,2}/g
+const BASE64_RUN = new RegExp(`(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{${MIN_BASE64_CHARS},}={0,2}`, 'g')
 
 const SECRETS = new Set<FindingType>(SECRET_TYPES)
 
@@ -66,6 +66,7 @@ export function withDecoding(inner: Scanner): Scanner {
 
   function base64Hits(text: string, depth: number): Hit[] {
     const hits: Hit[] = []
+    if (text.length < MIN_BASE64_CHARS) return hits
     // matchAll works on a copy of the regex: the nested scans below use it too.
     for (const match of text.matchAll(BASE64_RUN)) {
       const decoded = asText(Buffer.from(match[0], 'base64'))
