@@ -1,5 +1,5 @@
 import type { Detector } from './detector.js'
-import { MAX_SECRET_LENGTH, isHighEntropySecret } from './entropy.js'
+import { MAX_SECRET_LENGTH, MIN_SECRET_LENGTH, isHighEntropySecret } from './entropy.js'
 import { wholeValueType } from './secret-detectors.js'
 
 /**
@@ -17,13 +17,24 @@ const CJK_WORDS = '(?:[密秘]钥|令牌|口令|密码|凭证|凭据)'
  * What may stand between the word and the value: a closing quote, a separator (`:`, `=`, full-width
  * forms, `is`, 是, 为) and an opening quote, each bounded so that a run of spaces is never re-read.
  */
-const SEPARATOR = /(?:\\?["'])?[ \t]{0,3}(?:(?:[:=：＝]|是|为|(?:is|was)(?=[ \t]))[ \t]{0,3})?(?:\\?["'`])?/y
-const VALUE = /[A-Za-z0-9+/=_.~-]{1,513}/y
+const SEPARATOR_SOURCE = `(?:\\\\?["'])?[ \\t]{0,3}(?:(?:[:=：＝]|是|为|(?:is|was)(?=[ \\t]))[ \\t]{0,3})?(?:\\\\?["'\`])?`
+const SEPARATOR = new RegExp(SEPARATOR_SOURCE, 'y')
+const VALUE_CHAR = '[A-Za-z0-9+/=_.~-]'
+const VALUE = new RegExp(`${VALUE_CHAR}{1,${MAX_SECRET_LENGTH + 1}}`, 'y')
+
+/**
+ * Every accepted hit is a word, a separator and at least MIN_SECRET_LENGTH value characters: most
+ * texts that say `key` have no such value after it, and skip this detector.
+ */
+const PREFILTER = new RegExp(
+  `(?:(?:key|token|secret|pass(?:code|phrase|word)?|credential|salt|signature)s?|${CJK_WORDS})${SEPARATOR_SOURCE}${VALUE_CHAR}{${MIN_SECRET_LENGTH}}`,
+  'i',
+)
 
 export const credentialWord: Detector = {
   name: 'credential-word',
   requires: 0,
-  prefilter: /key|token|secret|pass|credential|salt|signature|[密秘]钥|令牌|口令|密码|凭[证据]/i,
+  prefilter: PREFILTER,
   pattern: `${ASCII_WORDS}|${CJK_WORDS}`,
   classify(text, start, end) {
     SEPARATOR.lastIndex = end

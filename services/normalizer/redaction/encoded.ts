@@ -20,7 +20,45 @@ export const MAX_DECODE_DEPTH = 2
  * (`{"password":"hunter22"}`); shorter ones (`Basic` credentials) have their own detector.
  */
 export const MIN_BASE64_CHARS = 32
-const BASE64_RUN = new RegExp(`(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{${MIN_BASE64_CHARS},}={0,2}`, 'g')
+
+/** base64 and base64url characters (both alphabets: Node decodes either). */
+const BASE64_CHAR = new Uint8Array(128)
+for (const char of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_')
+  BASE64_CHAR[char.charCodeAt(0)] = 1
+
+function isBase64Char(text: string, at: number): boolean {
+  const code = text.charCodeAt(at)
+  return code < 128 && BASE64_CHAR[code] === 1
+}
+
+/**
+ * Maximal runs of base64 characters of at least {@link MIN_BASE64_CHARS}, with up to two `=` of
+ * padding, as [start, end) pairs. This runs on every string, so it skips like Boyer-Moore: when the
+ * last character of a window is not base64, no run can start inside the window. Each character is
+ * looked at about once; in prose most are never looked at.
+ */
+function base64Runs(text: string): Array<[number, number]> {
+  const runs: Array<[number, number]> = []
+  let at = 0
+  while (at + MIN_BASE64_CHARS <= text.length) {
+    if (!isBase64Char(text, at + MIN_BASE64_CHARS - 1)) {
+      at += MIN_BASE64_CHARS
+      continue
+    }
+    let back = at + MIN_BASE64_CHARS - 2
+    while (back >= at && isBase64Char(text, back)) back--
+    if (back >= at) {
+      at = back + 1
+      continue
+    }
+    let end = at + MIN_BASE64_CHARS
+    while (end < text.length && isBase64Char(text, end)) end++
+    const padded = text.startsWith('==', end) ? end + 2 : text[end] === '=' ? end + 1 : end
+    runs.push([at, padded])
+    at = end + 1
+  }
+  return runs
+}
 
 const SECRETS = new Set<FindingType>(SECRET_TYPES)
 
@@ -66,18 +104,15 @@ export function withDecoding(inner: Scanner): Scanner {
 
   function base64Hits(text: string, depth: number): Hit[] {
     const hits: Hit[] = []
-    if (text.length < MIN_BASE64_CHARS) return hits
-    // matchAll works on a copy of the regex: the nested scans below use it too.
-    for (const match of text.matchAll(BASE64_RUN)) {
-      const decoded = asText(Buffer.from(match[0], 'base64'))
+    for (const [start, end] of base64Runs(text)) {
+      const decoded = asText(Buffer.from(text.slice(start, end), 'base64'))
       if (decoded === null) continue
       const inside = scanAt(decoded, depth + 1)
       // A secret inside names the whole string; PII (an e-mail in encoded JSON) hides it too. An IP
       // address alone does not: ipMode decides about addresses, and it cannot apply to encoded text.
       const named =
         inside.find((hit) => SECRETS.has(hit.type)) ?? inside.find((hit) => hit.type !== 'IP_ADDRESS')
-      if (named !== undefined)
-        hits.push({ type: named.type, start: match.index, end: match.index + match[0].length })
+      if (named !== undefined) hits.push({ type: named.type, start, end })
     }
     return hits
   }
