@@ -42,7 +42,7 @@ describe('isCredentialLikeKey', () => {
   it('matches key-like names that are not sensitive on their own', () => {
     for (const key of ['key', 'signingKey', 'encryption_key', 'salt', 'HMAC', '签名密钥', 'authCode'])
       expect(isCredentialLikeKey(normalizeKey(key)), key).toBe(true)
-    for (const key of ['keyboard', 'name', 'monkey_id', 'codec'])
+    for (const key of ['keyboard', 'name', 'monkey_id', 'codec', 'public_key', 'partitionKey'])
       expect(isCredentialLikeKey(normalizeKey(key)), key).toBe(false)
   })
 })

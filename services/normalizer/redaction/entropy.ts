@@ -57,6 +57,7 @@ export function isHighEntropySecret(value: string): boolean {
  * are in sensitive-keys.ts and redact whatever the value.
  */
 export function isCredentialLikeKey(normalizedKey: string): boolean {
+  if (NOT_CREDENTIAL_KEYS.has(normalizedKey)) return false
   return (
     normalizedKey.endsWith('key') ||
     normalizedKey.endsWith('keys') ||
@@ -66,3 +67,18 @@ export function isCredentialLikeKey(normalizedKey: string): boolean {
 }
 
 const CREDENTIAL_LIKE_EXACT = new Set(['salt', 'hmac', 'sig', 'license', 'licence', 'code', 'authcode'])
+/** `…key` names that hold public values or ids (database and queue keys), not credentials. */
+const NOT_CREDENTIAL_KEYS = new Set([
+  'publickey',
+  'pubkey',
+  'primarykey',
+  'foreignkey',
+  'partitionkey',
+  'sortkey',
+  'rangekey',
+  'hashkey',
+  'routingkey',
+  'cachekey',
+  'objectkey',
+  'idempotencykey',
+])
