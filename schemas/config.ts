@@ -120,6 +120,13 @@ export const AppConfig = z
           })
           .prefault({}),
         partitions: z.coerce.number().int().positive().default(6),
+        /**
+         * Hours the raw topic keeps events. Redaction runs in the normalizer, so events wait there
+         * in clear: this bounds how long. Applied as the topic's `retention.ms` at every start.
+         */
+        rawRetentionHours: z.coerce.number().int().positive().default(72),
+        /** Hours the DLQ keeps dead letters (also clear events), for inspection and `dlq replay`. */
+        dlqRetentionHours: z.coerce.number().int().positive().default(168),
         localPort: Port.default(9092),
       })
       .prefault({}),

@@ -44,6 +44,8 @@ export const SECRET_TYPES = [
   'BASIC_AUTH',
   'URL_CREDENTIALS',
   'SENSITIVE_KEY',
+  /** A random-looking value under a credential-like key or after a credential-like word. */
+  'GENERIC_SECRET',
 ] as const
 
 export const FINDING_TYPES = [...PII_TYPES, ...SECRET_TYPES] as const

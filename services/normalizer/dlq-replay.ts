@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto'
 import type { IHeaders, Kafka, Message } from '../platform/kafka/client.js'
 import { createConsumer, nextOffset } from '../platform/kafka/consumer.js'
 import { createProducer } from '../platform/kafka/producer.js'
 import type { Logger } from '../platform/logger.js'
 import { DLQ_HEADERS } from './dlq.js'
+import { createRedactor } from './redaction/index.js'
 
 export interface ReplayOptions {
   kafka: Kafka
@@ -18,14 +20,23 @@ export interface ReplayOptions {
   timeoutMs?: number
 }
 
-/** What `dlq replay` prints for each letter: where it was and goes, and why; never its key or value. */
+/** What `dlq replay` prints for each letter: where it was and goes, why, and its size; never its key or value. */
 export interface ReplayedLetter {
   partition: number
   offset: string
   target: string
+  /** The reason header, redacted: reasons written by older versions may quote message content. */
   reason: string
   original: string
+  /** Size of the message value in bytes. */
+  bytes: number
 }
+
+/**
+ * Reasons are redacted like stored text. Only placeholders are printed, so the pseudonym key is a
+ * random one of this process rather than the configured one, which `dlq replay` does not need.
+ */
+const reasonRedactor = createRedactor({ hmacKey: randomBytes(32).toString('hex') })
 
 function header(headers: IHeaders | undefined, name: string): string | undefined {
   const value = headers?.[name]
@@ -101,8 +112,9 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<Replaye
                 partition: batch.partition,
                 offset: message.offset,
                 target,
-                reason: header(message.headers, DLQ_HEADERS.reason) ?? '',
+                reason: reasonRedactor.redactText(header(message.headers, DLQ_HEADERS.reason) ?? '').text,
                 original: `${original ?? '?'}:${header(message.headers, DLQ_HEADERS.partition) ?? '?'}:${header(message.headers, DLQ_HEADERS.offset) ?? '?'}`,
+                bytes: message.value?.length ?? 0,
               })
             }
             if (!options.dryRun) {

@@ -6,7 +6,7 @@ import { withDevTenant, type DevTenant } from '../platform/dev-tenant.js'
 import { healthy, unhealthy, type HealthProbe } from '../platform/health.js'
 import { requireBrokers } from '../platform/config.js'
 import { createKafka } from '../platform/kafka/client.js'
-import { ensureTopics, pipelineTopics } from '../platform/kafka/topics.js'
+import { alignTopicConfigs, ensureTopics, pipelineTopics } from '../platform/kafka/topics.js'
 import { Lifecycle } from '../platform/lifecycle.js'
 import { startLocalKafka } from '../platform/local-kafka.js'
 import type { Logger } from '../platform/logger.js'
@@ -111,8 +111,11 @@ export async function createContext(inputs: ContextInputs, needs: ContextNeeds):
 
   if (brokers.length > 0) {
     const kafka = createKafka({ brokers, clientId: config.kafka.clientId }, logger)
-    const created = await ensureTopics(kafka, pipelineTopics(config))
+    const topics = pipelineTopics(config)
+    const created = await ensureTopics(kafka, topics)
     if (created.length > 0) logger.info({ topics: created }, 'kafka_topics_created')
+    const corrected = await alignTopicConfigs(kafka, topics)
+    if (corrected.length > 0) logger.info({ changes: corrected }, 'kafka_topic_configs_corrected')
   }
   return {
     config,

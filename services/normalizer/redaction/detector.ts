@@ -32,7 +32,7 @@ export const CharClass = {
   DIGIT: 1,
   AT: 2,
   COLON: 4,
-  /** `:` or `=` */
+  /** `:` or `=` (or a Chinese separator: `：`, `＝`, 是, 为) */
   SEPARATOR: 8,
   DASH: 16,
   DOT: 32,
@@ -49,6 +49,9 @@ export function charClasses(text: string): number {
     else if (code === 61) classes |= CharClass.SEPARATOR
     else if (code === 45) classes |= CharClass.DASH
     else if (code === 46) classes |= CharClass.DOT
+    // Full-width `：` and `＝`, and 是/为 ("is"), which separate Chinese keys from values.
+    else if (code > 127 && (code === 0xff1a || code === 0xff1d || code === 0x662f || code === 0x4e3a))
+      classes |= CharClass.SEPARATOR
   }
   return classes
 }

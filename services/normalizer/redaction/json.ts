@@ -1,6 +1,7 @@
+import { isCredentialLikeKey, isHighEntropySecret } from './entropy.js'
 import { jsonExcerpt } from './excerpt.js'
 import { isContactKey, keyHint, piiTypeForValue, type KeyHint } from './pii-keys.js'
-import { sensitiveValueType } from './secret-detectors.js'
+import { sensitiveValueType, wholeValueType } from './secret-detectors.js'
 import { isSensitiveKey, normalizeKey } from './sensitive-keys.js'
 import type { Findings, RedactionSettings } from '../../../schemas/redaction.js'
 import type { TextRedactor } from './text.js'
@@ -30,13 +31,20 @@ const KEY_CACHE_LIMIT = 10_000
 
 interface KeyInfo {
   sensitive: boolean
+  /** `signing_key`, `salt`, `密钥`: the value goes when it looks random (entropy.ts). */
+  credentialLike: boolean
   contact: boolean
   hint: KeyHint
 }
 
 function classifyKey(key: string): KeyInfo {
   const normalized = normalizeKey(key)
-  return { sensitive: isSensitiveKey(key), contact: isContactKey(normalized), hint: keyHint(normalized) }
+  return {
+    sensitive: isSensitiveKey(key),
+    credentialLike: isCredentialLikeKey(normalized),
+    contact: isContactKey(normalized),
+    hint: keyHint(normalized),
+  }
 }
 
 /** UTF-8 bytes of `JSON.stringify(text)`, escapes and lone surrogates included. */
@@ -170,6 +178,15 @@ export function createJsonRedactor(
           originalBytes += measure(item)
           setMember(out, key, redactSensitive(originalKey, item))
           continue
+        }
+        if (info.credentialLike && typeof item === 'string' && isHighEntropySecret(item)) {
+          const type = wholeValueType(item) ?? 'GENERIC_SECRET'
+          if (!disabled.has(type)) {
+            originalBytes += measure(item)
+            addFinding(findings, type)
+            setMember(out, key, text.placeholder(type, item))
+            continue
+          }
         }
         const announced =
           info.hint !== null && typeof item === 'string'

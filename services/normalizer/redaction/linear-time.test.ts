@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { adversarialInputs, classSamples, cpuMs, measureGrowth, repeatTo } from './growth.js'
-import { ALL_DETECTORS, createScanner } from './scanner.js'
+import { withDecoding } from './encoded.js'
+import { ALL_DETECTORS, createScanner, type Scanner } from './scanner.js'
 
 /**
  * Every detector (its pattern, prefilter and validators) is linear in the length of the text: on
@@ -20,6 +21,8 @@ const TRIGGERS: Record<string, readonly string[]> = {
   'key-value': ['password=', 'password="', 'api_key: ', 'Authorization: ', '"token":"', 'password=${'],
   'url-credentials': ['://', 'https://user:', 'https://a@'],
   jwt: ['eyJ', 'eyJhbGciOiJIUzI1.eyJ'],
+  jose: ['eyJhbGciOi', 'eyJhbGciOi.', 'eyJraWQiOiJ.a.', 'eyJ0eXAiOi..'],
+  'credential-word': ['key ', 'key=', 'signingKey: "', 'token is ', '密钥', '口令：', 'key=key', "secret'"],
   'vendor-token': [
     'ghp_',
     'sk-',
@@ -64,7 +67,17 @@ const HAND_WRITTEN: Record<string, Array<{ name: string; make: (n: number) => st
     { name: "'路1号' + '大厦' run, no unit", make: (n) => '科技园路1号' + repeatTo('大厦', n - 6) },
   ],
   'cn-person': [{ name: "'联系人' + Han run", make: (n) => '联系人' + repeatTo('王', n - 3) }],
-  'key-value': [{ name: "'password=' + quote, no closing quote", make: (n) => repeatTo('password="a', n) }],
+  'key-value': [
+    { name: "'password=' + quote, no closing quote", make: (n) => repeatTo('password="a', n) },
+    { name: "'PWD={' + no closing brace", make: (n) => repeatTo('PWD={a', n) },
+    { name: "';Password=a ' + no ';'", make: (n) => ';Password=a ' + repeatTo('a ', n - 12) },
+    { name: "'密码是' repeated", make: (n) => repeatTo('密码是', n) },
+  ],
+  'credential-word': [
+    { name: "'key = ' + long value", make: (n) => 'key = ' + repeatTo('aB3', n - 6) },
+    { name: "'key=' + value chars", make: (n) => repeatTo('key=aB3x', n) },
+  ],
+  jose: [{ name: 'long header, no dot', make: (n) => 'eyJhbGciOi' + repeatTo('A', n - 10) }],
 }
 
 /**
@@ -76,41 +89,71 @@ const scanners = [
   { label: 'every alternative', scanner: createScanner(new Set(), { prefilter: false }), dense: false },
 ]
 
+/** The inputs on which `scanner` grows faster than linearly (empty when all are linear). */
+function superlinear(
+  label: string,
+  scanner: Scanner,
+  inputs: ReadonlyArray<{ name: string; make: (n: number) => string }>,
+): string[] {
+  const scan = (text: string) => scanner.scan(text)
+  const slow: string[] = []
+  for (const input of inputs) {
+    const small = input.make(N)
+    const large = input.make(2 * N)
+    scan(small)
+    let started = cpuMs()
+    scan(small)
+    const screenSmall = cpuMs() - started
+    started = cpuMs()
+    scan(large)
+    const screenLarge = cpuMs() - started
+    if (screenLarge < 1 || screenLarge / screenSmall < SCREEN_RATIO) continue
+    // A quadratic input is slow every time; a slow batch on a busy machine is not.
+    const growth = [1, 2, 3]
+      .map(() => measureGrowth(scan, input.make, N))
+      .reduce((best, next) => (next.ratio < best.ratio ? next : best))
+    if (growth.ratio >= MAX_RATIO) {
+      slow.push(
+        `${label}: ${input.name}: ${growth.small.toFixed(2)} ms → ${growth.large.toFixed(2)} ms (×${growth.ratio.toFixed(1)})`,
+      )
+    }
+  }
+  return slow
+}
+
 describe('every detector scans in linear time', () => {
   for (const detector of ALL_DETECTORS) {
     it(`${detector.name}`, () => {
       const fill = classSamples(`${detector.pattern}${detector.prefilter.source}`)
       expect(TRIGGERS[detector.name], `no triggers written for ${detector.name}`).toBeDefined()
-      const slow: string[] = []
-      for (const { label, scanner, dense } of scanners) {
-        const scan = (text: string) => scanner.scan(text)
-        const inputs = [
+      const slow = scanners.flatMap(({ label, scanner, dense }) =>
+        superlinear(label, scanner, [
           ...adversarialInputs(TRIGGERS[detector.name] ?? [], fill, { dense }),
           ...(HAND_WRITTEN[detector.name] ?? []),
-        ]
-        for (const input of inputs) {
-          const small = input.make(N)
-          const large = input.make(2 * N)
-          scan(small)
-          let started = cpuMs()
-          scan(small)
-          const screenSmall = cpuMs() - started
-          started = cpuMs()
-          scan(large)
-          const screenLarge = cpuMs() - started
-          if (screenLarge < 1 || screenLarge / screenSmall < SCREEN_RATIO) continue
-          // A quadratic input is slow every time; a slow batch on a busy machine is not.
-          const growth = [1, 2, 3]
-            .map(() => measureGrowth(scan, input.make, N))
-            .reduce((best, next) => (next.ratio < best.ratio ? next : best))
-          if (growth.ratio >= MAX_RATIO) {
-            slow.push(
-              `${label}: ${input.name}: ${growth.small.toFixed(2)} ms → ${growth.large.toFixed(2)} ms (×${growth.ratio.toFixed(1)})`,
-            )
-          }
-        }
-      }
+        ]),
+      )
       expect(slow).toEqual([])
     }, 180_000)
   }
+})
+
+const b64 = (text: string): string => Buffer.from(text).toString('base64')
+
+/** Encodings within encodings, printable base64 (decoded and scanned again), escapes back to back. */
+const ENCODED_INPUTS: Array<{ name: string; make: (n: number) => string }> = [
+  { name: "'%41' repeated", make: (n) => repeatTo('%41', n) },
+  { name: "'%2541' repeated (double escapes)", make: (n) => repeatTo('%2541', n) },
+  { name: "'%E5%AF%86' repeated (UTF-8)", make: (n) => repeatTo('%E5%AF%86', n) },
+  { name: "'%E5' repeated (broken UTF-8)", make: (n) => repeatTo('%E5', n) },
+  { name: "'%41' + run of '+'", make: (n) => '%41' + repeatTo('+', n - 3) },
+  { name: 'one printable base64 run', make: (n) => repeatTo(b64('key=aB3x '), n) },
+  { name: 'base64 runs of 32 apart', make: (n) => repeatTo(b64('password=abcdefghijkl') + ' ', n) },
+  { name: 'base64 of base64 of triggers', make: (n) => repeatTo(b64(b64('token is aB3x'.repeat(6))), n) },
+  { name: 'percent-encoded base64', make: (n) => repeatTo(encodeURIComponent(b64('secret=aB3x+/')), n) },
+]
+
+describe('decoding scans in linear time', () => {
+  it('percent-encoding and base64, nested to MAX_DECODE_DEPTH', () => {
+    expect(superlinear('with decoding', withDecoding(createScanner()), ENCODED_INPUTS)).toEqual([])
+  }, 180_000)
 })

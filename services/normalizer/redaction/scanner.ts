@@ -1,3 +1,4 @@
+import { credentialWord } from './credential-word.js'
 import { charClasses, type Detector, type Hit } from './detector.js'
 import { CN_DETECTORS } from './cn-detectors.js'
 import { HEURISTIC_DETECTORS } from './heuristic-detectors.js'
@@ -8,6 +9,7 @@ import type { FindingType } from '../../../schemas/redaction.js'
 /** Every detector, in precedence order: secrets first, then structured PII, then the heuristics. */
 export const ALL_DETECTORS: readonly Detector[] = [
   ...SECRET_DETECTORS,
+  credentialWord,
   ...PII_DETECTORS_BEFORE_NUMBERS,
   ...CN_DETECTORS,
   ...NUMERIC_PII_DETECTORS,

@@ -1,4 +1,5 @@
 import { CharClass, NOT_AFTER_TOKEN_CHAR, hasDigit, type Detector, type Hit } from './detector.js'
+import { isJoseToken, jose } from './jose.js'
 import { TEXT_KEY_WORDS_SOURCE, isHeaderKeyword } from './sensitive-keys.js'
 import type { SecretType } from '../../../schemas/redaction.js'
 
@@ -96,12 +97,24 @@ const privateKey: Detector = {
 const JWT_SOURCE = `eyJ[A-Za-z0-9_-]{10,}\\.eyJ[A-Za-z0-9_-]{10,}(?:\\.[A-Za-z0-9_-]*)?={0,2}`
 const WHOLE_JWT = new RegExp(`^${JWT_SOURCE}$`)
 
-/** The secret type when `value` is one vendor token, JWT or private key block, else null. */
-function wholeValueType(value: string): SecretType | null {
+const BASE64_VALUE = /^[A-Za-z0-9+/_-]{40,}={0,2}$/
+/** `-----BEGIN` in base64: a value starting so is worth decoding. */
+const BASE64_PEM_START = /^LS0tLS1CRUdJTi/
+
+/**
+ * The secret type when `value` is one vendor token, JWT or private key block (also base64-encoded,
+ * as in a Kubernetes Secret's `data["tls.key"]`), else null.
+ */
+export function wholeValueType(value: string): SecretType | null {
   const vendor = matchVendorToken(value, 0)
   if (vendor !== null && vendor.end === value.length) return vendor.type
-  if (WHOLE_JWT.test(value)) return 'JWT'
-  return PRIVATE_KEY_START.test(value) ? 'PRIVATE_KEY' : null
+  if (WHOLE_JWT.test(value) || isJoseToken(value)) return 'JWT'
+  if (PRIVATE_KEY_START.test(value)) return 'PRIVATE_KEY'
+  const encodedKey =
+    BASE64_PEM_START.test(value) &&
+    BASE64_VALUE.test(value) &&
+    PRIVATE_KEY_START.test(Buffer.from(value.slice(0, 120), 'base64').toString('latin1'))
+  return encodedKey ? 'PRIVATE_KEY' : null
 }
 
 const jwt: Detector = {
@@ -166,12 +179,37 @@ const MAX_VALUE = 4096
 const NOT_A_VALUE =
   /^(?:true|false|null|nil|none|undefined|str|string|int|number|bool|boolean|bytes|any|object|optional|secretstr|required|omitted|redacted|\*+|x{3,}|<[^>]*>?|\$\{?.*|%.*|\{\{.*|process\.env\b.*|os\.environ\b.*)$/i
 const QUOTES = new Set(['"', "'", '`'])
-const UNQUOTED_VALUE = /[^\s"'`,;&<>(){}[\]|]{1,4096}/y
+/** Stops at ASCII delimiters and at Chinese full-width punctuation (`密码：abc123，请妥善保管`). */
+const UNQUOTED_VALUE = /[^\s"'`,;&<>(){}[\]|，。；、（）【】「」]{1,4096}/y
+/** An ODBC value in braces (`PWD={p@ss;word}`), which may hold `;`. */
+const BRACED_VALUE = /\{([^}\r\n]{1,4096})\}/y
+/** In a connection string a value runs to the next `;` (`Password=my pass;`), spaces included. */
+const CONNECTION_VALUE = /[^;\r\n"'`=&]{1,256}(?=;)/y
+/** What follows a connection-string value: another `Name=` member. */
+const CONNECTION_NEXT = /;[ \t]*[A-Za-z][A-Za-z ]{0,30}=/y
 const HEADER_VALUE = /[^\r\n"]{1,4096}/y
 const KEY_CHARS = /[A-Za-z0-9_.-]/
 
-/** The span of the value after `key:`/`key=` starting at `from`, or null when there is no usable value. */
-function valueSpan(text: string, from: number, headerStyle: boolean): { start: number; end: number } | null {
+interface Span {
+  start: number
+  end: number
+}
+
+/** The span of a connection-string value at `from` that goes on past a space, or null. */
+function connectionValueSpan(text: string, from: number, afterSemicolon: boolean): Span | null {
+  CONNECTION_VALUE.lastIndex = from
+  const match = CONNECTION_VALUE.exec(text)
+  if (match === null) return null
+  CONNECTION_NEXT.lastIndex = from + match[0].length
+  if (!afterSemicolon && !CONNECTION_NEXT.test(text)) return null
+  return { start: from, end: from + match[0].trimEnd().length }
+}
+
+/**
+ * The span of the value after `key:`/`key=` starting at `from`, or null when there is no usable value.
+ * `afterSemicolon`: the key is a member of a connection string (`…;Password=…`).
+ */
+function valueSpan(text: string, from: number, headerStyle: boolean, afterSemicolon = false): Span | null {
   let i = from
   while (i < text.length && (text[i] === '=' || text[i] === '>' || text[i] === ' ' || text[i] === '\t')) i++
   let quote = text[i]
@@ -195,6 +233,11 @@ function valueSpan(text: string, from: number, headerStyle: boolean): { start: n
     if (bare.length === 0 || /^(?:\$\{|\{\{|<)/.test(value) || NOT_A_VALUE.test(bare)) return null
     return { start, end }
   }
+  if (quote === '{' && text[from - 1] === '=' && text[i + 1] !== '{') {
+    BRACED_VALUE.lastIndex = i
+    const braced = BRACED_VALUE.exec(text)
+    if (braced !== null) return { start: i + 1, end: i + 1 + braced[1]!.length }
+  }
   const re = headerStyle ? HEADER_VALUE : UNQUOTED_VALUE
   re.lastIndex = i
   const match = re.exec(text)
@@ -203,6 +246,10 @@ function valueSpan(text: string, from: number, headerStyle: boolean): { start: n
   const next = text[i + match[0].length]
   if (value.length === 0 || NOT_A_VALUE.test(value) || (!headerStyle && (next === '(' || next === '[')))
     return null
+  if (!headerStyle && (next === ' ' || next === '\t')) {
+    const connection = connectionValueSpan(text, i, afterSemicolon)
+    if (connection !== null) return connection
+  }
   return { start: i, end: i + value.length }
 }
 
@@ -228,22 +275,25 @@ export function sensitiveValueType(key: string, value: string): SecretType {
   return classifyValue(value, 0, value.length, key).type
 }
 
-const KEY_VALUE_HEAD = new RegExp(`(${TEXT_KEY_WORDS_SOURCE})(?:\\\\?["'])?[ \\t]*[:=]`, 'y')
+/** `:` and `=`, their full-width forms, and Chinese "is" (`密码是…`, `口令为…`). */
+const SEPARATOR = '(?:[:=：＝]|是|为)'
+const KEY_VALUE_HEAD = new RegExp(`(${TEXT_KEY_WORDS_SOURCE})(?:\\\\?["'])?[ \\t]*${SEPARATOR}`, 'y')
 
 /** `password=…`, `"api_key": "…"`, `Authorization: Bearer …` inside free text; the key stays. */
 const keyValue: Detector = {
   name: 'key-value',
   requires: CharClass.SEPARATOR,
   prefilter:
-    /(?:word|wd|phrase|secret|key|token|tion|cookie|session|session[-_]?id|credentials?|auth)\\?["']?[ \t]*[:=]/i,
-  pattern: `(?:${TEXT_KEY_WORDS_SOURCE})(?:\\\\?["'])?[ \\t]*[:=]`,
+    /(?:word|wd|phrase|secret|key|token|tion|cookie|session|session[-_]?id|credentials?|auth|str|string|dsn|密码|口令|[密秘]钥)\\?["']?[ \t]*(?:[:=：＝]|是|为)/i,
+  pattern: `(?:${TEXT_KEY_WORDS_SOURCE})(?:\\\\?["'])?[ \\t]*${SEPARATOR}`,
   classify(text, start, end) {
     KEY_VALUE_HEAD.lastIndex = start
     const word = KEY_VALUE_HEAD.exec(text)?.[1] ?? ''
-    const span = valueSpan(text, end, isHeaderKeyword(word))
-    if (span === null) return null
     let keyStart = start
     while (keyStart > 0 && start - keyStart < 64 && KEY_CHARS.test(text[keyStart - 1]!)) keyStart--
+    const afterSemicolon = /;[ \t]*$/.test(text.slice(Math.max(0, keyStart - 4), keyStart))
+    const span = valueSpan(text, end, isHeaderKeyword(word), afterSemicolon)
+    if (span === null) return null
     return classifyValue(text, span.start, span.end, text.slice(keyStart, start + word.length))
   },
 }
@@ -254,6 +304,7 @@ export const SECRET_DETECTORS: readonly Detector[] = [
   keyValue,
   urlCredentials,
   jwt,
+  jose,
   vendorTokens,
   authorizationValue,
 ]

@@ -25,10 +25,21 @@ const SENSITIVE_SUFFIXES = [
   'credential',
   'credentials',
   'signature',
+  'tlskey',
+  'sshkey',
+  'connectionstring',
+  'connstring',
+  'connstr',
+  'dsn',
+  // Chinese: password, pass phrase, secret key (秘钥 is a common variant spelling of 密钥).
+  '密码',
+  '口令',
+  '密钥',
+  '秘钥',
 ]
 
 /** Names that are sensitive only on their own: `auth` but not `oauth`, `pin` but not `spin`. */
-const SENSITIVE_EXACT = new Set(['auth', 'pin', 'cvv', 'cvc', 'otp', 'sid', 'jwt', 'dsn'])
+const SENSITIVE_EXACT = new Set(['auth', 'pin', 'cvv', 'cvc', 'otp', 'sid', 'jwt'])
 
 export function normalizeKey(key: string): string {
   return key.toLowerCase().replace(/[-_.\s]/g, '')
@@ -77,11 +88,21 @@ export const TEXT_KEY_WORDS_SOURCE = anyCase(
     'session(?:[-_]?(?:id|key))?',
     'credentials?',
     '(?<![A-Za-z])auth',
+    'tls[-_.]?key',
+    'ssh[-_]?key',
+    'conn(?:ection)?[-_]?str(?:ing)?',
+    '(?<![A-Za-z])dsn',
+    '密码',
+    '口令',
+    '[密秘]钥',
   ].join('|'),
 )
 
-/** Keywords whose value runs to the end of the line (HTTP headers), not to the next delimiter. */
+/** Keywords whose value is a whole connection string: it runs to the end of the line, `;` included. */
+const CONNECTION_KEYWORD = /^(?:conn(?:ection)?[-_]?str(?:ing)?|dsn)$/i
+
+/** Keywords whose value runs to the end of the line (HTTP headers, connection strings), not to the next delimiter. */
 export function isHeaderKeyword(word: string): boolean {
   const lower = word.toLowerCase()
-  return lower === 'authorization' || lower === 'cookie'
+  return lower === 'authorization' || lower === 'cookie' || CONNECTION_KEYWORD.test(lower)
 }

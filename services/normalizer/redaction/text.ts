@@ -1,3 +1,4 @@
+import { withDecoding } from './encoded.js'
 import { canonicalValue, truncateIp } from './pseudonym.js'
 import { createScanner } from './scanner.js'
 import type { FindingType, Findings, RedactionSettings } from '../../../schemas/redaction.js'
@@ -63,7 +64,7 @@ export function createTextRedactor(
   settings: RedactionSettings,
   pseudonymize: (domain: string, value: string) => string,
 ): TextRedactor {
-  const scanner = createScanner(new Set(settings.disabledTypes))
+  const scanner = withDecoding(createScanner(new Set(settings.disabledTypes)))
   const pseudonymized = new Set<FindingType>(settings.pseudonymizeTypes)
 
   /** The replacement for a value, or null when the value stays (ipMode keep). */
