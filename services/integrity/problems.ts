@@ -36,6 +36,16 @@ export interface Problem {
   detail: string
 }
 
+/** A seal as reports and anchors cite it: its chain position, hashes and time. */
+export interface SealSummary extends SealRef {
+  sealHash: string
+  digest: string
+  /** ISO 8601, UTC. */
+  sealedAt: string
+  rowCount: number
+  keyId: string
+}
+
 export interface VerifyResult {
   ok: boolean
   /** Seals in the range checked. */
@@ -45,6 +55,9 @@ export interface VerifyResult {
   /** Sealed rows removed by the retention TTL after their retention date: expected, not a problem. */
   expired: number
   problems: Problem[]
+  /** The earliest and the latest seal in the range (by sealing time); null when none. */
+  firstSeal: SealSummary | null
+  lastSeal: SealSummary | null
 }
 
 export function describeSeal(seal: SealRef): string {
