@@ -16,9 +16,10 @@ const MAX_PROBLEMS = 10
 const MAX_IDS = 10
 
 const count = (n: number) => n.toLocaleString('en-US')
+const plural = (n: number, noun: string) => `${count(n)} ${noun}${n === 1 ? '' : 's'}`
 
 export function sealLine(label: string, seal: SealSummary): string {
-  return `${label} seal ${describeSeal(seal)}, sealed ${seal.sealedAt}, ${count(seal.rowCount)} rows: digest ${seal.digest}, seal hash ${seal.sealHash}`
+  return `${label} seal ${describeSeal(seal)}, sealed ${seal.sealedAt}, ${plural(seal.rowCount, 'row')}: digest ${seal.digest}, seal hash ${seal.sealHash}`
 }
 
 function problemLine(problem: Problem): string {
@@ -42,9 +43,9 @@ export function auditTrailCheck(data: ReportData): Check {
   if (!trail.verified) {
     return { id, title, status: 'warn', summary: `not verified: ${trail.reason}`, evidence: [] }
   }
-  const checked = `${count(trail.seals)} seals and ${count(trail.rows)} stored rows checked against seal key ${trail.keyId}`
+  const checked = `${plural(trail.seals, 'seal')} and ${plural(trail.rows, 'stored row')} checked against seal key ${trail.keyId}`
   const expired =
-    trail.expired > 0 ? `; ${count(trail.expired)} sealed rows expired by retention (expected)` : ''
+    trail.expired > 0 ? `; ${plural(trail.expired, 'sealed row')} expired by retention (expected)` : ''
   const bounds = [
     ...(trail.firstSeal ? [sealLine('first', trail.firstSeal)] : []),
     ...(trail.lastSeal ? [sealLine('last', trail.lastSeal)] : []),
@@ -57,7 +58,7 @@ export function auditTrailCheck(data: ReportData): Check {
       id,
       title,
       status: 'fail',
-      summary: `${trail.problems.length} integrity problems: ${seals.length} seals broken, ${count(events)} events changed, deleted or added`,
+      summary: `${plural(trail.problems.length, 'integrity problem')}: ${plural(seals.length, 'seal')} broken, ${plural(events, 'event')} changed, deleted or added`,
       evidence: [
         `${checked}${expired}`,
         ...trail.problems.slice(0, MAX_PROBLEMS).map(problemLine),
@@ -74,7 +75,7 @@ export function auditTrailCheck(data: ReportData): Check {
       summary:
         trail.rows === 0
           ? 'not applicable: no events stored in the period, so there is nothing sealed to verify'
-          : `not yet applicable: the period's ${count(trail.rows)} rows are still waiting for their first seal`,
+          : `not yet applicable: the period's ${plural(trail.rows, 'row')} still wait for a first seal`,
       evidence: [checked, `check again later with ${command}`],
     }
   }
@@ -82,7 +83,7 @@ export function auditTrailCheck(data: ReportData): Check {
     id,
     title,
     status: 'pass',
-    summary: `all ${count(trail.seals)} seals of the period verify; no sealed row was changed, deleted or added`,
+    summary: `${trail.seals === 1 ? 'the one seal of the period verifies' : `all ${count(trail.seals)} seals of the period verify`}; no sealed row was changed, deleted or added`,
     evidence: [`${checked}${expired}`, ...bounds, `re-check with ${command}`],
   }
 }

@@ -229,9 +229,7 @@ describe('audit-trail-integrity', () => {
     expect(empty.status).toBe('warn')
     expect(empty.summary).toMatch(/^not applicable: no events stored in the period/)
     const waiting = check(sealedTrail({ seals: 0, rows: 35, firstSeal: null, lastSeal: null }))
-    expect(waiting.summary).toBe(
-      "not yet applicable: the period's 35 rows are still waiting for their first seal",
-    )
+    expect(waiting.summary).toBe("not yet applicable: the period's 35 rows still wait for a first seal")
     const unkeyed = check({ verified: false, reason: 'no seal public key yet' })
     expect(unkeyed).toMatchObject({ status: 'warn', summary: 'not verified: no seal public key yet' })
   })
