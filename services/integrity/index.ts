@@ -1,3 +1,5 @@
+export { readAnchors } from './anchor.js'
+export { parseAnchor, verifyAnchor, type ParsedAnchor } from './anchor-verify.js'
 export { HASH_VERSION, SEALED_COLUMNS_V1 } from './leaf.js'
 export {
   describeSeal,

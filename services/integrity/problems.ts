@@ -18,6 +18,10 @@ export type ProblemKind =
   | 'seal_missing'
   /** Two different seals at one position of a chain. */
   | 'fork'
+  /** An anchored seal (a copy kept outside the store) that the store no longer holds unchanged. */
+  | 'anchor_mismatch'
+  /** An anchor whose seal is not signed by the trusted key: the copy itself is no evidence. */
+  | 'anchor_unsigned'
 
 export interface SealRef {
   tenantId: string

@@ -21,8 +21,8 @@ export interface VerifyOptions {
 }
 
 // Far enough to hold every stored time, near enough for DateTime64(3).
-const EARLIEST = Date.UTC(1970, 0, 1)
-const LATEST = Date.UTC(2200, 0, 1)
+export const EARLIEST = Date.UTC(1970, 0, 1)
+export const LATEST = Date.UTC(2200, 0, 1)
 /** Rows get this many seal intervals to be sealed (a batch waiting on a slow store, a restart). */
 const GRACE_INTERVALS = 5
 
