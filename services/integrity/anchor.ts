@@ -22,9 +22,9 @@ export async function readAnchors(
 ): Promise<IntegrityAnchor[]> {
   const result = await store.client.query({
     query: `SELECT tenant_id, source_partition, epoch, toString(max(seq)) AS head_seq,
-        argMax(seal_hash, seq) AS seal_hash, argMax(digest, seq) AS digest,
-        toString(toUnixTimestamp64Milli(argMax(sealed_at, seq))) AS sealed_ms,
-        argMax(key_id, seq) AS key_id, argMax(signature, seq) AS signature
+        argMax(seal_hash, seq) AS head_hash, argMax(digest, seq) AS head_digest,
+        toString(toUnixTimestamp64Milli(argMax(sealed_at, seq))) AS head_sealed_ms,
+        argMax(key_id, seq) AS head_key_id, argMax(signature, seq) AS head_signature
       FROM ${integritySealsTable(store).name}
       WHERE {all:Bool} OR tenant_id IN {tenants:Array(String)}
       GROUP BY tenant_id, source_partition, epoch
@@ -37,11 +37,11 @@ export async function readAnchors(
     source_partition: number
     epoch: number
     head_seq: string
-    seal_hash: string
-    digest: string
-    sealed_ms: string
-    key_id: string
-    signature: string
+    head_hash: string
+    head_digest: string
+    head_sealed_ms: string
+    head_key_id: string
+    head_signature: string
   }>()
   const byTenant = new Map<string, AnchoredSeal[]>()
   for (const row of rows) {
@@ -50,11 +50,11 @@ export async function readAnchors(
       partition: Number(row.source_partition),
       epoch: Number(row.epoch),
       seq: Number(row.head_seq),
-      seal_hash: row.seal_hash,
-      digest: row.digest,
-      sealed_at: new Date(Number(row.sealed_ms)).toISOString(),
-      key_id: row.key_id,
-      signature: row.signature,
+      seal_hash: row.head_hash,
+      digest: row.head_digest,
+      sealed_at: new Date(Number(row.head_sealed_ms)).toISOString(),
+      key_id: row.head_key_id,
+      signature: row.head_signature,
     })
     byTenant.set(row.tenant_id, seals)
   }
