@@ -146,6 +146,7 @@ async function runReporterBenchmark(ctx: BenchmarkContext): Promise<BenchmarkRep
     generatedAt: new Date(),
     generatedBy: 'bench',
     signingKeyId: 'bench',
+    sealKeyConfig: config,
   })
   const queryMs = performance.now() - started
   const problems =

@@ -229,6 +229,17 @@ export const AppConfig = z
          * start under <dataDir>/integrity/seal-key.pem; the public key is exported beside it.
          */
         signingKey: z.string().min(1).optional(),
+        /**
+         * An external witness: every `intervalMinutes` the reporter sends the head of each of a
+         * tenant's seal chains (`integrity.anchor`, Standard Webhooks format) to these webhooks of
+         * `alerts.webhooks` that receive the tenant. `verify-store --anchor FILE` checks a copy.
+         */
+        anchor: z
+          .object({
+            webhooks: z.array(z.string().min(1)).min(1, 'name at least one webhook of alerts.webhooks'),
+            intervalMinutes: z.coerce.number().int().min(1).max(10_080).default(60),
+          })
+          .optional(),
       })
       .prefault({}),
     reports: z.array(ReportScheduleConfig).default([]),
@@ -291,6 +302,20 @@ export const AppConfig = z
     const webhooks = new Map(
       config.alerts.webhooks.map((webhook, index) => [webhook.name, { webhook, index }]),
     )
+    config.integrity.anchor?.webhooks.forEach((name, index) => {
+      const known = webhooks.get(name)
+      const path = ['integrity', 'anchor', 'webhooks', index]
+      if (!known) {
+        ctx.addIssue({ code: 'custom', path, message: `unknown webhook "${name}"` })
+      } else if (known.webhook.format !== 'standard') {
+        // The one format with a form of `integrity.anchor` (services/webhooks/formats.ts).
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `webhook "${name}" has format ${known.webhook.format}; anchors are sent only in the standard format`,
+        })
+      }
+    })
     config.reports.forEach((report, index) => {
       if (!seen.has(report.tenant)) {
         ctx.addIssue({

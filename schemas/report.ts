@@ -12,6 +12,19 @@ export const ManifestFile = z.object({
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
 })
 
+/** A seal of the sealed audit trail, as a report's manifest cites it. */
+export const ManifestSeal = z.object({
+  partition: z.number().int().nonnegative(),
+  epoch: z.number().int().nonnegative(),
+  seq: z.number().int().nonnegative(),
+  sealed_at: z.string(),
+  row_count: z.number().int().nonnegative(),
+  digest: z.string(),
+  seal_hash: z.string(),
+  key_id: z.string(),
+})
+export type ManifestSeal = z.infer<typeof ManifestSeal>
+
 export const ReportManifest = z.object({
   format: z.literal('mcp-audit-report-manifest/1'),
   report_id: z.string().min(1),
@@ -27,6 +40,20 @@ export const ReportManifest = z.object({
   /** The newest `ingested_at` among the events counted: rows stored later are not in this report. */
   max_ingested_at: z.string().nullable(),
   checks: z.object({ pass: z.number().int(), warn: z.number().int(), fail: z.number().int() }),
+  /**
+   * The period's sealed audit trail (check `audit-trail-integrity`): its verdict, the seal key it
+   * was verified against (null: not verified) and the first and last seal. Absent in manifests
+   * written before seals existed.
+   */
+  audit_trail: z
+    .object({
+      status: z.enum(['pass', 'warn', 'fail']),
+      seal_key_id: z.string().nullable(),
+      seals: z.number().int().nonnegative(),
+      first_seal: ManifestSeal.nullable(),
+      last_seal: ManifestSeal.nullable(),
+    })
+    .optional(),
   files: z.array(ManifestFile),
 })
 export type ReportManifest = z.infer<typeof ReportManifest>

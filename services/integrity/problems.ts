@@ -18,6 +18,10 @@ export type ProblemKind =
   | 'seal_missing'
   /** Two different seals at one position of a chain. */
   | 'fork'
+  /** An anchored seal (a copy kept outside the store) that the store no longer holds unchanged. */
+  | 'anchor_mismatch'
+  /** An anchor whose seal is not signed by the trusted key: the copy itself is no evidence. */
+  | 'anchor_unsigned'
 
 export interface SealRef {
   tenantId: string
@@ -36,6 +40,16 @@ export interface Problem {
   detail: string
 }
 
+/** A seal as reports and anchors cite it: its chain position, hashes and time. */
+export interface SealSummary extends SealRef {
+  sealHash: string
+  digest: string
+  /** ISO 8601, UTC. */
+  sealedAt: string
+  rowCount: number
+  keyId: string
+}
+
 export interface VerifyResult {
   ok: boolean
   /** Seals in the range checked. */
@@ -45,6 +59,9 @@ export interface VerifyResult {
   /** Sealed rows removed by the retention TTL after their retention date: expected, not a problem. */
   expired: number
   problems: Problem[]
+  /** The earliest and the latest seal in the range (by sealing time); null when none. */
+  firstSeal: SealSummary | null
+  lastSeal: SealSummary | null
 }
 
 export function describeSeal(seal: SealRef): string {

@@ -2,9 +2,9 @@ import type { KeyObject } from 'node:crypto'
 import type { Store } from '../platform/clickhouse.js'
 import { ed25519KeyId } from '../platform/ed25519-key.js'
 import { auditEventsTable } from '../platform/store/audit-events.js'
-import type { VerifyResult } from './problems.js'
+import type { SealSummary, VerifyResult } from './problems.js'
 import { readStoredSeals, readWatermarks, scopeParams } from './read-seals.js'
-import { checkSeals } from './verify-chains.js'
+import { checkSeals, type StoredSeal } from './verify-chains.js'
 import { checkRows } from './verify-rows.js'
 
 export interface VerifyOptions {
@@ -21,10 +21,27 @@ export interface VerifyOptions {
 }
 
 // Far enough to hold every stored time, near enough for DateTime64(3).
-const EARLIEST = Date.UTC(1970, 0, 1)
-const LATEST = Date.UTC(2200, 0, 1)
+export const EARLIEST = Date.UTC(1970, 0, 1)
+export const LATEST = Date.UTC(2200, 0, 1)
 /** Rows get this many seal intervals to be sealed (a batch waiting on a slow store, a restart). */
 const GRACE_INTERVALS = 5
+
+export function summarizeSeal(seal: StoredSeal): SealSummary {
+  return {
+    tenantId: seal.tenantId,
+    partition: seal.partition,
+    epoch: seal.epoch,
+    seq: seal.seq,
+    sealHash: seal.sealHash,
+    digest: seal.digest,
+    sealedAt: new Date(seal.sealedAtMs).toISOString(),
+    rowCount: seal.rowCount,
+    keyId: seal.keyId,
+  }
+}
+
+const bySealingTime = (a: StoredSeal, b: StoredSeal) =>
+  a.sealedAtMs - b.sealedAtMs || a.partition - b.partition || a.epoch - b.epoch || a.seq - b.seq
 
 async function countRows(store: Pick<Store, 'client' | 'database'>, params: ReturnType<typeof scopeParams>) {
   const result = await store.client.query({
@@ -56,7 +73,7 @@ export async function verifyStore(
   }
   const seals = await readStoredSeals(store, scope)
   const problems = checkSeals(seals, options.publicKey, ed25519KeyId(options.publicKey))
-  const inRange = seals.filter((seal) => seal.inRange)
+  const inRange = seals.filter((seal) => seal.inRange).sort(bySealingTime)
   const rows = await checkRows(store, {
     ...scope,
     windowFromMs: inRange.reduce((at, seal) => Math.min(at, seal.minOccurredAtMs), scope.fromMs),
@@ -66,11 +83,14 @@ export async function verifyStore(
     maxEventIds: options.maxEventIds ?? 1_000,
   })
   problems.push(...rows.problems)
+  const [first, last] = [inRange[0], inRange.at(-1)]
   return {
     ok: problems.length === 0,
     seals: inRange.length,
     rows: await countRows(store, scopeParams(scope)),
     expired: rows.expired,
     problems,
+    firstSeal: first ? summarizeSeal(first) : null,
+    lastSeal: last ? summarizeSeal(last) : null,
   }
 }

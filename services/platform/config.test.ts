@@ -78,6 +78,20 @@ describe('parseConfig', () => {
     )
   })
 
+  it('names integrity.anchor webhooks that are unknown or not in the standard format', () => {
+    const alerts = {
+      webhooks: [{ name: 'chat', url: 'https://hooks.slack.com/services/T/B/x', format: 'slack' }],
+    }
+    expect(() => parseConfig({ alerts, integrity: { anchor: { webhooks: ['witness', 'chat'] } } })).toThrow(
+      /integrity\.anchor\.webhooks\.0: unknown webhook "witness"[\s\S]*integrity\.anchor\.webhooks\.1: webhook "chat" has format slack; anchors are sent only in the standard format/,
+    )
+    const witness = { name: 'witness', url: 'https://witness.example.com/in', format: 'standard' }
+    expect(
+      parseConfig({ alerts: { webhooks: [witness] }, integrity: { anchor: { webhooks: ['witness'] } } })
+        .integrity.anchor,
+    ).toEqual({ webhooks: ['witness'], intervalMinutes: 60 })
+  })
+
   it('requires exactly one of sha256 or value on a token', () => {
     expect(() => parseConfig({ tenants: [{ id: 'a', tokens: [{ name: 'gw', scope: 'ingest' }] }] })).toThrow(
       /tenants\.0\.tokens\.0: give exactly one of sha256/,

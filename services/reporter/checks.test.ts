@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { evaluateChecks, tally } from './checks.js'
-import type { ReportData } from './data.js'
+import type { AuditTrailFacts, ReportData } from './data.js'
 import { frameworkSections, retentionRequirement } from './frameworks.js'
 
 const summary = {
@@ -16,12 +16,39 @@ const summary = {
   errorRate: 0.01,
 }
 
+const seal = (seq: number, digest: string) => ({
+  tenantId: 'acme',
+  partition: 2,
+  epoch: 0,
+  seq,
+  sealHash: `${digest.slice(0, 1)}${'f'.repeat(63)}`,
+  digest,
+  sealedAt: `2026-11-01T0${seq}:00:00.000Z`,
+  rowCount: 40,
+  keyId: 'sealkey',
+})
+
+function sealedTrail(changes: Partial<Extract<AuditTrailFacts, { verified: true }>> = {}): AuditTrailFacts {
+  return {
+    verified: true,
+    keyId: 'sealkey',
+    seals: 3,
+    rows: 120,
+    expired: 0,
+    problems: [],
+    firstSeal: seal(0, 'a'.repeat(64)),
+    lastSeal: seal(2, 'b'.repeat(64)),
+    ...changes,
+  }
+}
+
 function data(
   overrides: {
     retention?: Partial<ReportData['compliance']['retention']>
     tenantMinDays?: number
     silent?: boolean
     share?: number
+    auditTrail?: AuditTrailFacts
   } = {},
 ): ReportData {
   return {
@@ -93,6 +120,7 @@ function data(
       review: [
         { at: '2026-10-30T00:00:00.000Z', actor: 'a', action: 'report.generate', resource: 'report:x' },
       ],
+      auditTrail: overrides.auditTrail ?? sealedTrail(),
     },
   }
 }
@@ -140,5 +168,80 @@ describe('compliance checks', () => {
     expect(pci?.status).toBe('fail')
     expect(pci?.controls.find((c) => c.id === '10.7.2')?.status).toBe('fail')
     expect(pci?.controls.find((c) => c.id === '10.2.2')?.status).toBe('pass')
+  })
+})
+
+describe('audit-trail-integrity', () => {
+  const check = (trail: AuditTrailFacts) =>
+    evaluateChecks(data({ auditTrail: trail }), integrity).find((c) => c.id === 'audit-trail-integrity')!
+
+  it('passes when every seal of the period verifies, citing the first and last digests', () => {
+    const passed = check(sealedTrail())
+    expect(passed.status).toBe('pass')
+    expect(passed.summary).toBe(
+      'all 3 seals of the period verify; no sealed row was changed, deleted or added',
+    )
+    expect(passed.evidence.join('\n')).toContain(`first seal acme/p2#0`)
+    expect(passed.evidence.join('\n')).toContain(`digest ${'a'.repeat(64)}, seal hash a${'f'.repeat(63)}`)
+    expect(passed.evidence.join('\n')).toContain(`last seal acme/p2#2`)
+  })
+
+  it('fails naming the broken seals and event ids, with the lists capped', () => {
+    const ids = Array.from({ length: 25 }, (_, i) => `evt-${i}`)
+    const problems = [
+      {
+        kind: 'changed' as const,
+        seal: seal(1, 'c'),
+        eventIds: ids,
+        count: 140,
+        detail: 'stored content differs',
+      },
+      ...Array.from({ length: 11 }, (_, i) => ({
+        kind: 'seal_missing' as const,
+        seal: seal(3 + i, 'd'),
+        eventIds: [],
+        count: 0,
+        detail: 'a gap',
+      })),
+    ]
+    const failed = check(sealedTrail({ problems }))
+    expect(failed.status).toBe('fail')
+    expect(failed.summary).toBe(
+      '12 integrity problems: 12 seals broken, 140 events changed, deleted or added',
+    )
+    const changed = failed.evidence.find((line) => line.startsWith('CHANGED seal acme/p2#1'))!
+    expect(changed).toContain('event ids (140): evt-0, evt-1,')
+    expect(changed).toContain('evt-9 … and 130 more')
+    expect(changed).not.toContain('evt-10')
+    expect(failed.evidence.filter((line) => line.startsWith('SEAL_MISSING'))).toHaveLength(9)
+    expect(failed.evidence).toContain(
+      '… and 2 more problems (see report.json, or run mcp-audit verify-store --tenant acme --from 2026-11-01T00:00:00.000Z --to 2026-11-02T00:00:00.000Z)',
+    )
+    const [pci] = frameworkSections(
+      ['pci-dss'],
+      evaluateChecks(data({ auditTrail: sealedTrail({ problems }) }), integrity),
+    )
+    expect(pci?.controls.find((c) => c.id === '10.3.2')?.status).toBe('fail')
+  })
+
+  it('says so honestly when nothing is sealed yet or no seal key exists', () => {
+    const empty = check(sealedTrail({ seals: 0, rows: 0, firstSeal: null, lastSeal: null }))
+    expect(empty.status).toBe('warn')
+    expect(empty.summary).toMatch(/^not applicable: no events stored in the period/)
+    const waiting = check(sealedTrail({ seals: 0, rows: 35, firstSeal: null, lastSeal: null }))
+    expect(waiting.summary).toBe("not yet applicable: the period's 35 rows still wait for a first seal")
+    const unkeyed = check({ verified: false, reason: 'no seal public key yet' })
+    expect(unkeyed).toMatchObject({ status: 'warn', summary: 'not verified: no seal public key yet' })
+  })
+
+  it('maps to PCI DSS 10.3, SOC 2 CC7.2, ISO 27001 A.8.15 and NIST AU-9, AU-10', () => {
+    const sections = frameworkSections(
+      ['pci-dss', 'soc2', 'iso27001', 'nist-800-53'],
+      evaluateChecks(data(), integrity),
+    )
+    const mapped = sections.flatMap((section) =>
+      section.controls.filter((c) => c.checks.includes('audit-trail-integrity')).map((c) => c.id),
+    )
+    expect(mapped).toEqual(['10.3.2', '10.3.4', 'CC7.2', 'A.8.15', 'AU-9', 'AU-10'])
   })
 })

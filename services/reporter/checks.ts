@@ -1,4 +1,5 @@
 import type { Check, CheckStatus } from './check.js'
+import { auditTrailCheck } from './checks-audit-trail.js'
 import { retentionChecks } from './checks-retention.js'
 import type { ReportData } from './data.js'
 
@@ -228,6 +229,7 @@ export function evaluateChecks(
     ...securityChecks(data),
     clockCheck(data),
     integrityCheck(integrity),
+    auditTrailCheck(data),
     reviewCheck(data),
   ]
 }

@@ -1,6 +1,7 @@
-import type { TenantConfig } from '../../schemas/config.js'
+import type { AppConfig, TenantConfig } from '../../schemas/config.js'
 import type { Store } from '../platform/clickhouse.js'
 import { clickhouseTime } from '../platform/store/time.js'
+import { collectAuditTrail } from './audit-trail.js'
 import type { ReportData } from './data.js'
 import { retentionRequirement } from './frameworks.js'
 import { formatLocal, precedingPeriod, type Period } from './period.js'
@@ -20,6 +21,8 @@ export interface CollectRequest {
   generatedAt: Date
   generatedBy: string
   signingKeyId: string
+  /** Where the trusted seal key is found, to verify the period's sealed audit trail. */
+  sealKeyConfig: Pick<AppConfig, 'dataDir' | 'integrity'>
 }
 
 export function reportParams(tenantId: string, period: Period, timezone: string): ReportParams {
@@ -60,6 +63,7 @@ export async function collectReportData(
   const completeness = await queryCompleteness(store, params, period)
   const { recordContent, lag } = await queryRecordContent(store, params)
   const review = await queryReview(store, params, period, request.generatedAt)
+  const auditTrail = await collectAuditTrail(store, request.sealKeyConfig, tenant.id, period)
   const data: ReportData = {
     reportId: request.reportId,
     name: request.name,
@@ -81,7 +85,7 @@ export async function collectReportData(
     latency,
     volume,
     security,
-    compliance: { retention, completeness: { ...completeness, ...lag }, recordContent, review },
+    compliance: { retention, completeness: { ...completeness, ...lag }, recordContent, review, auditTrail },
   }
   return { data, params }
 }

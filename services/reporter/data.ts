@@ -1,3 +1,4 @@
+import type { Problem, SealSummary } from '../integrity/index.js'
 import type { Framework } from './frameworks.js'
 
 /** Every figure of one report, as computed from ClickHouse; the JSON file is this object. */
@@ -114,6 +115,25 @@ export interface ReviewEntry {
   resource: string
 }
 
+/**
+ * The sealed audit trail of the period as `verifyStore` found it against the installation's
+ * trusted seal key, or why it could not be checked (no seal key yet).
+ */
+export type AuditTrailFacts =
+  | { verified: false; reason: string }
+  | {
+      verified: true
+      keyId: string
+      /** Seals holding a row that occurred in the period. */
+      seals: number
+      rows: number
+      /** Sealed rows removed by the retention TTL after their date: expected. */
+      expired: number
+      problems: Problem[]
+      firstSeal: SealSummary | null
+      lastSeal: SealSummary | null
+    }
+
 export interface ReportData {
   reportId: string
   name: string
@@ -148,5 +168,6 @@ export interface ReportData {
     completeness: CompletenessFacts
     recordContent: { events: number; complete: number; share: number; fields: FieldCoverage[] }
     review: ReviewEntry[]
+    auditTrail: AuditTrailFacts
   }
 }

@@ -37,7 +37,16 @@ export const FRAMEWORKS: Record<Framework, FrameworkInfo> = {
         title: 'Each record: user, type, time, outcome, origin, resource',
         checks: ['record-content'],
       },
-      { id: '10.3.4', title: 'Change detection on audit logs', checks: ['integrity'] },
+      {
+        id: '10.3.2',
+        title: 'Audit log files protected from modification',
+        checks: ['audit-trail-integrity'],
+      },
+      {
+        id: '10.3.4',
+        title: 'Change detection on audit logs',
+        checks: ['integrity', 'audit-trail-integrity'],
+      },
       { id: '10.4.1.1', title: 'Automated log review', checks: ['security-alerts'] },
       {
         id: '10.5.1',
@@ -58,7 +67,7 @@ export const FRAMEWORKS: Record<Framework, FrameworkInfo> = {
       {
         id: 'CC7.2',
         title: 'Monitor system components for anomalies',
-        checks: ['security-alerts', 'completeness-gaps', 'authentication'],
+        checks: ['security-alerts', 'completeness-gaps', 'authentication', 'audit-trail-integrity'],
       },
       { id: 'CC7.3', title: 'Evaluate security events', checks: ['security-alerts', 'review-evidence'] },
     ],
@@ -69,7 +78,7 @@ export const FRAMEWORKS: Record<Framework, FrameworkInfo> = {
       {
         id: 'A.8.15',
         title: 'Logging: produce, store, protect, analyse',
-        checks: ['record-content', 'integrity', 'completeness-receipts'],
+        checks: ['record-content', 'integrity', 'audit-trail-integrity', 'completeness-receipts'],
       },
       { id: 'A.8.16', title: 'Monitoring activities', checks: ['security-alerts', 'completeness-gaps'] },
       { id: 'A.8.17', title: 'Clock synchronisation', checks: ['clock-skew'] },
@@ -85,7 +94,7 @@ export const FRAMEWORKS: Record<Framework, FrameworkInfo> = {
         title: 'Audit controls: record and examine activity',
         checks: ['record-content', 'security-alerts', 'review-evidence'],
       },
-      { id: '164.312(c)(1)', title: 'Integrity', checks: ['integrity'] },
+      { id: '164.312(c)(1)', title: 'Integrity', checks: ['integrity', 'audit-trail-integrity'] },
       { id: '164.316(b)(2)(i)', title: 'Retention of documentation, 6 years', checks: ['retention-minimum'] },
     ],
   },
@@ -118,7 +127,16 @@ export const FRAMEWORKS: Record<Framework, FrameworkInfo> = {
         checks: ['security-alerts', 'review-evidence'],
       },
       { id: 'AU-8', title: 'Time stamps', checks: ['clock-skew'] },
-      { id: 'AU-9', title: 'Protection of audit information', checks: ['integrity'] },
+      {
+        id: 'AU-9',
+        title: 'Protection of audit information',
+        checks: ['integrity', 'audit-trail-integrity'],
+      },
+      {
+        id: 'AU-10',
+        title: 'Non-repudiation: signed, chained seals over the records',
+        checks: ['audit-trail-integrity'],
+      },
       { id: 'AU-11', title: 'Audit record retention', checks: ['retention-minimum'] },
     ],
   },

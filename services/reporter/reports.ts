@@ -6,6 +6,8 @@ import type { ReportManifest } from '../../schemas/report.js'
 import type { Store } from '../platform/clickhouse.js'
 import type { Logger } from '../platform/logger.js'
 import type { SelfAudit } from '../platform/self-audit.js'
+import { manifestAuditTrail } from './audit-trail.js'
+import { AUDIT_TRAIL_CHECK } from './checks-audit-trail.js'
 import { evaluateChecks, tally } from './checks.js'
 import { collectReportData } from './collect.js'
 import { buildDocument, documentTables } from './document.js'
@@ -123,6 +125,7 @@ export function createReports(deps: ReportsDeps): Reports {
       generatedAt: request.generatedAt,
       generatedBy: request.requestedBy,
       signingKeyId: signingKey.keyId,
+      sealKeyConfig: config,
     })
     const previous = (await table.list(request.tenant.id, deps.verifyPrevious ?? 5)).filter(
       (r) => r.status === 'ready',
@@ -249,6 +252,10 @@ export function createReports(deps: ReportsDeps): Reports {
           },
           max_ingested_at: rendered.data.maxIngestedAt,
           checks,
+          audit_trail: manifestAuditTrail(
+            rendered.data.compliance.auditTrail,
+            rendered.checks.find((check) => check.id === AUDIT_TRAIL_CHECK)?.status ?? 'warn',
+          ),
           files: files.map(({ name: fileName, kind, bytes, sha256 }) => ({
             name: fileName,
             kind,

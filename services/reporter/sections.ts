@@ -1,6 +1,7 @@
 import type { Check } from './check.js'
 import type { ReportData } from './data.js'
 import { COLORS, type Section } from './document.js'
+import { auditTrailEvidence } from './sections-audit-trail.js'
 import type { FrameworkSection } from './frameworks.js'
 
 /** The security and compliance sections of the document. */
@@ -245,6 +246,7 @@ export function complianceSections(
             empty: 'No earlier report generation or download.',
           },
         },
+        ...auditTrailEvidence(data),
         {
           kind: 'text',
           text:

@@ -5,6 +5,7 @@ import type { Lifecycle } from '../platform/lifecycle.js'
 import type { Logger } from '../platform/logger.js'
 import type { SelfAudit } from '../platform/self-audit.js'
 import { createDeliveryOutbox } from '../webhooks/index.js'
+import { createAnchorSchedule, type AnchorSchedule } from './anchor.js'
 import { createReportNotifier } from './notify.js'
 import { reportsTable } from './report-store.js'
 import { createReports } from './reports.js'
@@ -18,11 +19,14 @@ export interface Reporter {
   scheduler: ReportScheduler
   retention: ReportRetention
   signingKey: SigningKey
+  /** The integrity anchors' schedule, when `integrity.anchor` is configured. */
+  anchors?: AnchorSchedule
 }
 
 /**
  * The reporter inside `mcp-audit start` or alone (`mcp-audit reporter`): schedules, catch-up,
- * on-demand API, report retention, and the delivery of its report notices through the webhook outbox.
+ * on-demand API, report retention, the integrity anchors (`integrity.anchor`), and the delivery of
+ * its report notices and anchors through the webhook outbox.
  */
 export function startReporter(deps: {
   config: AppConfig
@@ -41,7 +45,7 @@ export function startReporter(deps: {
     allowPrivateNetworks: config.alerts.allowPrivateNetworks,
     logger,
     registry,
-    delivers: ['report.ready'],
+    delivers: ['report.ready', 'integrity.anchor'],
   })
   outbox.start()
   lifecycle.register('reporter-delivery', () => outbox.stop())
@@ -58,5 +62,17 @@ export function startReporter(deps: {
   const retention = createReportRetention({ config, table: reportsTable(store), selfAudit, logger })
   retention.start()
   lifecycle.register('reporter-retention', () => retention.stop())
-  return { reports, scheduler, retention, signingKey }
+  const anchor = config.integrity.anchor
+  if (!anchor) return { reports, scheduler, retention, signingKey }
+  const anchors = createAnchorSchedule({
+    anchor,
+    tenantIds: config.tenants.map((tenant) => tenant.id),
+    store,
+    outbox,
+    logger,
+  })
+  anchors.start()
+  lifecycle.register('integrity-anchor', () => anchors.stop())
+  lifecycle.health.register('integrity-anchor', () => anchors.health())
+  return { reports, scheduler, retention, signingKey, anchors }
 }

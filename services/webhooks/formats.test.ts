@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import type { Alert } from '../../schemas/alert.js'
+import type { IntegrityAnchor } from '../../schemas/integrity-anchor.js'
 import type { WebhookConfig } from '../../schemas/webhooks.js'
 import { renderWebhook, supportsFormat, type RenderedWebhook } from './formats.js'
 import { toIso } from './formats/common.js'
@@ -344,5 +345,45 @@ describe('shared helpers', () => {
   it('reads ClickHouse times as UTC', () => {
     expect(toIso('2026-11-24 10:00:00.123')).toBe('2026-11-24T10:00:00.123Z')
     expect(toIso('2026-11-24T12:00:00+02:00')).toBe('2026-11-24T10:00:00.000Z')
+  })
+})
+
+describe('integrity.anchor', () => {
+  const anchor: IntegrityAnchor = {
+    anchor_id: 'anc_0123',
+    tenant_id: 'acme',
+    anchored_at: '2026-11-24T06:00:00.000Z',
+    seals: [
+      {
+        partition: 0,
+        epoch: 0,
+        seq: 41,
+        seal_hash: 'b'.repeat(64),
+        digest: 'C'.repeat(64),
+        sealed_at: '2026-11-24T05:59:00.000Z',
+        key_id: '0123456789abcdef',
+        signature: 'd'.repeat(128),
+      },
+    ],
+  }
+  const message = { type: 'integrity.anchor', data: anchor } as const
+
+  it('sends the anchor whole as Standard Webhooks data, signed, with the anchor time as timestamp', () => {
+    const rendered = renderWebhook(message, webhook({ secret: SECRET }), NOW)!
+    expect(JSON.parse(rendered.body)).toEqual({
+      type: 'integrity.anchor',
+      timestamp: anchor.anchored_at,
+      data: anchor,
+    })
+    expect(rendered.idempotencyKey).toBe(deliveryId('anc_0123', 'sec'))
+    expect(verifyStandardWebhook(rendered.headers, rendered.body, SECRET, 300, NOW)).toMatchObject({
+      ok: true,
+    })
+  })
+
+  it('has no chat or incident form', () => {
+    for (const format of ['slack', 'teams', 'pagerduty', 'alertmanager'] as const) {
+      expect(supportsFormat('integrity.anchor', format)).toBe(false)
+    }
   })
 })

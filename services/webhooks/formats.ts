@@ -1,5 +1,6 @@
 import type { WebhookConfig, WebhookFormat } from '../../schemas/webhooks.js'
 import { renderAlertmanager } from './formats/alertmanager.js'
+import { renderAnchorStandard } from './formats/integrity-anchor.js'
 import { renderPagerDuty } from './formats/pagerduty.js'
 import { renderReportSlack, renderReportStandard, renderReportTeams } from './formats/report-ready.js'
 import { renderSlack } from './formats/slack.js'
@@ -37,6 +38,7 @@ const FORMATS: Renderers = {
     teams: renderTeams,
   },
   'report.ready': { standard: renderReportStandard, slack: renderReportSlack, teams: renderReportTeams },
+  'integrity.anchor': { standard: renderAnchorStandard },
 }
 
 const USER_AGENT = 'mcp-audit-webhooks/1'

@@ -1,14 +1,16 @@
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { Alert } from '../../schemas/alert.js'
+import { IntegrityAnchor } from '../../schemas/integrity-anchor.js'
 
 /**
- * What the webhooks carry: `alert.fired` (an alert, from the detector) and `report.ready` (a report
- * notice, from the reporter). Each message has a subject (the alert or the report) whose id, with
+ * What the webhooks carry: `alert.fired` (an alert, from the detector), `report.ready` (a report
+ * notice, from the reporter) and `integrity.anchor` (the heads of a tenant's seal chains, from the
+ * reporter, schemas/integrity-anchor.ts). Each message has a subject (the alert or the report) whose id, with
  * the webhook's name, makes the one message id of a delivery.
  */
 
-export const MESSAGE_TYPES = ['alert.fired', 'report.ready'] as const
+export const MESSAGE_TYPES = ['alert.fired', 'report.ready', 'integrity.anchor'] as const
 export type MessageType = (typeof MESSAGE_TYPES)[number]
 
 /** A generated report, as its notice tells it; `links` point into the console when its URL is known. */
@@ -27,7 +29,9 @@ export const ReportReady = z.object({
 export type ReportReady = z.infer<typeof ReportReady>
 
 export type WebhookMessage =
-  { type: 'alert.fired'; data: Alert } | { type: 'report.ready'; data: ReportReady }
+  | { type: 'alert.fired'; data: Alert }
+  | { type: 'report.ready'; data: ReportReady }
+  | { type: 'integrity.anchor'; data: IntegrityAnchor }
 
 export interface MessageSubject {
   id: string
@@ -39,6 +43,10 @@ export function messageSubject(message: WebhookMessage): MessageSubject {
   if (message.type === 'alert.fired') {
     const { alert_id, tenant_id, created_at } = message.data
     return { id: alert_id, tenantId: tenant_id, createdAt: created_at }
+  }
+  if (message.type === 'integrity.anchor') {
+    const { anchor_id, tenant_id, anchored_at } = message.data
+    return { id: anchor_id, tenantId: tenant_id, createdAt: anchored_at }
   }
   const { report_id, tenant_id, created_at } = message.data
   return { id: report_id, tenantId: tenant_id, createdAt: created_at }
@@ -53,7 +61,11 @@ export function deliveryId(subjectId: string, webhookName: string): string {
   return `msg_${digest.slice(0, 32)}`
 }
 
-const PAYLOADS = { 'alert.fired': Alert, 'report.ready': ReportReady } as const
+const PAYLOADS = {
+  'alert.fired': Alert,
+  'report.ready': ReportReady,
+  'integrity.anchor': IntegrityAnchor,
+} as const
 
 export type ParsedMessage = { kind: 'ok'; message: WebhookMessage } | { kind: 'invalid'; reason: string }
 

@@ -1,5 +1,6 @@
 import type { Registry } from 'prom-client'
 import type { Alert } from '../../schemas/alert.js'
+import type { IntegrityAnchor } from '../../schemas/integrity-anchor.js'
 import { SEVERITY_RANK } from '../../schemas/rules.js'
 import { webhookReceivesTenant, type WebhookConfig } from '../../schemas/webhooks.js'
 import type { Store } from '../platform/clickhouse.js'
@@ -27,7 +28,7 @@ import { parseAllowList } from './ssrf.js'
 import { createHttpTransport, DEFAULT_TIMEOUT_MS } from './transport.js'
 
 /**
- * The webhook outbox, for alerts and report notices alike. An enqueue records one
+ * The webhook outbox, for alerts, report notices and integrity anchors alike. An enqueue records one
  * `alert_deliveries` row per target webhook (the message's data as payload); a loop takes due
  * rows, renders and posts them, and records the outcome as a new row version: delivered, pending
  * again after a backoff with jitter, dead, or disabled. The rows outlive a restart. Delivery is at
@@ -74,6 +75,11 @@ export interface DeliveryOutbox {
    * whose format has a form of it.
    */
   enqueueReport(report: ReportReady, webhookNames: readonly string[]): Promise<void>
+  /**
+   * An anchor of a tenant's seal chains, to the named webhooks (`integrity.anchor.webhooks`) that
+   * receive its tenant; an anchor with the same heads as one already queued is not queued again.
+   */
+  enqueueAnchor(anchor: IntegrityAnchor, webhookNames: readonly string[]): Promise<void>
   start(): void
   stop(): Promise<void>
   /** One pass over the deliveries due now (the loop calls it; tests call it directly). */
@@ -104,10 +110,16 @@ const LOGS = {
     retry: 'report_notification_retry',
     dead: 'report_notification_dead',
   },
+  'integrity.anchor': {
+    subject: 'anchor_id',
+    delivered: 'integrity_anchor_delivered',
+    retry: 'integrity_anchor_retry',
+    dead: 'integrity_anchor_dead',
+  },
 } as const
 
 function logsOf(type: string): (typeof LOGS)[MessageType] {
-  return type === 'report.ready' ? LOGS['report.ready'] : LOGS['alert.fired']
+  return Object.hasOwn(LOGS, type) ? LOGS[type as MessageType] : LOGS['alert.fired']
 }
 
 export function createDeliveryOutbox(options: DeliveryOutboxOptions): DeliveryOutbox {
@@ -192,21 +204,38 @@ export function createDeliveryOutbox(options: DeliveryOutboxOptions): DeliveryOu
     )
   }
 
-  /** Why a report notice cannot go to this webhook (its log line), or undefined when it can. */
-  function reportRefusal(report: ReportReady, webhook: WebhookConfig | undefined): string | undefined {
-    if (!webhook) return 'report_notification_webhook_unknown'
-    if (!webhookReceivesTenant(webhook, report.tenant_id)) return 'report_notification_tenant_not_received'
-    if (!supportsFormat('report.ready', webhook.format)) return 'report_notification_format_unsupported'
+  /** Why a notice cannot go to this webhook (its log line), or undefined when it can. */
+  function noticeRefusal(
+    type: 'report.ready' | 'integrity.anchor',
+    tenantId: string,
+    webhook: WebhookConfig | undefined,
+  ): string | undefined {
+    const prefix = type === 'report.ready' ? 'report_notification' : 'integrity_anchor'
+    if (!webhook) return `${prefix}_webhook_unknown`
+    if (!webhookReceivesTenant(webhook, tenantId)) return `${prefix}_tenant_not_received`
+    if (!supportsFormat(type, webhook.format)) return `${prefix}_format_unsupported`
     return undefined
   }
 
-  function reportTargets(report: ReportReady, webhookNames: readonly string[]): WebhookConfig[] {
+  /** The named webhooks that can take a report notice or an anchor of this tenant. */
+  function noticeTargets(
+    message: Extract<WebhookMessage, { type: 'report.ready' | 'integrity.anchor' }>,
+    webhookNames: readonly string[],
+  ): WebhookConfig[] {
+    const subject = messageSubject(message)
     return webhookNames.flatMap((name) => {
       const webhook = webhooks.get(name)
-      const refusal = reportRefusal(report, webhook)
+      const refusal = noticeRefusal(message.type, subject.tenantId, webhook)
       if (webhook && refusal === undefined) return [webhook]
+      // An anchor goes only to the webhooks that receive its tenant: the others are no surprise.
+      if (refusal?.endsWith('_tenant_not_received') && message.type === 'integrity.anchor') return []
       log.warn(
-        { webhook: name, format: webhook?.format, report_id: report.report_id, tenant_id: report.tenant_id },
+        {
+          webhook: name,
+          format: webhook?.format,
+          [logsOf(message.type).subject]: subject.id,
+          tenant_id: subject.tenantId,
+        },
         refusal,
       )
       return []
@@ -355,8 +384,14 @@ export function createDeliveryOutbox(options: DeliveryOutboxOptions): DeliveryOu
   return {
     enqueueAlert: (alert) =>
       enqueue({ type: 'alert.fired', data: withConsoleLink(alert, options.consoleUrl) }, alertTargets(alert)),
-    enqueueReport: (report, webhookNames) =>
-      enqueue({ type: 'report.ready', data: report }, reportTargets(report, webhookNames)),
+    enqueueReport: (report, webhookNames) => {
+      const message = { type: 'report.ready' as const, data: report }
+      return enqueue(message, noticeTargets(message, webhookNames))
+    },
+    enqueueAnchor: (anchor, webhookNames) => {
+      const message = { type: 'integrity.anchor' as const, data: anchor }
+      return enqueue(message, noticeTargets(message, webhookNames))
+    },
     flushDue: () => loop.runPass(),
     health,
     start() {
