@@ -11,8 +11,7 @@ import path from 'node:path'
 /**
  * An Ed25519 signing key kept the way mcp-audit keeps its keys: the configured PEM when there is
  * one, else a key file in the data dir generated on first use (mode 0600), its public key exported
- * beside it for verifiers. (The report signing key in services/reporter/signing-key.ts is kept the
- * same way.)
+ * beside it for verifiers. The report signing key and the seal key are both kept this way.
  */
 export interface Ed25519Key {
   privateKey: KeyObject
@@ -93,15 +92,21 @@ export function readPublicKeyFile(file: string): KeyObject {
   } catch (err) {
     throw new KeyFileError(`cannot read the public key ${file}: ${(err as Error).message}`, { cause: err })
   }
+  let key: KeyObject
   try {
-    const key = createPublicKey(text)
-    if (key.asymmetricKeyType !== 'ed25519') throw new Error(`a ${key.asymmetricKeyType ?? 'unknown'} key`)
-    return key
+    key = createPublicKey(text)
   } catch (err) {
-    throw new KeyFileError(`${file} is not an Ed25519 public key (PEM): ${(err as Error).message}`, {
-      cause: err,
-    })
+    throw new KeyFileError(
+      `${file} is not a readable public key (expected PEM, "-----BEGIN PUBLIC KEY-----"): ${(err as Error).message}`,
+      { cause: err },
+    )
   }
+  if (key.asymmetricKeyType !== 'ed25519') {
+    throw new KeyFileError(
+      `${file} holds a ${key.asymmetricKeyType ?? 'unknown'} key; an Ed25519 public key is needed`,
+    )
+  }
+  return key
 }
 
 /** The public key verifiers trust: the configured key's, else the exported one; undefined when none yet. */

@@ -1,15 +1,18 @@
-import {
-  createHash,
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPairSync,
-  type KeyObject,
-} from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import type { KeyObject } from 'node:crypto'
 import path from 'node:path'
 import type { AppConfig } from '../../schemas/config.js'
+import {
+  ed25519KeyId,
+  KeyFileError,
+  loadEd25519Key,
+  readPublicKeyFile as readEd25519PublicKey,
+  trustedEd25519PublicKey,
+  type KeyFiles,
+} from '../platform/ed25519-key.js'
 import type { Logger } from '../platform/logger.js'
 import type { SigningKey } from './types.js'
+
+export { ed25519KeyId as keyId, KeyFileError as SigningKeyError }
 
 /** Where reports, the generated signing key and its exported public key live. */
 export function reportsRoot(config: Pick<AppConfig, 'dataDir'>): string {
@@ -24,42 +27,12 @@ export function signingKeyPaths(config: Pick<AppConfig, 'dataDir'>): {
   return { privateKey: path.join(root, 'signing-key.pem'), publicKey: path.join(root, 'signing-key.pub.pem') }
 }
 
-export class SigningKeyError extends Error {
-  readonly retryable = false
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options)
-    this.name = 'SigningKeyError'
+function keyFiles(config: Pick<AppConfig, 'dataDir' | 'reporter'>): KeyFiles {
+  return {
+    configKey: 'reporter.signingKey',
+    configured: config.reporter.signingKey,
+    ...signingKeyPaths(config),
   }
-}
-
-export function keyId(publicKey: KeyObject): string {
-  const der = publicKey.export({ type: 'spki', format: 'der' })
-  return createHash('sha256').update(der).digest('hex').slice(0, 16)
-}
-
-function fromPrivateKey(privateKey: KeyObject, source: string): SigningKey {
-  if (privateKey.asymmetricKeyType !== 'ed25519') {
-    throw new SigningKeyError(
-      `${source} holds a ${privateKey.asymmetricKeyType ?? 'unknown'} key; report manifests are signed with Ed25519. ` +
-        'Generate one with: openssl genpkey -algorithm ed25519',
-    )
-  }
-  const publicKey = createPublicKey(privateKey)
-  const publicKeyPem = publicKey.export({ type: 'spki', format: 'pem' }).toString()
-  return { privateKey, publicKey, publicKeyPem, keyId: keyId(publicKey) }
-}
-
-function parsePrivateKey(pem: string, source: string): SigningKey {
-  let privateKey: KeyObject
-  try {
-    privateKey = createPrivateKey(pem)
-  } catch (err) {
-    throw new SigningKeyError(
-      `${source} is not a readable private key (expected PKCS#8 PEM, "-----BEGIN PRIVATE KEY-----"): ${(err as Error).message}`,
-      { cause: err },
-    )
-  }
-  return fromPrivateKey(privateKey, source)
 }
 
 /**
@@ -67,23 +40,13 @@ function parsePrivateKey(pem: string, source: string): SigningKey {
  * dir, generated (mode 0600) on first use. The public key is written beside it for verifiers.
  */
 export function loadSigningKey(config: Pick<AppConfig, 'dataDir' | 'reporter'>, logger: Logger): SigningKey {
-  const log = logger.child({ component: 'reporter' })
-  const paths = signingKeyPaths(config)
-  let key: SigningKey
-  if (config.reporter.signingKey !== undefined) {
-    key = parsePrivateKey(config.reporter.signingKey, 'reporter.signingKey')
-  } else if (existsSync(paths.privateKey)) {
-    key = parsePrivateKey(readFileSync(paths.privateKey, 'utf8'), paths.privateKey)
-  } else {
-    const { privateKey } = generateKeyPairSync('ed25519')
-    mkdirSync(path.dirname(paths.privateKey), { recursive: true })
-    writeFileSync(paths.privateKey, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 })
-    key = fromPrivateKey(privateKey, paths.privateKey)
-    log.info({ path: paths.privateKey, key_id: key.keyId }, 'report_signing_key_generated')
+  const files = keyFiles(config)
+  const { key, generated } = loadEd25519Key(files)
+  if (generated) {
+    logger
+      .child({ component: 'reporter' })
+      .info({ path: files.privateKey, key_id: key.keyId }, 'report_signing_key_generated')
   }
-  mkdirSync(path.dirname(paths.publicKey), { recursive: true })
-  const current = existsSync(paths.publicKey) ? readFileSync(paths.publicKey, 'utf8') : ''
-  if (current !== key.publicKeyPem) writeFileSync(paths.publicKey, key.publicKeyPem)
   return key
 }
 
@@ -98,27 +61,7 @@ export interface TrustedKey {
  * exported `signing-key.pub.pem`), or a private key, whose public half is taken.
  */
 export function readPublicKeyFile(file: string): TrustedKey {
-  let pem: string
-  try {
-    pem = readFileSync(file, 'utf8')
-  } catch (err) {
-    throw new SigningKeyError(`cannot read the public key ${file}: ${(err as Error).message}`, { cause: err })
-  }
-  let key: KeyObject
-  try {
-    key = createPublicKey(pem)
-  } catch (err) {
-    throw new SigningKeyError(
-      `${file} is not a readable public key (expected PEM, "-----BEGIN PUBLIC KEY-----", such as <dataDir>/reports/signing-key.pub.pem): ${(err as Error).message}`,
-      { cause: err },
-    )
-  }
-  if (key.asymmetricKeyType !== 'ed25519') {
-    throw new SigningKeyError(
-      `${file} holds a ${key.asymmetricKeyType ?? 'unknown'} key; report manifests are signed with Ed25519, give the installation's signing-key.pub.pem`,
-    )
-  }
-  return { key, source: file }
+  return { key: readEd25519PublicKey(file), source: file }
 }
 
 /**
@@ -126,12 +69,8 @@ export function readPublicKeyFile(file: string): TrustedKey {
  * in the data dir; undefined when there is neither (a copy verified on another machine).
  */
 export function trustedPublicKey(config: Pick<AppConfig, 'dataDir' | 'reporter'>): TrustedKey | undefined {
-  if (config.reporter.signingKey !== undefined) {
-    return {
-      key: parsePrivateKey(config.reporter.signingKey, 'reporter.signingKey').publicKey,
-      source: 'reporter.signingKey',
-    }
-  }
-  const { publicKey } = signingKeyPaths(config)
-  return existsSync(publicKey) ? readPublicKeyFile(publicKey) : undefined
+  const files = keyFiles(config)
+  const key = trustedEd25519PublicKey(files)
+  if (!key) return undefined
+  return { key, source: files.configured !== undefined ? files.configKey : files.publicKey }
 }
