@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { AuditRow } from '../../schemas/audit-row.js'
+import { trustedSealPublicKey, verifyStore } from '../../services/integrity/index.js'
 import { replayDeadLetters } from '../../services/normalizer/dlq-replay.js'
 import { DLQ_HEADERS } from '../../services/normalizer/dlq.js'
 import { createKafka } from '../../services/platform/kafka/client.js'
@@ -294,5 +295,22 @@ describe('normalizer: Kafka → normalize → redact → ClickHouse', () => {
       until: (health) => health.healthy,
     })
     expect(normalizer.handle.health()).toEqual({ healthy: true, reasons: [] })
+  })
+
+  // Last: it stops the normalizer, whose final seal covers everything it committed.
+  it('leaves a sealed trail that verifies after redeliveries, dead letters, a replay and a store outage', async () => {
+    const { config } = normalizer.runtime.context
+    await normalizer.stop()
+    const publicKey = trustedSealPublicKey(config)
+    expect(publicKey).toBeDefined()
+    const result = await verifyStore(store, {
+      publicKey: publicKey!,
+      sealIntervalSeconds: config.integrity.sealIntervalSeconds,
+    })
+    expect(result.problems).toEqual([])
+    expect(result.ok).toBe(true)
+    const [stored] = await queryRows<{ n: string }>(store, `SELECT uniqExact(event_id) AS n FROM ${table()}`)
+    expect(result.rows).toBe(Number(stored!.n))
+    expect(result.seals).toBeGreaterThan(0)
   })
 })
