@@ -42,7 +42,7 @@ function nameLength(candidate: string, allowSurnameOnly: boolean): number {
 
 const cnPerson: Detector = {
   name: 'cn-person',
-  requires: 0,
+  requires: CharClass.HAN,
   prefilter: new RegExp(`${PERSON_WORDS}|${HONORIFIC}`),
   pattern: `${PERSON_ANCHOR}[${HAN}]{2,4}|[${HAN}]{1,3}${HONORIFIC}`,
   classify(text, start, end) {
@@ -75,7 +75,7 @@ const KEPT_PREFIX = /^.*(?:省|自治区|特别行政区|市|地址|住址|寄�
 /** A street address in Chinese, from the district on: the province and city stay (`广东省深圳市[REDACTED:CN_ADDRESS]`). */
 const cnAddress: Detector = {
   name: 'cn-address',
-  requires: CharClass.DIGIT,
+  requires: CharClass.DIGIT | CharClass.HAN,
   prefilter: /\d(?:-\d{1,5})?号|\d(?:栋|幢|座|号楼)/,
   pattern: `(?:${ROAD}|${ESTATE})${UNIT_TAIL}`,
   classify(text, start, end) {
@@ -112,7 +112,7 @@ const USCC_CONTEXT = /(?:信用代码|社会信用|税号|纳税人识别号|USC
 const cnUscc: Detector = {
   name: 'cn-uscc',
   requires: CharClass.DIGIT,
-  prefilter: /[0-9A-Z]{18}/,
+  prefilter: /[1-9][0-9]{6}[0-9A-Z]{10}/,
   pattern: '(?<![A-Za-z0-9])[1-9A-HJ-NPQRTUWXY][1-9][0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}(?![A-Za-z0-9])',
   classify(text, start, end) {
     const code = text.slice(start, end)

@@ -25,6 +25,13 @@ export interface Detector {
   readonly requires: number
   /** Validates a regex match (checksums, context, shape); `null` lets later alternatives try the same spot. */
   classify(text: string, start: number, end: number): Hit | null
+  /**
+   * Scan `pattern` in a pass of its own instead of as an alternative of the combined regex, still
+   * tried after every other detector at the same position. For patterns that match most words of
+   * prose (capitalised words) and are rarely accepted: in the combined regex each of those matches
+   * would cost a result array with a slot per detector and a trip through the retries.
+   */
+  readonly ownPass?: boolean
 }
 
 /** Character classes a detector may require (bit flags), checked in one pass over short texts. */
@@ -36,6 +43,8 @@ export const CharClass = {
   SEPARATOR: 8,
   DASH: 16,
   DOT: 32,
+  /** A CJK unified ideograph (U+4E00–U+9FFF): the Chinese names and addresses need one. */
+  HAN: 64,
 } as const
 
 /** The {@link CharClass} bits present in `text`. */
@@ -50,8 +59,11 @@ export function charClasses(text: string): number {
     else if (code === 45) classes |= CharClass.DASH
     else if (code === 46) classes |= CharClass.DOT
     // Full-width `：` and `＝`, and 是/为 ("is"), which separate Chinese keys from values.
-    else if (code > 127 && (code === 0xff1a || code === 0xff1d || code === 0x662f || code === 0x4e3a))
-      classes |= CharClass.SEPARATOR
+    else if (code === 0xff1a || code === 0xff1d) classes |= CharClass.SEPARATOR
+    else if (code >= 0x4e00 && code <= 0x9fff) {
+      classes |= CharClass.HAN
+      if (code === 0x662f || code === 0x4e3a) classes |= CharClass.SEPARATOR
+    }
   }
   return classes
 }

@@ -21,16 +21,26 @@ const LOWER = "a-zß-öø-ÿĀ-ſ'’"
 const WORD = `[${UPPER}][${LOWER}]{1,${MAX_WORD}}(?:-[${UPPER}][${LOWER}]{1,${MAX_WORD}})?`
 const INITIAL = `[${UPPER}]\\.?(?![${LOWER}])`
 
-const split = (list: string): Set<string> => new Set(list.split('|'))
-const GIVEN = split(GIVEN_NAMES)
-const FAMILY = split(FAMILY_NAMES)
+const split = (list: string): string[] => list.split('|')
+/** What a capitalised word is, as bits, so that one lookup answers every question the rules ask. */
+const GIVEN = 1
+const FAMILY = 2
 /** Names that are as often something else: English words (from faker's word lists, plus these), places. */
-const AMBIGUOUS = new Set([
-  ...split(AMBIGUOUS_NAMES),
-  ...'Princess|Czech|France|Phoenix|Will|May|Mark|Grant|Rose|Bill|Can|Paris|London|Jordan|Georgia|Washington|Victoria|Florence|Austin|Sydney|Dallas|Houston|Virginia|Carolina|Lincoln|Chelsea|Madison|Christian|Art|Bank|Guy|Miles|Sterling|Dean|Ray|Earl|Norman|Hunter|Cash|Price|Rich|Ben|Don|Sun|Gene|Jean|Amber|Ruby|Jade|Crystal|Dawn|Faith|Grace|Hope|Joy|Iris|Lily|Violet|Ivy|Holly|Autumn|Winter|Spring|Sky|Star|Angel|Baby|Sage|Justice|Liberty|Harmony|Patience|Prudence|Constance|Temperance|Marshall|Gay|Page|Ash|Rock|Stone|Wood|Woods|Field|Fields|Hill|Hills|Banks|Lane|Brook|Brooks|Ford|Bay|Church|Street|Wells|Cross|Black|Green|Gray|Grey|West|North|South|East|English|French|German|Long|Short|Hall|House|Middle|Town|Law|Chance|Sonny|Angela|Nancy|Santa|Maria|Mercedes|Porsche|Tesla|Toyota|Dell|Oracle|Apple|Amazon|Ebay|Jenkins|Docker|Python|Ruby|Rust|Julia|Perl|Go|Swift|Kotlin|Dart|Elixir|Ada|Pascal|Haskell|Scala|Node|Deno|Bun|Vue|Angular|Ember|Django|Flask|Rails|Laravel|Spring|Kafka|Redis|Mongo|Maven|Gradle|Ansible|Chef|Puppet|Vault|Consul|Nomad|Jira|Confluence|Bamboo|Sentry|Grafana|Kibana|Logan|Helm|Argo|Flux|Tekton|Harbor|Envoy|Linkerd|Istio|Calico|Cilium|Falco|Trivy|Clair'.split(
+const AMBIGUOUS = 4
+const KIND = new Map<string, number>()
+const mark = (words: readonly string[], kind: number): void => {
+  for (const word of words) KIND.set(word, (KIND.get(word) ?? 0) | kind)
+}
+mark(split(GIVEN_NAMES), GIVEN)
+mark(split(FAMILY_NAMES), FAMILY)
+mark(split(AMBIGUOUS_NAMES), AMBIGUOUS)
+mark(
+  'Princess|Czech|France|Phoenix|Will|May|Mark|Grant|Rose|Bill|Can|Paris|London|Jordan|Georgia|Washington|Victoria|Florence|Austin|Sydney|Dallas|Houston|Virginia|Carolina|Lincoln|Chelsea|Madison|Christian|Art|Bank|Guy|Miles|Sterling|Dean|Ray|Earl|Norman|Hunter|Cash|Price|Rich|Ben|Don|Sun|Gene|Jean|Amber|Ruby|Jade|Crystal|Dawn|Faith|Grace|Hope|Joy|Iris|Lily|Violet|Ivy|Holly|Autumn|Winter|Spring|Sky|Star|Angel|Baby|Sage|Justice|Liberty|Harmony|Patience|Prudence|Constance|Temperance|Marshall|Gay|Page|Ash|Rock|Stone|Wood|Woods|Field|Fields|Hill|Hills|Banks|Lane|Brook|Brooks|Ford|Bay|Church|Street|Wells|Cross|Black|Green|Gray|Grey|West|North|South|East|English|French|German|Long|Short|Hall|House|Middle|Town|Law|Chance|Sonny|Angela|Nancy|Santa|Maria|Mercedes|Porsche|Tesla|Toyota|Dell|Oracle|Apple|Amazon|Ebay|Jenkins|Docker|Python|Ruby|Rust|Julia|Perl|Go|Swift|Kotlin|Dart|Elixir|Ada|Pascal|Haskell|Scala|Node|Deno|Bun|Vue|Angular|Ember|Django|Flask|Rails|Laravel|Spring|Kafka|Redis|Mongo|Maven|Gradle|Ansible|Chef|Puppet|Vault|Consul|Nomad|Jira|Confluence|Bamboo|Sentry|Grafana|Kibana|Logan|Helm|Argo|Flux|Tekton|Harbor|Envoy|Linkerd|Istio|Calico|Cilium|Falco|Trivy|Clair'.split(
     '|',
   ),
-])
+  AMBIGUOUS,
+)
+const kindOf = (word: string): number => KIND.get(word) ?? 0
 /** Capitalised words that end a name run: places, organisations, titles, calendar words. */
 const STOP_WORDS = new Set(
   'Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Drive|Court|Way|Place|Square|Park|Pass|Bypass|Loop|Creek|Flat|Flats|Cliffs|Point|Union|Lodge|Mall|Crossing|Junction|Ridge|Republic|Royal|Economic|Consulting|Investments|Lines|Stanley|PLC|Station|Airport|Bridge|River|Lake|Mountain|Mount|Island|Beach|Valley|County|City|State|Republic|Kingdom|University|College|School|Institute|Academy|Hospital|Clinic|Church|Cathedral|Museum|Library|Hotel|Restaurant|Cafe|Bar|Inc|Ltd|LLC|GmbH|AG|SA|Corp|Corporation|Company|Co|Group|Bank|Foundation|Association|Society|Club|Team|Department|Ministry|Council|Agency|Office|Center|Centre|Services|Systems|Technologies|Labs|Studio|Studios|Records|Press|Media|News|Times|Post|Journal|Magazine|Award|Awards|Prize|Cup|League|Festival|Day|Week|Month|Year|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|June|July|August|September|October|November|December|The|And|Of|For|In|On|At|To|From|By|With|API|Server|Client|Name|Names|Full|First|Last|Subject|Title|Status|Type|Date|Address|Phone|Email|Note|Notes|Summary|Description|Cloud|Service|Project|Account|Order|Invoice|Report|Error|Warning|Info|Debug|Code|Street|Brand|Bridge|Hall|Tower|Building|Plaza|Mall|Market|Stadium|Arena|Theatre|Theater|Gallery|Gardens|Castle|Palace|Fort|Port|Harbour|Harbor|Bay|Cove|Falls|Springs|Heights|Hills'.split(
@@ -51,9 +61,15 @@ const ADDRESS_BEFORE =
   /(?:\d|\b(?:Rue|Place|Allée|Passage|Impasse|Boulevard|Avenue|Quai|Chemin|Cours|Route|ul\.|Via|Calle|Rua|of|at|on))[ \t]+$/
 const ADDRESS_AFTER = /^(?:[ \t]+(?:\d|u\.|Apt|Suite|Unit|St\.|Ave\.|Rd\.)|['’]s\b)/
 
-const WORDS = split(ENGLISH_WORDS)
-const isKnown = (word: string): boolean => GIVEN.has(word) || FAMILY.has(word)
-const isStrong = (word: string): boolean => isKnown(word) && !AMBIGUOUS.has(word)
+const WORDS = new Set(split(ENGLISH_WORDS))
+const isGiven = (word: string): boolean => (kindOf(word) & GIVEN) !== 0
+const isFamily = (word: string): boolean => (kindOf(word) & FAMILY) !== 0
+const isKnown = (word: string): boolean => (kindOf(word) & (GIVEN | FAMILY)) !== 0
+/** A known name that is nothing else. */
+const isStrong = (word: string): boolean => {
+  const kind = kindOf(word)
+  return kind !== 0 && (kind & AMBIGUOUS) === 0
+}
 const isInitial = (word: string): boolean => /^[A-ZÀ-ÖØ-ÞĀ-ſ]\.?$/.test(word)
 const isEnglish = (word: string): boolean => WORDS.has(word.toLowerCase())
 
@@ -78,11 +94,11 @@ function runWords(
 function isFullName(names: readonly string[]): boolean {
   const [first, ...rest] = names as [string, ...string[]]
   const others = rest.filter((word) => !isInitial(word))
-  if (others.length === 0) return GIVEN.has(first) && !AMBIGUOUS.has(first)
+  if (others.length === 0) return isGiven(first) && isStrong(first)
   const last = others[others.length - 1]!
   if (others.length > 1 && !others.slice(0, -1).every(isKnown)) return false
-  if (GIVEN.has(first)) return !AMBIGUOUS.has(first) || isStrong(last)
-  return FAMILY.has(last) && !AMBIGUOUS.has(last) && !isEnglish(first) && !isEnglish(last)
+  if (isGiven(first)) return isStrong(first) || isStrong(last)
+  return isFamily(last) && isStrong(last) && !isEnglish(first) && !isEnglish(last)
 }
 
 function isLoneName(text: string, start: number, end: number, word: string): boolean {
@@ -90,24 +106,42 @@ function isLoneName(text: string, start: number, end: number, word: string): boo
   const before = text.slice(Math.max(0, start - 24), start)
   const after = text.slice(end, end + 24)
   if (LONE_NAME_BEFORE.test(before)) return true
-  if (!GIVEN.has(word)) return false
+  if (!isGiven(word)) return false
   return LONE_NAME_AFTER.test(after) || (LIST_BEFORE.test(before) && LIST_AFTER.test(after))
+}
+
+const isBlank = (code: number): boolean => code === 32 || code === 9
+
+/** The first space or tab in `text[start, end)`, or `end`. */
+function blankAfter(text: string, start: number, end: number): number {
+  let at = start
+  while (at < end && !isBlank(text.charCodeAt(at))) at++
+  return at
+}
+
+/** The last space or tab in `text[start, end)`, or `start - 1`. */
+function blankBefore(text: string, start: number, end: number): number {
+  let at = end - 1
+  while (at >= start && !isBlank(text.charCodeAt(at))) at--
+  return at
 }
 
 export const gazetteerPerson: Detector = {
   name: 'person-gazetteer',
   requires: 0,
+  ownPass: true,
   prefilter: new RegExp(`[${UPPER}][${LOWER}]`),
   pattern: `(?<![${UPPER}${LOWER}0-9_@./-])${WORD}(?:[ \\t]+(?:${INITIAL}|${WORD})){0,3}`,
   classify(text, start, end) {
     // Most capitalised words start no name: a known name starts every accepted run but one
-    // (`Tilly Nicholson`), which has a second word; decide those cheaply before splitting the run.
-    const run = text.slice(start, end)
-    const space = run.search(/[ \t]/)
-    if (space === -1 && !isStrong(run)) return null
-    if (space !== -1 && !isKnown(run.slice(0, space))) {
-      const last = run.slice(Math.max(run.lastIndexOf(' '), run.lastIndexOf('\t')) + 1)
-      if (!FAMILY.has(last) && !isInitial(last)) return null
+    // (`Tilly Nicholson`), which has a second word; decide those with one lookup of the first word
+    // (and one of the last), before any regex or split.
+    const firstEnd = blankAfter(text, start, end)
+    const first = text.slice(start, firstEnd)
+    if (firstEnd === end && !isStrong(first)) return null
+    if (firstEnd < end && !isKnown(first)) {
+      const last = text.slice(blankBefore(text, start, end) + 1, end)
+      if (!isFamily(last) && !isInitial(last)) return null
     }
     const { words, cut } = runWords(text, start, end)
     if (cut || words.length === 0) return null

@@ -1,5 +1,5 @@
 import { credentialWord } from './credential-word.js'
-import { charClasses, type Detector, type Hit } from './detector.js'
+import { CharClass, charClasses, type Detector, type Hit } from './detector.js'
 import { CN_DETECTORS } from './cn-detectors.js'
 import { HEURISTIC_DETECTORS } from './heuristic-detectors.js'
 import { NUMERIC_PII_DETECTORS, PII_DETECTORS_BEFORE_NUMBERS } from './pii-detectors.js'
@@ -22,9 +22,12 @@ export interface Scanner {
 }
 
 interface Plan {
-  combined: RegExp
+  /** The combined regex of the chosen detectors scanned together, or null when none is. */
+  combined: RegExp | null
   detectors: Detector[]
   sticky: RegExp[]
+  /** The chosen detectors that scan in a pass of their own, each with its own global regex. */
+  ownPass: Array<{ detector: Detector; regex: RegExp }>
 }
 
 /** No detector accepts fewer characters (`a::1`, `pwd=x` are the shortest). */
@@ -32,9 +35,13 @@ const MIN_HIT_LENGTH = 4
 /** Up to this length a text's character classes are computed first, which saves most prefilter calls. */
 const CHAR_CLASS_SCAN_LIMIT = 512
 const ALL_CLASSES = 0xff
+/** Longer texts skip the class loop but still test this one class: most text has no Chinese in it. */
+const HAN_CHARACTER = /[\u4e00-\u9fff]/
 
 /** Distinct prefilter outcomes seen in practice are few (about a hundred on real MCP traffic); this caps memory. */
 const MAX_PLANS = 4096
+/** A plan is keyed by the set of detectors that can fire, one bit each, in a double's exact integers. */
+const MAX_DETECTORS = 53
 
 /**
  * One pass over the text with one global regex: each detector is a capture group of a single
@@ -45,13 +52,19 @@ const MAX_PLANS = 4096
  * An alternation is only as fast as its number of alternatives, because V8 cannot skip ahead on a
  * first character any more. So each text first runs the detectors' prefilters (a literal or a tiny
  * class, each a fast scan), and the combined regex is built from the detectors that can fire in
- * that text only — compiled once per combination and cached.
+ * that text only — compiled once per combination and cached. Detectors marked `ownPass` (the name
+ * gazetteer, whose candidates are most capitalised words) run their own regex beside it; the scan
+ * takes whichever candidate comes first, so the hits are those of one combined regex.
  */
 export function createScanner(
   disabled: ReadonlySet<FindingType> = new Set(),
   options: { prefilter?: boolean } = {},
 ): Scanner {
   const detectors = ALL_DETECTORS
+  if (detectors.length > MAX_DETECTORS)
+    throw new Error(
+      `the scanner keys its plans on at most ${MAX_DETECTORS} detectors, got ${detectors.length}`,
+    )
   for (const detector of detectors) {
     const groups = new RegExp(`${detector.pattern}|`).exec('')!.length - 1
     if (groups !== 0) throw new Error(`detector ${detector.name} must not use capture groups`)
@@ -59,18 +72,31 @@ export function createScanner(
   const usePrefilter = options.prefilter ?? true
   const sticky = detectors.map((detector) => new RegExp(detector.pattern, 'y'))
   const plans = new Map<number, Plan | null>()
+  /** A plan's key has bit `index` set for each detector that can fire (`2 ** index`: exact up to 53 bits). */
+  const bits = detectors.map((_, index) => 2 ** index)
 
   function planFor(mask: number): Plan | null {
     let plan = plans.get(mask)
     if (plan !== undefined) return plan
-    const chosen = detectors.map((_, index) => index).filter((index) => (mask & (1 << index)) !== 0)
+    const chosen = detectors
+      .map((_, index) => index)
+      .filter((index) => Math.floor(mask / bits[index]!) % 2 === 1)
+    const together = chosen.filter((index) => detectors[index]!.ownPass !== true)
+    const apart = chosen.filter((index) => detectors[index]!.ownPass === true)
     plan =
       chosen.length === 0
         ? null
         : {
-            combined: new RegExp(chosen.map((index) => `(${detectors[index]!.pattern})`).join('|'), 'g'),
-            detectors: chosen.map((index) => detectors[index]!),
-            sticky: chosen.map((index) => sticky[index]!),
+            combined:
+              together.length === 0
+                ? null
+                : new RegExp(together.map((index) => `(${detectors[index]!.pattern})`).join('|'), 'g'),
+            detectors: together.map((index) => detectors[index]!),
+            sticky: together.map((index) => sticky[index]!),
+            ownPass: apart.map((index) => ({
+              detector: detectors[index]!,
+              regex: new RegExp(detectors[index]!.pattern, 'g'),
+            })),
           }
     if (plans.size >= MAX_PLANS) plans.clear()
     plans.set(mask, plan)
@@ -79,39 +105,67 @@ export function createScanner(
 
   const accept = (hit: Hit | null): Hit | null => (hit === null || disabled.has(hit.type) ? null : hit)
 
+  /** The first accepted hit of the combined detectors at `match`, trying each later detector on failure. */
+  function combinedHit(plan: Plan, text: string, match: RegExpExecArray): Hit | null {
+    const position = match.index
+    let index = 1
+    while (match[index] === undefined) index++
+    let hit = accept(plan.detectors[index - 1]!.classify(text, position, position + match[0].length))
+    for (let next = index; hit === null && next < plan.detectors.length; next++) {
+      const re = plan.sticky[next]!
+      re.lastIndex = position
+      const retry = re.exec(text)
+      if (retry !== null)
+        hit = accept(plan.detectors[next]!.classify(text, position, position + retry[0].length))
+    }
+    return hit
+  }
+
+  /** The next match of `regex` at or after `from`. */
+  function search(regex: RegExp, text: string, from: number): RegExpExecArray | null {
+    regex.lastIndex = from
+    return regex.exec(text)
+  }
+
   return {
     scan(text) {
       if (text.length < MIN_HIT_LENGTH) return []
-      const classes = text.length <= CHAR_CLASS_SCAN_LIMIT ? charClasses(text) : ALL_CLASSES
+      const classes =
+        text.length <= CHAR_CLASS_SCAN_LIMIT
+          ? charClasses(text)
+          : (ALL_CLASSES & ~CharClass.HAN) | (HAN_CHARACTER.test(text) ? CharClass.HAN : 0)
       let mask = 0
       for (let index = 0; index < detectors.length; index++) {
         const detector = detectors[index]!
-        if (!usePrefilter) mask |= 1 << index
+        if (!usePrefilter) mask += bits[index]!
         else if ((detector.requires & classes) === detector.requires && detector.prefilter.test(text))
-          mask |= 1 << index
+          mask += bits[index]!
       }
       const plan = planFor(mask)
       if (plan === null) return []
-      const { combined } = plan
+      const { combined, ownPass } = plan
       const hits: Hit[] = []
-      combined.lastIndex = 0
-      let match: RegExpExecArray | null
-      while ((match = combined.exec(text)) !== null) {
-        const position = match.index
-        let index = 1
-        while (match[index] === undefined) index++
-        let hit = accept(plan.detectors[index - 1]!.classify(text, position, position + match[0].length))
-        for (let next = index; hit === null && next < plan.detectors.length; next++) {
-          const re = plan.sticky[next]!
-          re.lastIndex = position
-          const retry = re.exec(text)
-          if (retry !== null)
-            hit = accept(plan.detectors[next]!.classify(text, position, position + retry[0].length))
+      let match = combined === null ? null : search(combined, text, 0)
+      const apart = ownPass.map(({ regex }) => search(regex, text, 0))
+      for (;;) {
+        let position = match?.index ?? Infinity
+        for (const candidate of apart)
+          if (candidate !== null && candidate.index < position) position = candidate.index
+        if (position === Infinity) return hits
+        let hit = match?.index === position ? combinedHit(plan, text, match) : null
+        for (let i = 0; hit === null && i < ownPass.length; i++) {
+          const candidate = apart[i]!
+          if (candidate?.index === position)
+            hit = accept(ownPass[i]!.detector.classify(text, position, position + candidate[0].length))
         }
         if (hit !== null) hits.push(hit)
-        combined.lastIndex = hit !== null && hit.end > position ? hit.end : position + 1
+        const from = hit !== null && hit.end > position ? hit.end : position + 1
+        if (match !== null && match.index < from) match = search(combined!, text, from)
+        for (let i = 0; i < apart.length; i++) {
+          const candidate = apart[i]!
+          if (candidate !== null && candidate.index < from) apart[i] = search(ownPass[i]!.regex, text, from)
+        }
       }
-      return hits
     },
   }
 }
