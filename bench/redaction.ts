@@ -11,6 +11,7 @@ import {
   type TypeScore,
 } from '../services/normalizer/redaction/fixtures.js'
 import { createRedactor } from '../services/normalizer/redaction/index.js'
+import { withLuhnCheckDigit } from '../services/normalizer/redaction/validators.js'
 
 /**
  * Redaction engines side by side on the same inputs: ours, `redact-pii` (SyncRedactor) and
@@ -60,20 +61,6 @@ const digits = (count: number): string =>
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
 const alnum = (count: number): string => Array.from({ length: count }, () => pick([...ALNUM])).join('')
 
-function luhnComplete(partial: string): string {
-  for (let check = 0; check <= 9; check++) {
-    const candidate = partial + String(check)
-    let sum = 0
-    for (let i = 0; i < candidate.length; i++) {
-      let d = Number(candidate[candidate.length - 1 - i])
-      if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2
-      sum += d
-    }
-    if (sum % 10 === 0) return candidate
-  }
-  throw new Error('unreachable')
-}
-
 function germanIban(): string {
   const bban = digits(18)
   const numeric = `${bban}131400` // "DE" → 13 14, check digits 00
@@ -107,7 +94,7 @@ export function generateMcpDocs(
       `(415) 555-${digits(4)}`,
       `+86 138 ${digits(4)} ${digits(4)}`,
     ])
-    const card = luhnComplete(`4${digits(14)}`)
+    const card = withLuhnCheckDigit(`4${digits(14)}`)
     const iban = germanIban()
     const ip = `203.0.113.${1 + Math.floor(random() * 250)}`
     const secret = pick(secretLines)

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fakerDE, fakerEN, fakerFR, fakerZH_CN, type Faker } from '@faker-js/faker'
 import { packageRoot } from '../../services/platform/paths.js'
+import { withLuhnCheckDigit } from '../../services/normalizer/redaction/validators.js'
 
 /**
  * `node dist/scripts/redaction/generate-pii-corpus.js`: writes test/fixtures/pii-corpus/corpus.json,
@@ -55,22 +56,8 @@ const zh = fakerZH_CN
 const western: readonly Faker[] = [fakerEN, fakerDE, fakerFR]
 const digits = (count: number): string => zh.string.numeric({ length: count, allowLeadingZeros: true })
 
-function luhnComplete(partial: string): string {
-  for (let check = 0; check <= 9; check++) {
-    const candidate = partial + String(check)
-    let sum = 0
-    for (let i = 0; i < candidate.length; i++) {
-      let d = Number(candidate[candidate.length - 1 - i])
-      if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2
-      sum += d
-    }
-    if (sum % 10 === 0) return candidate
-  }
-  throw new Error('unreachable')
-}
-
 function luhnBroken(partial: string): string {
-  const valid = luhnComplete(partial)
+  const valid = withLuhnCheckDigit(partial)
   return valid.slice(0, -1) + String((Number(valid.slice(-1)) + 1 + zh.number.int(7)) % 10)
 }
 
@@ -265,7 +252,7 @@ function chineseRecord(b: Builder): void {
 function cardValue(): ['CREDIT_CARD' | 'CN_BANK_CARD', string] {
   const length = zh.helpers.arrayElement([16, 19])
   return zh.datatype.boolean()
-    ? ['CREDIT_CARD', luhnComplete(`62${digits(length - 3)}`)]
+    ? ['CREDIT_CARD', withLuhnCheckDigit(`62${digits(length - 3)}`)]
     : ['CN_BANK_CARD', luhnBroken(`62${digits(length - 3)}`)]
 }
 
