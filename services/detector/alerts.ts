@@ -120,14 +120,14 @@ export function createAlertStore(options: AlertStoreOptions): AlertStore {
   }
 
   /**
-   * A match incident stays open for its suppression window after its last event: events that fall
-   * just past its id's bucket boundary join it (as the previous bucket's incident) instead of
-   * opening a second one, whether they arrive in the same batch or in the next one. Deterministic
-   * on redelivery: the same events lead to the same incident.
+   * An incident stays open for its suppression window after its last event: a match that falls just
+   * past its id's bucket boundary, or the next window of a windowed rule (a burst across a window
+   * boundary), joins it (as the previous bucket's incident) instead of opening a second one, whether
+   * it arrives in the same batch or tick or in the next one. Deterministic on redelivery: the same
+   * events lead to the same incident.
    */
   async function incidentId(candidate: AlertCandidate, changed: Map<string, AlertRow>): Promise<string> {
     const id = alertId(candidate)
-    if (ruleKind(candidate.rule) !== 'match') return id
     if (changed.has(id) || (await load(id, candidate.tenantId))) return id
     const windowMs = suppressionSeconds(candidate.rule) * 1000
     const previousId = alertId({

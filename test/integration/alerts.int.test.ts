@@ -164,4 +164,42 @@ describe('alert store on the embedded engine', () => {
     // Announced on each attempt with the same id; the outbox keeps one delivery per id and webhook.
     expect(new Set(announced)).toEqual(new Set([rows[0]!.alert_id]))
   })
+
+  it('keeps a burst across a window boundary of a threshold rule in one incident', async () => {
+    const burst = Rule.parse({
+      id: 'test-burst',
+      title: 'Test burst',
+      severity: 'medium',
+      threshold: {
+        where: { field: 'status', equals: 'denied' },
+        group_by: ['tenant_id', 'user_id'],
+        window: '10m',
+        aggregate: { type: 'count' },
+        op: 'gte',
+        value: 5,
+      },
+    })
+    const announced: string[] = []
+    const alerts = announcingStore(store, announced)
+    // Denials from 10:09 to 10:11: the windows 10:00-10:10 and 10:10-10:20 both reach the threshold.
+    const window = (start: string, count: number) => ({
+      rule: burst,
+      tenantId: 'burst',
+      group: { tenant_id: 'burst', user_id: 'u1' },
+      count,
+      value: count,
+      firstSeen: new Date(start),
+      lastSeen: new Date(new Date(start).getTime() + 600_000),
+      sampleEventIds: [],
+    })
+    await alerts.record([window('2026-11-24T10:00:00Z', 8)])
+    await alerts.record([window('2026-11-24T10:10:00Z', 12)])
+    const rows = await queryRows<{ count: string; last_seen: string }>(
+      store,
+      `SELECT count, last_seen FROM ${store.database}.alerts FINAL WHERE tenant_id = 'burst'`,
+    )
+    expect(announced).toHaveLength(1)
+    expect(rows.map((row) => Number(row.count))).toEqual([12])
+    expect(rows[0]!.last_seen).toMatch(/^2026-11-24 10:20:00/)
+  })
 })
