@@ -34,6 +34,25 @@ describe('planted PII and secrets through the whole pipeline', () => {
     await store?.dispose()
   })
 
+  /** Posts the events 500 per request (each answered 202) and waits until all are stored. */
+  async function postAndAwaitStored(events: ReadonlyArray<{ event_id: string }>, idPrefix: string) {
+    for (let start = 0; start < events.length; start += 500) {
+      const response = await post(
+        `${collector.url}/v1/events`,
+        JSON.stringify(events.slice(start, start + 500)),
+      )
+      expect(response.status).toBe(202)
+    }
+    expect(
+      await waitForCount(
+        store,
+        `SELECT count() AS n FROM ${store.database}.audit_events FINAL WHERE startsWith(event_id, {prefix:String})`,
+        events.length,
+        { params: { prefix: idPrefix } },
+      ),
+    ).toBe(events.length)
+  }
+
   it('stores no secret from the secrets corpus in any column, wherever the gateway put it', async () => {
     const { positives } = loadSecretsCorpus()
     // Names and ids a client chooses can carry a pasted secret too (they hold 512 characters at most).
@@ -101,21 +120,8 @@ describe('planted PII and secrets through the whole pipeline', () => {
       arguments: { note: record.full_text },
       result: { content: [{ type: 'text', text: `Saved: ${record.full_text}` }] },
     }))
-    for (let start = 0; start < events.length; start += 500) {
-      const response = await post(
-        `${collector.url}/v1/events`,
-        JSON.stringify(events.slice(start, start + 500)),
-      )
-      expect(response.status).toBe(202)
-    }
+    await postAndAwaitStored(events, 'presidio-')
     const table = `${store.database}.audit_events`
-    expect(
-      await waitForCount(
-        store,
-        `SELECT count() AS n FROM ${table} FINAL WHERE startsWith(event_id, 'presidio-')`,
-        events.length,
-      ),
-    ).toBe(events.length)
     const stored = JSON.stringify(
       await queryRows(
         store,
@@ -170,21 +176,8 @@ describe('planted PII and secrets through the whole pipeline', () => {
         attributes: i % 5 === 0 ? { note: record.text } : {},
       }
     })
-    for (let start = 0; start < events.length; start += 500) {
-      const response = await post(
-        `${collector.url}/v1/events`,
-        JSON.stringify(events.slice(start, start + 500)),
-      )
-      expect(response.status).toBe(202)
-    }
+    await postAndAwaitStored(events, 'pii-corpus-')
     const table = `${store.database}.audit_events`
-    expect(
-      await waitForCount(
-        store,
-        `SELECT count() AS n FROM ${table} FINAL WHERE startsWith(event_id, 'pii-corpus-')`,
-        events.length,
-      ),
-    ).toBe(events.length)
     const rows = await queryRows<Record<string, unknown>>(
       store,
       `SELECT * FROM ${table} FINAL WHERE startsWith(event_id, 'pii-corpus-')`,
