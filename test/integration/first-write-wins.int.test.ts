@@ -106,6 +106,12 @@ describe('first write wins: collector → Kafka → normalizer → store', () =>
       await queryRows(store, `SELECT 1 FROM ${events} WHERE event_id = {id:String}`, { id: ids[8]! }),
     ).toHaveLength(1)
 
+    // The alert follows the conflict's row: in-stream rules run after the batch is stored.
+    await waitForCount(
+      store,
+      `SELECT count() AS n FROM ${store.database}.alerts FINAL WHERE rule_id = 'mcp-audit-event-conflict'`,
+      1,
+    )
     const alerts = await queryRows<{
       alert_id: string
       severity: string
