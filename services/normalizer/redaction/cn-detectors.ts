@@ -76,6 +76,7 @@ const KEPT_PREFIX = /^.*(?:省|自治区|特别行政区|市|地址|住址|寄�
 const cnAddress: Detector = {
   name: 'cn-address',
   requires: CharClass.DIGIT | CharClass.HAN,
+  keywords: ['号', '栋', '幢', '座'],
   prefilter: /\d(?:-\d{1,5})?号|\d(?:栋|幢|座|号楼)/,
   pattern: `(?:${ROAD}|${ESTATE})${UNIT_TAIL}`,
   classify(text, start, end) {
@@ -94,7 +95,8 @@ const CARD_WORDS_RE = new RegExp(`${CARD_WORDS}${CARD_SEPARATOR}`, 'y')
 
 const cnBankCard: Detector = {
   name: 'cn-bank-card',
-  requires: CharClass.DIGIT,
+  requires: CharClass.DIGITS_4,
+  keywords: ['银行卡', '卡号', '银行账', '账号', '借记卡', '储蓄卡', '信用卡', 'card n'],
   prefilter: new RegExp(CARD_WORDS),
   pattern: `${CARD_WORDS}${CARD_SEPARATOR}[0-9]{4}(?:[ -]?[0-9]{1,8}){1,5}(?![0-9A-Za-z])`,
   classify(text, start, end) {
@@ -111,7 +113,7 @@ const USCC_CONTEXT = /(?:信用代码|社会信用|税号|纳税人识别号|USC
 /** Unified Social Credit Code: the GB 32100 check character; an all-digit code also needs its name before it. */
 const cnUscc: Detector = {
   name: 'cn-uscc',
-  requires: CharClass.DIGIT,
+  requires: CharClass.DIGITS_7,
   prefilter: /[1-9][0-9]{6}[0-9A-Z]{10}/,
   pattern: '(?<![A-Za-z0-9])[1-9A-HJ-NPQRTUWXY][1-9][0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}(?![A-Za-z0-9])',
   classify(text, start, end) {
@@ -134,6 +136,7 @@ const PERMIT_CONTEXT =
 const cnTravelDocument: Detector = {
   name: 'cn-travel-document',
   requires: CharClass.DIGIT,
+  keywords: ['护照', 'passport', '通行证', '回乡证', '台胞证', '往来港澳', '往来台湾', 'permit'],
   prefilter: /护照|[Pp]assport|通行证|回乡证|台胞证|往来港澳|往来台湾|[Pp]ermit/,
   pattern: '(?<![A-Za-z0-9])(?:[A-Za-z]{1,2}[0-9]{7,10}|[0-9]{8}|[0-9]{10})(?![A-Za-z0-9])',
   classify(text, start, end) {

@@ -34,6 +34,10 @@ const PREFILTER = new RegExp(
 export const credentialWord: Detector = {
   name: 'credential-word',
   requires: 0,
+  keywords: [
+    ...['key', 'token', 'secret', 'pass', 'credential', 'salt', 'signature'],
+    ...['密钥', '秘钥', '令牌', '口令', '密码', '凭证', '凭据'],
+  ],
   prefilter: PREFILTER,
   pattern: `${ASCII_WORDS}|${CJK_WORDS}`,
   classify(text, start, end) {

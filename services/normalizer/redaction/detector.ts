@@ -17,12 +17,18 @@ export interface Detector {
   readonly name: string
   readonly pattern: string
   /**
-   * A cheap test that is true of every text in which `pattern` can produce an accepted hit (a
-   * necessary condition, e.g. `@` for emails). Texts failing it skip this alternative entirely.
+   * A test that is true of every text in which `pattern` can produce an accepted hit (a necessary
+   * condition, e.g. `@` for emails). Texts failing it skip this alternative entirely. Omitted when
+   * `requires` and `keywords` say all it would.
    */
-  readonly prefilter: RegExp
-  /** Characters every accepted hit contains ({@link CharClass} bits); lets short texts skip `prefilter` calls. */
+  readonly prefilter?: RegExp
+  /** Characters every accepted hit contains ({@link CharClass} bits), checked before `prefilter`. */
   readonly requires: number
+  /**
+   * Words of which every accepted hit contains one (ASCII letters in any case), checked before
+   * `prefilter` in the same pass that learns the character classes.
+   */
+  readonly keywords?: readonly string[]
   /** Validates a regex match (checksums, context, shape); `null` lets later alternatives try the same spot. */
   classify(text: string, start: number, end: number): Hit | null
   /**
@@ -34,7 +40,7 @@ export interface Detector {
   readonly ownPass?: boolean
 }
 
-/** Character classes a detector may require (bit flags), checked in one pass over short texts. */
+/** Character classes a detector may require (bit flags), learnt in one pass (text-profile.ts). */
 export const CharClass = {
   DIGIT: 1,
   AT: 2,
@@ -45,28 +51,14 @@ export const CharClass = {
   DOT: 32,
   /** A CJK unified ideograph (U+4E00–U+9FFF): the Chinese names and addresses need one. */
   HAN: 64,
+  /** A Latin capital (A–Z, À–Þ, or any letter of Latin Extended-A). */
+  UPPER: 128,
+  /** A run of at least 3, 4, 7 and 17 digits. */
+  DIGITS_3: 256,
+  DIGITS_4: 512,
+  DIGITS_7: 1024,
+  DIGITS_17: 2048,
 } as const
-
-/** The {@link CharClass} bits present in `text`. */
-export function charClasses(text: string): number {
-  let classes = 0
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i)
-    if (code >= 48 && code <= 57) classes |= CharClass.DIGIT
-    else if (code === 64) classes |= CharClass.AT
-    else if (code === 58) classes |= CharClass.COLON | CharClass.SEPARATOR
-    else if (code === 61) classes |= CharClass.SEPARATOR
-    else if (code === 45) classes |= CharClass.DASH
-    else if (code === 46) classes |= CharClass.DOT
-    // Full-width `：` and `＝`, and 是/为 ("is"), which separate Chinese keys from values.
-    else if (code === 0xff1a || code === 0xff1d) classes |= CharClass.SEPARATOR
-    else if (code >= 0x4e00 && code <= 0x9fff) {
-      classes |= CharClass.HAN
-      if (code === 0x662f || code === 0x4e3a) classes |= CharClass.SEPARATOR
-    }
-  }
-  return classes
-}
 
 /** Characters allowed in the body of API tokens (base64url plus `_`). */
 export const TOKEN_CHAR = '[A-Za-z0-9_-]'

@@ -1,4 +1,4 @@
-import type { Detector } from './detector.js'
+import { CharClass, type Detector } from './detector.js'
 import { AMBIGUOUS_NAMES, ENGLISH_WORDS, FAMILY_NAMES, GIVEN_NAMES } from './name-gazetteer.js'
 
 /**
@@ -128,7 +128,7 @@ function blankBefore(text: string, start: number, end: number): number {
 
 export const gazetteerPerson: Detector = {
   name: 'person-gazetteer',
-  requires: 0,
+  requires: CharClass.UPPER,
   ownPass: true,
   prefilter: new RegExp(`[${UPPER}][${LOWER}]`),
   pattern: `(?<![${UPPER}${LOWER}0-9_@./-])${WORD}(?:[ \\t]+(?:${INITIAL}|${WORD})){0,3}`,

@@ -51,6 +51,7 @@ const ORGANISATION_WORD =
 const person: Detector = {
   name: 'person',
   requires: 0,
+  keywords: ['mr', 'ms', 'miss', 'mx', 'dr', 'prof', 'name', 'dear'],
   prefilter: /Mr|Ms|Miss|Mx|Dr|Prof|name is|Name|NAME|Dear/,
   pattern: `(?<![A-Za-z])${PERSON_ANCHOR}${NAME}`,
   classify(text, start, end) {

@@ -29,6 +29,7 @@ export function isJoseToken(value: string): boolean {
 export const jose: Detector = {
   name: 'jose',
   requires: CharClass.DOT,
+  keywords: ['eyJ'],
   prefilter: new RegExp(HEADER_PREFIXES),
   pattern: `${NOT_AFTER_TOKEN_CHAR}${JOSE_SOURCE}`,
   classify: (text, start, end) => (isToken(text.slice(start, end)) ? { type: 'JWT', start, end } : null),

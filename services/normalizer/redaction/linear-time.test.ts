@@ -124,7 +124,9 @@ function superlinear(
 describe('every detector scans in linear time', () => {
   for (const detector of ALL_DETECTORS) {
     it(`${detector.name}`, () => {
-      const fill = classSamples(`${detector.pattern}${detector.prefilter.source}`)
+      const fill = classSamples(
+        `${detector.pattern}${detector.prefilter?.source ?? ''}${detector.keywords?.join('') ?? ''}`,
+      )
       expect(TRIGGERS[detector.name], `no triggers written for ${detector.name}`).toBeDefined()
       const slow = scanners.flatMap(({ label, scanner, dense }) =>
         superlinear(label, scanner, [

@@ -55,8 +55,7 @@ const iban: Detector = {
 
 const cnResidentId: Detector = {
   name: 'cn-resident-id',
-  requires: CharClass.DIGIT,
-  prefilter: /\d{17}/,
+  requires: CharClass.DIGITS_17,
   pattern: `${NUM_START}[1-8]\\d{5}(?:18|19|20)\\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\\d|3[01])\\d{3}[0-9Xx]${NUM_END}`,
   classify: (text, start, end) =>
     isCnResidentId(text.slice(start, end)) ? { type: 'CN_RESIDENT_ID', start, end } : null,
@@ -64,8 +63,7 @@ const cnResidentId: Detector = {
 
 const creditCard: Detector = {
   name: 'credit-card',
-  requires: CharClass.DIGIT,
-  prefilter: /\d{4}/,
+  requires: CharClass.DIGITS_4,
   pattern: `${NUM_START}(?:\\d{12,19}|\\d{4}(?:[ -]\\d{4}){2}[ -]\\d{1,7}|\\d{4}(?:[ -]\\d{4}){3}[ -]\\d{1,3}|\\d{4}[ -]\\d{6}[ -]\\d{4,5})${NUM_END}`,
   classify: (text, start, end) =>
     isCardNumber(text.slice(start, end).replace(/[ -]/g, '')) ? { type: 'CREDIT_CARD', start, end } : null,
@@ -76,7 +74,7 @@ const SSN_CONTEXT = /(?:ssn|social[ -]security|soc\.? ?sec)[^\n\d]{0,20}$/i
 /** Dashed SSNs stand alone; spaced or bare nine digits need an SSN keyword just before. */
 const usSsn: Detector = {
   name: 'us-ssn',
-  requires: CharClass.DIGIT,
+  requires: CharClass.DIGITS_3,
   prefilter: /\d{3}[- ]?\d{2}/,
   pattern: `${NUM_START}(?:\\d{3}-\\d{2}-\\d{4}|\\d{3} \\d{2} \\d{4}|\\d{9})${NUM_END}`,
   classify(text, start, end) {

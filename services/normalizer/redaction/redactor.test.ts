@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { loadMcpTrafficTexts, loadPresidioSynth, loadSecretsCorpus } from './fixtures.js'
+import { loadMcpTrafficTexts, loadPiiCorpus, loadPresidioSynth, loadSecretsCorpus } from './fixtures.js'
 import { RedactionSettings } from '../../../schemas/redaction.js'
 import { createRedactor } from './index.js'
 import { createScanner } from './scanner.js'
@@ -157,7 +157,7 @@ describe('robustness', () => {
     }
   })
 
-  it('prefilters never change the result (presidio sentences, MCP traffic, secrets corpus)', () => {
+  it('prefilters never change the result (presidio sentences, MCP traffic, secrets and PII corpora)', () => {
     const filtered = createScanner()
     const unfiltered = createScanner(new Set(), { prefilter: false })
     const corpus = loadSecretsCorpus()
@@ -166,6 +166,7 @@ describe('robustness', () => {
       ...loadMcpTrafficTexts(),
       ...corpus.positives.map((positive) => positive.text),
       ...corpus.negatives.map((negative) => negative.text),
+      ...loadPiiCorpus().map((record) => record.text),
     ]
     for (const text of texts) expect(filtered.scan(text)).toEqual(unfiltered.scan(text))
   })

@@ -1,9 +1,10 @@
 import { credentialWord } from './credential-word.js'
-import { CharClass, charClasses, type Detector, type Hit } from './detector.js'
+import type { Detector, Hit } from './detector.js'
 import { CN_DETECTORS } from './cn-detectors.js'
 import { HEURISTIC_DETECTORS } from './heuristic-detectors.js'
 import { NUMERIC_PII_DETECTORS, PII_DETECTORS_BEFORE_NUMBERS } from './pii-detectors.js'
 import { SECRET_DETECTORS } from './secret-detectors.js'
+import { createTextProfiler, MAX_KEYWORD_LISTS } from './text-profile.js'
 import type { FindingType } from '../../../schemas/redaction.js'
 
 /** Every detector, in precedence order: secrets first, then structured PII, then the heuristics. */
@@ -32,11 +33,6 @@ interface Plan {
 
 /** No detector accepts fewer characters (`a::1`, `pwd=x` are the shortest). */
 const MIN_HIT_LENGTH = 4
-/** Up to this length a text's character classes are computed first, which saves most prefilter calls. */
-const CHAR_CLASS_SCAN_LIMIT = 512
-const ALL_CLASSES = 0xff
-/** Longer texts skip the class loop but still test this one class: most text has no Chinese in it. */
-const HAN_CHARACTER = /[\u4e00-\u9fff]/
 
 /** Distinct prefilter outcomes seen in practice are few (about a hundred on real MCP traffic); this caps memory. */
 const MAX_PLANS = 4096
@@ -50,9 +46,10 @@ const MAX_DETECTORS = 53
  * the detectors listed after it get a chance at the same position (sticky), then the scan moves on.
  *
  * An alternation is only as fast as its number of alternatives, because V8 cannot skip ahead on a
- * first character any more. So each text first runs the detectors' prefilters (a literal or a tiny
- * class, each a fast scan), and the combined regex is built from the detectors that can fire in
- * that text only — compiled once per combination and cached. Detectors marked `ownPass` (the name
+ * first character any more. So the combined regex is built from the detectors that can fire in the
+ * text only — compiled once per combination and cached. Which can fire is decided cheaply: one pass
+ * over the text learns its character classes and keywords (text-profile.ts), and a detector's own
+ * prefilter regex runs only when those leave it a chance. Detectors marked `ownPass` (the name
  * gazetteer, whose candidates are most capitalised words) run their own regex beside it; the scan
  * takes whichever candidate comes first, so the hits are those of one combined regex.
  */
@@ -70,6 +67,14 @@ export function createScanner(
     if (groups !== 0) throw new Error(`detector ${detector.name} must not use capture groups`)
   }
   const usePrefilter = options.prefilter ?? true
+  const withKeywords = detectors.filter((detector) => detector.keywords !== undefined)
+  if (withKeywords.length > MAX_KEYWORD_LISTS)
+    throw new Error(`at most ${MAX_KEYWORD_LISTS} detectors can have keywords, got ${withKeywords.length}`)
+  const profile = createTextProfiler(withKeywords.map((detector) => detector.keywords!))
+  /** Each detector's bit in a profile's keyword mask, or 0 when it has no keywords. */
+  const keywordBit = detectors.map((detector) =>
+    detector.keywords === undefined ? 0 : 1 << withKeywords.indexOf(detector),
+  )
   const sticky = detectors.map((detector) => new RegExp(detector.pattern, 'y'))
   const plans = new Map<number, Plan | null>()
   /** A plan's key has bit `index` set for each detector that can fire (`2 ** index`: exact up to 53 bits). */
@@ -130,17 +135,20 @@ export function createScanner(
   return {
     scan(text) {
       if (text.length < MIN_HIT_LENGTH) return []
-      const classes =
-        text.length <= CHAR_CLASS_SCAN_LIMIT
-          ? charClasses(text)
-          : (ALL_CLASSES & ~CharClass.HAN) | (HAN_CHARACTER.test(text) ? CharClass.HAN : 0)
       let mask = 0
-      for (let index = 0; index < detectors.length; index++) {
-        const detector = detectors[index]!
-        if (!usePrefilter) mask += bits[index]!
-        else if ((detector.requires & classes) === detector.requires && detector.prefilter.test(text))
-          mask += bits[index]!
-      }
+      if (usePrefilter) {
+        const { classes, keywords } = profile(text)
+        for (let index = 0; index < detectors.length; index++) {
+          const detector = detectors[index]!
+          const keyword = keywordBit[index]!
+          if (
+            (detector.requires & classes) === detector.requires &&
+            (keyword === 0 || (keywords & keyword) !== 0) &&
+            (detector.prefilter === undefined || detector.prefilter.test(text))
+          )
+            mask += bits[index]!
+        }
+      } else for (let index = 0; index < detectors.length; index++) mask += bits[index]!
       const plan = planFor(mask)
       if (plan === null) return []
       const { combined, ownPass } = plan

@@ -71,6 +71,14 @@ export function matchVendorToken(text: string, start: number): SecretHit | null 
 const vendorTokens: Detector = {
   name: 'vendor-token',
   requires: 0,
+  keywords: [
+    ...['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_', 'GR1348941'],
+    ...['pat', 'dt', 'rt', 'soat', 'ffct', 'ft', 'oas', 'imt', 'agent', 'cbt', 'ptt'].map(
+      (kind) => `gl${kind}-`,
+    ),
+    ...['sk-', 'sk_', 'rk_', 'whsec_', 'xox', 'xapp-', 'hooks.slack.com/', 'AIza', 'A3T', 'AKIA'],
+    ...['ASIA', 'ABIA', 'ACCA', 'npm_', 'hf_', 'SG.'],
+  ],
   prefilter:
     /gh[pousr]_|github_pat_|gl[a-z]{1,6}-|GR1348941|sk[-_]|rk_|whsec_|xox|xapp-|hooks\.slack|AIza|A3T|AKIA|ASIA|ABIA|ACCA|npm_|hf_|SG\./,
   pattern: `${NOT_AFTER_TOKEN_CHAR}(?:gh[pousr]_|github_pat_|gl(?:pat|dt|rt|soat|ffct|ft|oas|imt|agent|cbt|ptt)-|GR1348941|sk-|sk_|rk_|whsec_|xox[abeoprs][-.]|xapp-|hooks\\.slack\\.com\\/|AIza|A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|npm_|hf_|SG\\.)`,
@@ -85,6 +93,7 @@ const PRIVATE_KEY_END = /-----END[ A-Z0-9_-]{0,60}-----/g
 const privateKey: Detector = {
   name: 'private-key',
   requires: CharClass.DASH,
+  keywords: ['-----BEGIN'],
   prefilter: /-----BEGIN/,
   pattern: PRIVATE_KEY_BEGIN,
   classify(text, start, end) {
@@ -120,6 +129,7 @@ export function wholeValueType(value: string): SecretType | null {
 const jwt: Detector = {
   name: 'jwt',
   requires: CharClass.DOT,
+  keywords: ['eyJ'],
   prefilter: /eyJ/,
   pattern: `${NOT_AFTER_TOKEN_CHAR}${JWT_SOURCE}`,
   classify: (_text, start, end) => ({ type: 'JWT', start, end }),
@@ -149,6 +159,7 @@ const AUTH_SCHEME = /([Bb]earer|BEARER|[Bb]asic|BASIC)[ \t]+/y
 const authorizationValue: Detector = {
   name: 'authorization',
   requires: 0,
+  keywords: ['bearer', 'basic'],
   prefilter: /[Bb]earer|BEARER|[Bb]asic|BASIC/,
   pattern: `${NOT_AFTER_TOKEN_CHAR}(?:[Bb]earer|BEARER|[Bb]asic|BASIC)[ \\t]+(?=[A-Za-z0-9._~+/-])`,
   classify(text, start, end) {
@@ -162,6 +173,7 @@ const authorizationValue: Detector = {
 const urlCredentials: Detector = {
   name: 'url-credentials',
   requires: CharClass.AT | CharClass.COLON,
+  keywords: ['://'],
   prefilter: /:\/\/[^\s/@]*@/,
   pattern: ':\\/\\/[^\\s/?#@"\'<>\\\\]{1,256}@(?=[A-Za-z0-9\\[])',
   classify(text, start, end) {
@@ -283,6 +295,10 @@ const KEY_VALUE_HEAD = new RegExp(`(${TEXT_KEY_WORDS_SOURCE})(?:\\\\?["'])?[ \\t
 const keyValue: Detector = {
   name: 'key-value',
   requires: CharClass.SEPARATOR,
+  keywords: [
+    ...['word', 'wd', 'phrase', 'secret', 'key', 'token', 'tion', 'cookie', 'session', 'credential'],
+    ...['auth', 'str', 'dsn', '密码', '口令', '密钥', '秘钥'],
+  ],
   prefilter:
     /(?:word|wd|phrase|secret|key|token|tion|cookie|session|session[-_]?id|credentials?|auth|str|string|dsn|密码|口令|[密秘]钥)\\?["']?[ \t]*(?:[:=：＝]|是|为)/i,
   pattern: `(?:${TEXT_KEY_WORDS_SOURCE})(?:\\\\?["'])?[ \\t]*${SEPARATOR}`,
