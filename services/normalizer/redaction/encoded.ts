@@ -61,6 +61,7 @@ function base64Runs(text: string): Array<[number, number]> {
 }
 
 const SECRETS = new Set<FindingType>(SECRET_TYPES)
+const NO_HITS: readonly Hit[] = []
 
 /** UTF-8 text without control characters (tabs and newlines aside), or null: random bytes never are. */
 function asText(bytes: Buffer): string | null {
@@ -88,13 +89,14 @@ export function withDecoding(inner: Scanner): Scanner {
   function scanAt(text: string, depth: number): Hit[] {
     const hits = inner.scan(text)
     if (depth >= MAX_DECODE_DEPTH) return hits
-    const decodedHits = [...percentHits(text, depth), ...base64Hits(text, depth)]
-    return decodedHits.length === 0 ? hits : mergeHits([...hits, ...decodedHits])
+    const percent = percentHits(text, depth)
+    const base64 = base64Hits(text, depth)
+    return percent.length === 0 && base64.length === 0 ? hits : mergeHits([...hits, ...percent, ...base64])
   }
 
-  function percentHits(text: string, depth: number): Hit[] {
+  function percentHits(text: string, depth: number): readonly Hit[] {
     const decoded = percentDecode(text)
-    if (decoded === null) return []
+    if (decoded === null) return NO_HITS
     return scanAt(decoded.text, depth + 1).map(({ type, start, end }) => ({
       type,
       start: decoded.starts[start]!,
@@ -102,9 +104,11 @@ export function withDecoding(inner: Scanner): Scanner {
     }))
   }
 
-  function base64Hits(text: string, depth: number): Hit[] {
+  function base64Hits(text: string, depth: number): readonly Hit[] {
+    const runs = base64Runs(text)
+    if (runs.length === 0) return NO_HITS
     const hits: Hit[] = []
-    for (const [start, end] of base64Runs(text)) {
+    for (const [start, end] of runs) {
       const decoded = asText(Buffer.from(text.slice(start, end), 'base64'))
       if (decoded === null) continue
       const inside = scanAt(decoded, depth + 1)

@@ -1,5 +1,6 @@
 import { CharClass, type Detector } from './detector.js'
 import { AMBIGUOUS_NAMES, ENGLISH_WORDS, FAMILY_NAMES, GIVEN_NAMES } from './name-gazetteer.js'
+import { createWordTable } from './word-table.js'
 
 /**
  * Person names in running text, without a context word: a run of two to four capitalised words (or
@@ -40,7 +41,8 @@ mark(
   ),
   AMBIGUOUS,
 )
-const kindOf = (word: string): number => KIND.get(word) ?? 0
+const KINDS = createWordTable(KIND)
+const kindOf = (word: string): number => KINDS.get(word)
 /** Capitalised words that end a name run: places, organisations, titles, calendar words. */
 const STOP_WORDS = new Set(
   'Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Drive|Court|Way|Place|Square|Park|Pass|Bypass|Loop|Creek|Flat|Flats|Cliffs|Point|Union|Lodge|Mall|Crossing|Junction|Ridge|Republic|Royal|Economic|Consulting|Investments|Lines|Stanley|PLC|Station|Airport|Bridge|River|Lake|Mountain|Mount|Island|Beach|Valley|County|City|State|Republic|Kingdom|University|College|School|Institute|Academy|Hospital|Clinic|Church|Cathedral|Museum|Library|Hotel|Restaurant|Cafe|Bar|Inc|Ltd|LLC|GmbH|AG|SA|Corp|Corporation|Company|Co|Group|Bank|Foundation|Association|Society|Club|Team|Department|Ministry|Council|Agency|Office|Center|Centre|Services|Systems|Technologies|Labs|Studio|Studios|Records|Press|Media|News|Times|Post|Journal|Magazine|Award|Awards|Prize|Cup|League|Festival|Day|Week|Month|Year|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|June|July|August|September|October|November|December|The|And|Of|For|In|On|At|To|From|By|With|API|Server|Client|Name|Names|Full|First|Last|Subject|Title|Status|Type|Date|Address|Phone|Email|Note|Notes|Summary|Description|Cloud|Service|Project|Account|Order|Invoice|Report|Error|Warning|Info|Debug|Code|Street|Brand|Bridge|Hall|Tower|Building|Plaza|Mall|Market|Stadium|Arena|Theatre|Theater|Gallery|Gardens|Castle|Palace|Fort|Port|Harbour|Harbor|Bay|Cove|Falls|Springs|Heights|Hills'.split(
@@ -66,10 +68,8 @@ const isGiven = (word: string): boolean => (kindOf(word) & GIVEN) !== 0
 const isFamily = (word: string): boolean => (kindOf(word) & FAMILY) !== 0
 const isKnown = (word: string): boolean => (kindOf(word) & (GIVEN | FAMILY)) !== 0
 /** A known name that is nothing else. */
-const isStrong = (word: string): boolean => {
-  const kind = kindOf(word)
-  return kind !== 0 && (kind & AMBIGUOUS) === 0
-}
+const isStrongKind = (kind: number): boolean => kind !== 0 && (kind & AMBIGUOUS) === 0
+const isStrong = (word: string): boolean => isStrongKind(kindOf(word))
 const isInitial = (word: string): boolean => /^[A-ZÀ-ÖØ-ÞĀ-ſ]\.?$/.test(word)
 const isEnglish = (word: string): boolean => WORDS.has(word.toLowerCase())
 
@@ -137,11 +137,12 @@ export const gazetteerPerson: Detector = {
     // (`Tilly Nicholson`), which has a second word; decide those with one lookup of the first word
     // (and one of the last), before any regex or split.
     const firstEnd = blankAfter(text, start, end)
-    const first = text.slice(start, firstEnd)
-    if (firstEnd === end && !isStrong(first)) return null
-    if (firstEnd < end && !isKnown(first)) {
-      const last = text.slice(blankBefore(text, start, end) + 1, end)
-      if (!isFamily(last) && !isInitial(last)) return null
+    const first = KINDS.at(text, start, firstEnd)
+    if (firstEnd === end && !isStrongKind(first)) return null
+    if (firstEnd < end && (first & (GIVEN | FAMILY)) === 0) {
+      const lastStart = blankBefore(text, start, end) + 1
+      if ((KINDS.at(text, lastStart, end) & FAMILY) === 0 && !isInitial(text.slice(lastStart, end)))
+        return null
     }
     const { words, cut } = runWords(text, start, end)
     if (cut || words.length === 0) return null

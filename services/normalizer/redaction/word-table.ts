@@ -1,0 +1,48 @@
+/**
+ * A read-only map from words to small numbers that looks a word up where it stands in a text, without
+ * slicing it out first: the name gazetteer asks about most capitalised words of every text, and a
+ * slice per question (plus a lookup in a large `Map`) was a tenth of the scan's time. Open addressing
+ * over an FNV-1a hash of the UTF-16 code units; a probe compares the stored word in place.
+ */
+export interface WordTable {
+  /** The value of `text[start, end)`, or 0 when it is not in the table. */
+  at(text: string, start: number, end: number): number
+  get(word: string): number
+}
+
+function hashOf(text: string, start: number, end: number): number {
+  let hash = 0x811c9dc5
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193)
+  return hash >>> 0
+}
+
+export function createWordTable(entries: ReadonlyMap<string, number>): WordTable {
+  let size = 1
+  while (size < entries.size * 2) size *= 2
+  const mask = size - 1
+  /** Slot → 1 + index of the word in `words`, 0 when empty. */
+  const slots = new Int32Array(size)
+  const words: string[] = []
+  const values: number[] = []
+  for (const [word, value] of entries) {
+    if (value === 0) continue
+    let slot = hashOf(word, 0, word.length) & mask
+    while (slots[slot] !== 0) slot = (slot + 1) & mask
+    words.push(word)
+    values.push(value)
+    slots[slot] = words.length
+  }
+
+  function at(text: string, start: number, end: number): number {
+    const length = end - start
+    let slot = hashOf(text, start, end) & mask
+    for (;;) {
+      const entry = slots[slot]!
+      if (entry === 0) return 0
+      const word = words[entry - 1]!
+      if (word.length === length && text.startsWith(word, start)) return values[entry - 1]!
+      slot = (slot + 1) & mask
+    }
+  }
+  return { at, get: (word) => at(word, 0, word.length) }
+}
