@@ -1,4 +1,8 @@
+import { execFileSync } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
+import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { AppConfig } from '../../schemas/config.js'
 import { EVENT_LIMITS } from '../../schemas/event.js'
 import {
   loadPiiCorpus,
@@ -6,6 +10,7 @@ import {
   loadSecretsCorpus,
 } from '../../services/normalizer/redaction/fixtures.js'
 import { createLogger } from '../../services/platform/logger.js'
+import { createReports, loadSigningKey } from '../../services/reporter/index.js'
 import { migrate } from '../../services/platform/migrations.js'
 import { post, startTestCollector, type TestCollector } from '../helpers/collector.js'
 import { startTestNormalizer, type TestNormalizer } from '../helpers/pipeline.js'
@@ -16,11 +21,15 @@ const logger = createLogger({ level: 'silent' })
 
 /** Types the engine finds in every labelled example of the presidio corpus (see BENCHMARKS.md). */
 const FULL_RECALL_TYPES = new Set(['EMAIL_ADDRESS', 'CREDIT_CARD', 'IBAN_CODE', 'US_SSN', 'IP_ADDRESS'])
+/** Shorter values (a 3-digit CVV, a 2-character name) are found everywhere by chance. */
+const MIN_SEARCHED_LENGTH = 6
 
 describe('planted PII and secrets through the whole pipeline', () => {
   let store: TestStore
   let collector: TestCollector
   let normalizer: TestNormalizer
+  /** Every value the tests below planted and checked in `audit_events`: the last test looks for them everywhere else. */
+  const planted: Array<{ type: string; value: string }> = []
 
   beforeAll(async () => {
     store = openTestStore()
@@ -103,14 +112,17 @@ describe('planted PII and secrets through the whole pipeline', () => {
       ),
     )
     expect(leaked).toEqual([])
+    planted.push(...positives.map((positive) => ({ type: positive.type, value: positive.secret })))
   })
 
   it('stores no email, card, IBAN, SSN or IP from the presidio corpus', async () => {
     const records = loadPresidioSynth()
-    const planted = records.flatMap((record) =>
-      record.spans.filter((span) => FULL_RECALL_TYPES.has(span.entity_type)).map((span) => span.entity_value),
+    const values = records.flatMap((record) =>
+      record.spans
+        .filter((span) => FULL_RECALL_TYPES.has(span.entity_type))
+        .map((span) => ({ type: span.entity_type, value: span.entity_value })),
     )
-    expect(planted.length).toBeGreaterThan(200)
+    expect(values.length).toBeGreaterThan(200)
     const events = records.map((record, i) => ({
       event_id: `presidio-${i}`,
       timestamp: '2026-11-24T11:00:00Z',
@@ -128,8 +140,9 @@ describe('planted PII and secrets through the whole pipeline', () => {
         `SELECT arguments, result FROM ${table} FINAL WHERE startsWith(event_id, 'presidio-')`,
       ),
     )
-    const leaked = planted.filter((value) => stored.includes(JSON.stringify(value).slice(1, -1)))
+    const leaked = values.filter(({ value }) => stored.includes(JSON.stringify(value).slice(1, -1)))
     expect(leaked).toEqual([])
+    planted.push(...values)
     const [findings] = await queryRows<{ emails: number; cards: number }>(
       store,
       `SELECT sum(redaction_findings['EMAIL']) AS emails, sum(redaction_findings['CREDIT_CARD']) AS cards
@@ -155,7 +168,7 @@ describe('planted PII and secrets through the whole pipeline', () => {
     const isChecked = (span: { type: string; value: string }) =>
       NEW_TYPES.includes(span.type) || (span.type === 'PERSON' && /^[\u4e00-\u9fff]{2,}$/.test(span.value))
     const records = loadPiiCorpus().filter((record) => record.spans.some(isChecked))
-    const planted = records.flatMap((record) => record.spans.filter(isChecked))
+    const values = records.flatMap((record) => record.spans.filter(isChecked))
     const events = records.map((record, i) => {
       const card = record.spans.find((span) => span.type === 'CN_BANK_CARD')
       const name = record.spans.find((span) => span.type === 'PERSON' && isChecked(span))
@@ -185,7 +198,7 @@ describe('planted PII and secrets through the whole pipeline', () => {
     const stored = rows.map((row) =>
       Object.entries(row).map(([column, value]) => [column, JSON.stringify(value)] as const),
     )
-    const leaked = planted.flatMap((span) =>
+    const leaked = values.flatMap((span) =>
       stored.flatMap((columns) =>
         columns
           .filter(([, value]) => value.includes(span.value))
@@ -199,5 +212,74 @@ describe('planted PII and secrets through the whole pipeline', () => {
          FROM ${table} FINAL WHERE startsWith(event_id, 'pii-corpus-')`,
     )
     for (const type of NEW_TYPES) expect(Number(findings![type]), type).toBeGreaterThan(0)
+    planted.push(...values)
+  })
+
+  it('leaves none of those values in any other table, in the alerts, or in a report of the period', async () => {
+    const searched = planted.filter(({ value }) => value.length >= MIN_SEARCHED_LENGTH)
+    expect(searched.length).toBeGreaterThan(1000)
+    // In-stream rules ran on the stored batches: the secrets fired mcp-secret-exposure.
+    await waitForCount(
+      store,
+      `SELECT count() AS n FROM ${store.database}.alerts WHERE rule_id = 'mcp-secret-exposure'`,
+      1,
+    )
+    const tables = await queryRows<{ name: string }>(
+      store,
+      `SELECT name FROM system.tables WHERE database = {db:String} AND engine NOT LIKE '%View' ORDER BY name`,
+      { db: store.database },
+    )
+    expect(tables.map((table) => table.name)).toEqual(
+      expect.arrayContaining(['alerts', 'audit_events', 'event_conflicts', 'integrity_seals']),
+    )
+    const dumps: Array<[string, string]> = []
+    for (const { name } of tables) {
+      const rows = await queryRows(store, `SELECT * FROM {db:Identifier}.{table:Identifier}`, {
+        db: store.database,
+        table: name,
+      })
+      dumps.push([`table ${name}`, JSON.stringify(rows)])
+    }
+
+    const config = AppConfig.parse({
+      dataDir: store.dataDir,
+      clickhouse: { database: store.database },
+      tenants: [{ id: 'acme' }],
+    })
+    const reports = createReports({
+      config,
+      store,
+      logger,
+      selfAudit: { record: () => undefined, flush: () => Promise.resolve(), stop: () => Promise.resolve() },
+      signingKey: loadSigningKey(config, logger),
+    })
+    const report = await reports.generate({
+      tenantId: 'acme',
+      from: new Date('2026-11-24T00:00:00Z'),
+      to: new Date('2026-12-04T00:00:00Z'),
+      formats: ['pdf', 'html', 'csv', 'json'],
+      requestedBy: 'test',
+      requestedVia: 'cli',
+    })
+    expect(report.status).toBe('ready')
+    const dir = path.join(store.dataDir, 'reports', 'acme', report.report_id)
+    for (const name of readdirSync(dir)) {
+      const file = path.join(dir, name)
+      const text = name.endsWith('.pdf')
+        ? execFileSync('pdftotext', ['-raw', file, '-'], { encoding: 'utf8' })
+        : readFileSync(file, 'utf8')
+      dumps.push([`report file ${name}`, text])
+    }
+    expect(
+      dumps.some(([where, text]) => where.endsWith('.pdf') && text.includes('mcp-secret-exposure')),
+    ).toBe(true)
+
+    const leaked = searched.flatMap(({ type, value }) => {
+      const escaped = JSON.stringify(value).slice(1, -1)
+      return dumps
+        .filter(([, text]) => text.includes(value) || text.includes(escaped))
+        .map(([where]) => `${type} ${value.slice(0, 12)}… in ${where}`)
+    })
+    expect(leaked).toEqual([])
   })
 })
