@@ -118,11 +118,19 @@ export type EventConflictRow = z.infer<typeof EventConflictRow>
  *   hashed reliably). A changed hash for a known server is a rug pull (rule mcp-tool-definition-changed).
  *   A gateway that fingerprints tools itself may send it; the normalizer keeps that value when the
  *   result holds no `tools` list.
+ * - `region_allowed` (`true` / `false`): whether `data_region` is among the tenant's
+ *   `residency.allowedRegions`; absent when the region is unknown. A tenant without a residency
+ *   policy keeps what the gateway sent (rule tests send it). Rule mcp-call-outside-allowed-region.
+ * - `server_loopback` (`true` / `false`): whether the server's address (attribute `server.address`)
+ *   is a loopback address, or `true` for a stdio server; absent when neither says. The
+ *   `transport-encryption` check excuses plaintext only to loopback servers.
  */
 export const DERIVED_ATTRIBUTES = {
   localHour: 'local_hour',
   localWeekday: 'local_weekday',
   toolsListHash: 'tools_list_hash',
+  regionAllowed: 'region_allowed',
+  serverLoopback: 'server_loopback',
 } as const
 
 /** One row of `ingest_receipts`: what the collector acknowledged for one request and minute. */

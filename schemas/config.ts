@@ -1,6 +1,7 @@
 import cron from 'node-cron'
 import { z } from 'zod'
 import { RedactionSettings } from './redaction.js'
+import { ResidencyConfig, residencyIssues, ServerTlsConfig } from './residency.js'
 import { ALL_TENANTS, AllowedNetwork, webhookReceivesTenant, WebhookList } from './webhooks.js'
 
 /** The configuration file (`mcp-audit.yaml`), as documented in DESIGN.md. Parsed once at start. */
@@ -64,6 +65,8 @@ export const TenantConfig = z.object({
   frameworks: z.array(Framework).default([]),
   rateLimit: RateLimitConfig.optional(),
   timezone: TimeZone.default('UTC'),
+  residency: ResidencyConfig.optional(),
+  serverTls: ServerTlsConfig.default({}),
 })
 export type TenantConfig = z.infer<typeof TenantConfig>
 
@@ -272,6 +275,9 @@ export const AppConfig = z
         })
       }
       seen.add(tenant.id)
+      for (const issue of residencyIssues(tenant)) {
+        ctx.addIssue({ code: 'custom', path: ['tenants', index, ...issue.path], message: issue.message })
+      }
     })
     // A webhook receives every tenant's alerts unless told otherwise: with several tenants that
     // must be a decision, or one tenant's incidents (user ids, tool names) reach another's channel.

@@ -7,6 +7,7 @@ import { withContentHash } from './steps/content-hash.js'
 import { deriveEvent } from './steps/derive.js'
 import { normalizeEnvelope } from './steps/normalize.js'
 import { parseMessage } from './steps/parse.js'
+import { placeEvent, type TenantPlacement } from './steps/placement.js'
 import { receiptRows } from './steps/receipts.js'
 import { redactEvent, type EventRedactor, type PayloadLimits } from './steps/redact.js'
 
@@ -16,10 +17,12 @@ export interface EventPipelineDeps {
   retentionDays: (tenantId: string) => number
   /** The tenant's IANA time zone, for the derived local hour and weekday (UTC when unset). */
   timeZone?: (tenantId: string) => string
+  /** The tenant's region and TLS fallbacks and its allowed regions (none: the gateway's word only). */
+  placement?: (tenantId: string) => TenantPlacement | undefined
 }
 
 /**
- * parse → normalize → derive → redact → content hash for one message; every failure becomes an
+ * parse → normalize → place → derive → redact → content hash for one message; every failure becomes an
  * outcome, never an exception. `origin` is `self` only for the self-audit producer's messages.
  */
 export function processEventMessage(
@@ -37,7 +40,9 @@ export function processEventMessage(
     retentionDays: deps.retentionDays,
   })
   if (normalized.kind !== 'ok') return normalized
-  const derived = deriveEvent(normalized.value, deps.timeZone?.(parsed.value.tenant_id) ?? 'UTC')
+  const tenantId = parsed.value.tenant_id
+  const placed = placeEvent(normalized.value, deps.placement?.(tenantId))
+  const derived = deriveEvent(placed, deps.timeZone?.(tenantId) ?? 'UTC')
   try {
     return { kind: 'ok', rows: [withContentHash(redactEvent(derived, deps.redactor, deps.limits))] }
   } catch (err) {

@@ -16,6 +16,7 @@ import { inlineEventProcessor, receiptProcessor } from './pipeline.js'
 import { createRedactor } from './redaction/index.js'
 import { redactionConfigFrom } from './redaction-config.js'
 import { retentionLookup, timeZoneLookup } from './retention.js'
+import { placementLookup } from './steps/placement.js'
 import { payloadLimits } from './steps/redact.js'
 import { startWorkerPool } from './worker-pool.js'
 
@@ -71,7 +72,13 @@ export async function startNormalizer(options: NormalizerOptions): Promise<Norma
   const retentionDays = retentionLookup(config.tenants)
   let process: ProcessMessages<AuditRow>
   if (settings.workers > 0) {
-    const tenants = config.tenants.map(({ id, retention, timezone }) => ({ id, retention, timezone }))
+    const tenants = config.tenants.map(({ id, retention, timezone, residency, serverTls }) => ({
+      id,
+      retention,
+      timezone,
+      residency,
+      serverTls,
+    }))
     const pool = startWorkerPool({ threads: settings.workers, redaction: redactionConfig, limits, tenants })
     lifecycle.register('normalizer-workers', () => pool.close())
     process = pool.process
@@ -81,6 +88,7 @@ export async function startNormalizer(options: NormalizerOptions): Promise<Norma
       limits,
       retentionDays,
       timeZone: timeZoneLookup(config.tenants),
+      placement: placementLookup(config.tenants),
     })
   }
   const countFindings: ProcessMessages<AuditRow> = async (messages, source) => {

@@ -11,7 +11,7 @@ import type { PayloadLimits } from './steps/redact.js'
 export interface WorkerSetup {
   redaction: RedactionConfig
   limits: PayloadLimits
-  tenants: Array<Pick<TenantConfig, 'id' | 'retention' | 'timezone'>>
+  tenants: Array<Pick<TenantConfig, 'id' | 'retention' | 'timezone' | 'residency' | 'serverTls'>>
 }
 
 export interface WorkerTask {

@@ -4,6 +4,7 @@ import type { MessageOutcome } from './consumer.js'
 import { processEventMessage, type EventPipelineDeps } from './pipeline.js'
 import { createRedactor } from './redaction/index.js'
 import { retentionLookup, timeZoneLookup } from './retention.js'
+import { placementLookup } from './steps/placement.js'
 import type { WorkerSetup, WorkerTask } from './worker-pool.js'
 
 const setup = workerData as WorkerSetup
@@ -12,6 +13,7 @@ const deps: EventPipelineDeps = {
   limits: setup.limits,
   retentionDays: retentionLookup(setup.tenants),
   timeZone: timeZoneLookup(setup.tenants),
+  placement: placementLookup(setup.tenants),
 }
 
 /** One chunk of messages of one partition → their outcomes, in order. */

@@ -121,6 +121,24 @@ function data(
         { at: '2026-10-30T00:00:00.000Z', actor: 'a', action: 'report.generate', resource: 'report:x' },
       ],
       auditTrail: overrides.auditTrail ?? sealedTrail(),
+      residency: {
+        allowedRegions: ['eu-west-1'],
+        unknownWarnShare: 0.01,
+        calls: 1000,
+        unknownCalls: 0,
+        regions: [{ region: 'eu-west-1', calls: 1000 }],
+        unknownServers: [],
+        outsideCalls: 0,
+        outside: [],
+      },
+      transport: {
+        calls: 1000,
+        tlsCalls: 1000,
+        plaintextCalls: 0,
+        unknownCalls: 0,
+        plaintextServers: [],
+        unknownServers: [],
+      },
     },
   }
 }

@@ -1,5 +1,6 @@
 import type { Check, CheckStatus } from './check.js'
 import { auditTrailCheck } from './checks-audit-trail.js'
+import { residencyCheck, transportCheck } from './checks-residency.js'
 import { retentionChecks } from './checks-retention.js'
 import type { ReportData } from './data.js'
 
@@ -231,6 +232,8 @@ export function evaluateChecks(
     integrityCheck(integrity),
     auditTrailCheck(data),
     reviewCheck(data),
+    residencyCheck(data.compliance.residency),
+    transportCheck(data.compliance.transport),
   ]
 }
 

@@ -7,6 +7,7 @@ import { retentionRequirement } from './frameworks.js'
 import { formatLocal, precedingPeriod, type Period } from './period.js'
 import { querySummary, queryLatency, queryTop, queryVolume } from './queries-activity.js'
 import { queryCompleteness, queryRecordContent, queryRetention, queryReview } from './queries-compliance.js'
+import { queryResidency, queryTransport } from './queries-residency.js'
 import { querySecurity } from './queries-security.js'
 import type { ReportParams } from './query.js'
 
@@ -64,6 +65,8 @@ export async function collectReportData(
   const { recordContent, lag } = await queryRecordContent(store, params)
   const review = await queryReview(store, params, period, request.generatedAt)
   const auditTrail = await collectAuditTrail(store, request.sealKeyConfig, tenant.id, period)
+  const residency = await queryResidency(store, params, tenant.residency)
+  const transport = await queryTransport(store, params)
   const data: ReportData = {
     reportId: request.reportId,
     name: request.name,
@@ -85,7 +88,15 @@ export async function collectReportData(
     latency,
     volume,
     security,
-    compliance: { retention, completeness: { ...completeness, ...lag }, recordContent, review, auditTrail },
+    compliance: {
+      retention,
+      completeness: { ...completeness, ...lag },
+      recordContent,
+      review,
+      auditTrail,
+      residency,
+      transport,
+    },
   }
   return { data, params }
 }

@@ -134,6 +134,32 @@ export type AuditTrailFacts =
       lastSeal: SealSummary | null
     }
 
+/** Where the period's gateway calls ran, against the tenant's `residency.allowedRegions`. */
+export interface ResidencyFacts {
+  /** Null when the tenant declares no residency policy. */
+  allowedRegions: string[] | null
+  unknownWarnShare: number
+  calls: number
+  /** Calls whose region neither the gateway nor the configuration says. */
+  unknownCalls: number
+  regions: Array<{ region: string; calls: number }>
+  unknownServers: Array<{ server: string; calls: number }>
+  /** Calls in a known region outside the allowed ones (all of them; `outside` keeps the top rows). */
+  outsideCalls: number
+  outside: Array<{ server: string; tool: string; region: string; calls: number }>
+}
+
+/** Whether the period's gateway calls travelled over TLS. */
+export interface TransportFacts {
+  calls: number
+  tlsCalls: number
+  plaintextCalls: number
+  unknownCalls: number
+  /** Per server in clear; `nonLoopbackCalls` are those not known to stay on the host. */
+  plaintextServers: Array<{ server: string; calls: number; nonLoopbackCalls: number }>
+  unknownServers: Array<{ server: string; calls: number }>
+}
+
 export interface ReportData {
   reportId: string
   name: string
@@ -169,5 +195,7 @@ export interface ReportData {
     recordContent: { events: number; complete: number; share: number; fields: FieldCoverage[] }
     review: ReviewEntry[]
     auditTrail: AuditTrailFacts
+    residency: ResidencyFacts
+    transport: TransportFacts
   }
 }

@@ -55,6 +55,11 @@ export const FRAMEWORKS: Record<Framework, FrameworkInfo> = {
       },
       { id: '10.6', title: 'Time synchronisation', checks: ['clock-skew'] },
       {
+        id: '4.2.1',
+        title: 'Strong cryptography for data in transit (here: calls to MCP servers)',
+        checks: ['transport-encryption'],
+      },
+      {
         id: '10.7.2',
         title: 'Failures of logging systems detected',
         checks: ['completeness-receipts', 'completeness-gaps', 'ingestion-lag'],
@@ -82,6 +87,7 @@ export const FRAMEWORKS: Record<Framework, FrameworkInfo> = {
       },
       { id: 'A.8.16', title: 'Monitoring activities', checks: ['security-alerts', 'completeness-gaps'] },
       { id: 'A.8.17', title: 'Clock synchronisation', checks: ['clock-skew'] },
+      { id: 'A.8.24', title: 'Use of cryptography (in transit)', checks: ['transport-encryption'] },
     ],
   },
   hipaa: {
@@ -95,6 +101,7 @@ export const FRAMEWORKS: Record<Framework, FrameworkInfo> = {
         checks: ['record-content', 'security-alerts', 'review-evidence'],
       },
       { id: '164.312(c)(1)', title: 'Integrity', checks: ['integrity', 'audit-trail-integrity'] },
+      { id: '164.312(e)', title: 'Transmission security', checks: ['transport-encryption'] },
       { id: '164.316(b)(2)(i)', title: 'Retention of documentation, 6 years', checks: ['retention-minimum'] },
     ],
   },
@@ -108,6 +115,11 @@ export const FRAMEWORKS: Record<Framework, FrameworkInfo> = {
         checks: ['redaction', 'integrity'],
       },
       { id: 'Art. 30(1)(f)', title: 'Envisaged time limits for erasure', checks: ['retention-maximum'] },
+      {
+        id: 'Art. 44, 46',
+        title: 'Transfers outside the agreed regions only with safeguards',
+        checks: ['data-residency'],
+      },
     ],
   },
   'nist-800-53': {
@@ -127,6 +139,7 @@ export const FRAMEWORKS: Record<Framework, FrameworkInfo> = {
         checks: ['security-alerts', 'review-evidence'],
       },
       { id: 'AU-8', title: 'Time stamps', checks: ['clock-skew'] },
+      { id: 'SC-8', title: 'Transmission confidentiality and integrity', checks: ['transport-encryption'] },
       {
         id: 'AU-9',
         title: 'Protection of audit information',

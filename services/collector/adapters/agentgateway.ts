@@ -21,6 +21,7 @@ import {
   UNKNOWN,
   type JsonObject,
 } from './shared.js'
+import { semconvTransport, transportFields } from './transport.js'
 import type { GatewayAdapter } from './types.js'
 
 /**
@@ -123,6 +124,8 @@ export const agentgatewayAdapter: GatewayAdapter = {
     })
     const timestamp = toTimestamp(record.time)
     const subject = text(record['jwt.sub'])
+    // Keys a CEL-customised access log may add (`cloud.region`, `url.scheme`, `server.address`).
+    const transport = transportFields(semconvTransport(record))
 
     const event = compact({
       event_id: text(record['request.id']),
@@ -144,7 +147,9 @@ export const agentgatewayAdapter: GatewayAdapter = {
       error: status === 'success' ? undefined : error,
       duration_ms: durationMs(record.duration),
       decision: status === 'denied' ? 'deny' : undefined,
+      ...transport.event,
       attributes: {
+        ...transport.attributes,
         ...(scrubCredentials(rest(record, CONSUMED)) as JsonObject),
         ...(record.time === undefined ? { timestamp_source: 'received_at' } : {}),
       },

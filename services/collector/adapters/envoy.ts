@@ -17,6 +17,7 @@ import {
   UNKNOWN,
   type JsonObject,
 } from './shared.js'
+import { envoyTransport, mergeFacts, semconvTransport, transportFields } from './transport.js'
 import type { GatewayAdapter } from './types.js'
 
 /**
@@ -97,6 +98,7 @@ export const envoyAdapter: GatewayAdapter = {
     })
     const details = text(record.response_code_details)
     const time = record.start_time ?? record.time
+    const transport = transportFields(mergeFacts(envoyTransport(record), semconvTransport(record)))
 
     const event = compact({
       event_id: text(record['x-request-id']),
@@ -118,7 +120,9 @@ export const envoyAdapter: GatewayAdapter = {
             }),
       duration_ms: num(record.duration) ?? num(record.duration_ms),
       decision: status === 'denied' ? 'deny' : undefined,
+      ...transport.event,
       attributes: {
+        ...transport.attributes,
         ...(scrubCredentials(rest(record, CONSUMED)) as JsonObject),
         ...(time === undefined ? { timestamp_source: 'received_at' } : {}),
       },

@@ -21,6 +21,7 @@ import {
   type JsonObject,
   type McpPrimitive,
 } from './shared.js'
+import { kongTransport, transportFields } from './transport.js'
 import type { AdapterContext, GatewayAdapter } from './types.js'
 
 function mcpOf(record: JsonObject): JsonObject | undefined {
@@ -61,14 +62,17 @@ function shared(record: JsonObject, mcp: JsonObject | undefined, ctx: AdapterCon
   const service = obj(record.service)
   const route = obj(record.route)
   const httpStatus = num(response.status)
+  const transport = transportFields(kongTransport(service))
   const base = compact({
     timestamp: toTimestamp(record.started_at) ?? ctx.receivedAt,
     server: { name: serverName(ctx, service?.name, route?.name) },
     session_id: text(mcp?.mcp_session_id) ?? text(requestHeaders['mcp-session-id']),
     source_ip: text(record.client_ip),
     user_agent: text(requestHeaders['user-agent']),
+    ...transport.event,
   })
   const attributes = compact({
+    ...transport.attributes,
     kong_request_id: kongRequestId,
     http_status: httpStatus,
     route: text(route?.name),

@@ -19,6 +19,7 @@ import {
   UNKNOWN,
   type JsonObject,
 } from './shared.js'
+import { semconvTransport, transportFields } from './transport.js'
 import type { AdapterContext, GatewayAdapter } from './types.js'
 
 /** OTLP `AnyValue` (JSON encoding: int64 as string, bytes as base64) to a plain value. */
@@ -87,6 +88,7 @@ const CONSUMED: ReadonlySet<string> = new Set([
   'duration_ms',
   'mcp.duration_ms',
   'log.record.uid',
+  'cloud.region',
 ])
 
 const DENIED_ERROR = /^(401|403|429|unauthori[sz]ed|forbidden|permission_denied|access_denied|denied)$/i
@@ -220,13 +222,25 @@ function mapRecord(
     time: timestamp,
     'trace.id': attributes['trace.id'] ?? traceIdOf(record),
   }
+  // The resource says where the exporting gateway runs (`cloud.region`) when the record does not.
+  const transport = transportFields(semconvTransport(attributes, resource))
   if (agentgatewayAdapter.detect(accessLog)) {
     const outcome = agentgatewayAdapter.adapt(accessLog, ctx)
     const event = outcome.kind === 'ok' ? obj(outcome.events[0]) : undefined
-    if (event) return { ...event, attributes: { ...obj(event.attributes), ...context } }
+    if (event) {
+      return {
+        ...transport.event,
+        ...event,
+        attributes: { ...transport.attributes, ...obj(event.attributes), ...context },
+      }
+    }
   }
   const event = semconvEvent(attributes, resource, record, timestamp, ctx)
-  return { ...event, attributes: scrubCredentials({ ...obj(event.attributes), ...context }) }
+  return {
+    ...event,
+    ...transport.event,
+    attributes: scrubCredentials({ ...transport.attributes, ...obj(event.attributes), ...context }),
+  }
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   UNKNOWN,
   type JsonObject,
 } from './shared.js'
+import { transportFields, urlTransport } from './transport.js'
 import type { GatewayAdapter } from './types.js'
 
 /** ToolHive `type` → MCP method (stacklok/toolhive pkg/audit/auditor.go mapMCPMethodToEventType). */
@@ -142,8 +143,11 @@ export const toolhiveAdapter: GatewayAdapter = {
     const clientVersion = text(subjects.client_version) ?? text(fromParams.client?.version)
     const component = text(record.component)
     const targetMethod = text(target.method)
+    // `target.endpoint` is usually the request path; only an absolute URL says scheme and host.
+    const transport = transportFields(urlTransport(target.endpoint))
 
     const attributes = compact({
+      ...transport.attributes,
       toolhive_type: type,
       outcome: text(record.outcome),
       component,
@@ -188,6 +192,7 @@ export const toolhiveAdapter: GatewayAdapter = {
       error: finalStatus === 'success' ? undefined : error,
       duration_ms: num(extra.duration_ms) ?? num(metadata.duration_ms),
       decision: outcome === 'denied' ? 'deny' : undefined,
+      ...transport.event,
       attributes,
     })
     return ok([event])
