@@ -1,5 +1,6 @@
 import cron from 'node-cron'
 import { z } from 'zod'
+import { RbacConfig } from './rbac.js'
 import { RedactionSettings } from './redaction.js'
 import { ALL_TENANTS, AllowedNetwork, webhookReceivesTenant, WebhookList } from './webhooks.js'
 
@@ -64,6 +65,8 @@ export const TenantConfig = z.object({
   frameworks: z.array(Framework).default([]),
   rateLimit: RateLimitConfig.optional(),
   timezone: TimeZone.default('UTC'),
+  /** Roles → permissions and tool globs per permission; default the seed's three roles (schemas/rbac.ts). */
+  rbac: RbacConfig.prefault({}),
 })
 export type TenantConfig = z.infer<typeof TenantConfig>
 
