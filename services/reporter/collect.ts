@@ -5,6 +5,7 @@ import { collectAuditTrail } from './audit-trail.js'
 import type { ReportData } from './data.js'
 import { retentionRequirement } from './frameworks.js'
 import { formatLocal, precedingPeriod, type Period } from './period.js'
+import { queryAccess } from './queries-access.js'
 import { querySummary, queryLatency, queryTop, queryVolume } from './queries-activity.js'
 import { queryCompleteness, queryRecordContent, queryRetention, queryReview } from './queries-compliance.js'
 import { querySecurity } from './queries-security.js'
@@ -64,6 +65,7 @@ export async function collectReportData(
   const { recordContent, lag } = await queryRecordContent(store, params)
   const review = await queryReview(store, params, period, request.generatedAt)
   const auditTrail = await collectAuditTrail(store, request.sealKeyConfig, tenant.id, period)
+  const access = await queryAccess(store, params, tenant.rbac)
   const data: ReportData = {
     reportId: request.reportId,
     name: request.name,
@@ -86,6 +88,7 @@ export async function collectReportData(
     volume,
     security,
     compliance: { retention, completeness: { ...completeness, ...lag }, recordContent, review, auditTrail },
+    access,
   }
   return { data, params }
 }

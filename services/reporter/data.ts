@@ -1,4 +1,5 @@
 import type { Problem, SealSummary } from '../integrity/index.js'
+import type { AccessFacts } from './access.js'
 import type { Framework } from './frameworks.js'
 
 /** Every figure of one report, as computed from ClickHouse; the JSON file is this object. */
@@ -170,4 +171,6 @@ export interface ReportData {
     review: ReviewEntry[]
     auditTrail: AuditTrailFacts
   }
+  /** Calls by role and privileged actions by user, judged against the tenant's `rbac`. */
+  access: AccessFacts
 }

@@ -55,6 +55,11 @@ export const FRAMEWORKS: Record<Framework, FrameworkInfo> = {
       },
       { id: '10.6', title: 'Time synchronisation', checks: ['clock-skew'] },
       {
+        id: '7.2',
+        title: 'Access by job function and least privilege (Requirement 7)',
+        checks: ['access-control'],
+      },
+      {
         id: '10.7.2',
         title: 'Failures of logging systems detected',
         checks: ['completeness-receipts', 'completeness-gaps', 'ingestion-lag'],
@@ -69,6 +74,8 @@ export const FRAMEWORKS: Record<Framework, FrameworkInfo> = {
         title: 'Monitor system components for anomalies',
         checks: ['security-alerts', 'completeness-gaps', 'authentication', 'audit-trail-integrity'],
       },
+      { id: 'CC6.1', title: 'Logical access restricted to authorized users', checks: ['access-control'] },
+      { id: 'CC6.3', title: 'Access granted by role, least privilege', checks: ['access-control'] },
       { id: 'CC7.3', title: 'Evaluate security events', checks: ['security-alerts', 'review-evidence'] },
     ],
   },
@@ -82,6 +89,8 @@ export const FRAMEWORKS: Record<Framework, FrameworkInfo> = {
       },
       { id: 'A.8.16', title: 'Monitoring activities', checks: ['security-alerts', 'completeness-gaps'] },
       { id: 'A.8.17', title: 'Clock synchronisation', checks: ['clock-skew'] },
+      { id: 'A.5.15', title: 'Access control', checks: ['access-control'] },
+      { id: 'A.8.2', title: 'Privileged access rights', checks: ['access-control'] },
     ],
   },
   hipaa: {
@@ -94,6 +103,7 @@ export const FRAMEWORKS: Record<Framework, FrameworkInfo> = {
         title: 'Audit controls: record and examine activity',
         checks: ['record-content', 'security-alerts', 'review-evidence'],
       },
+      { id: '164.312(a)(1)', title: 'Access control: only granted rights', checks: ['access-control'] },
       { id: '164.312(c)(1)', title: 'Integrity', checks: ['integrity', 'audit-trail-integrity'] },
       { id: '164.316(b)(2)(i)', title: 'Retention of documentation, 6 years', checks: ['retention-minimum'] },
     ],
