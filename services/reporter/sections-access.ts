@@ -14,13 +14,12 @@ const VERDICT_LABEL = { permitted: 'yes', not_permitted: 'NO', unknown: 'unknown
 
 const ACTION_COLUMNS: Column[] = [
   { label: 'User (pseudonymized)', width: 2 },
-  { label: 'Roles', width: 1.8 },
-  { label: 'Tool', width: 1.8 },
+  { label: 'Roles', width: 1.7 },
+  { label: 'Tool', width: 1.9 },
   { label: 'Needs', width: 0.8 },
-  { label: 'Calls', align: 'right', width: 0.8 },
-  { label: 'Succeeded', align: 'right', width: 0.9 },
-  { label: 'Denied', align: 'right', width: 0.8 },
-  { label: 'Permitted', width: 1 },
+  { label: 'Succeeded', align: 'right', width: 1.2 },
+  { label: 'Denied', align: 'right', width: 0.9 },
+  { label: 'Permitted', width: 1.2 },
 ]
 
 function actionRow(action: UserAction): Cell[] {
@@ -29,7 +28,6 @@ function actionRow(action: UserAction): Cell[] {
     describeRoles(action.roles),
     action.tool === '' ? action.method : action.tool,
     action.permission,
-    action.calls,
     action.succeeded,
     action.denied,
     VERDICT_LABEL[action.verdict],

@@ -187,7 +187,7 @@ describe('RBAC: collector → Kafka → normalizer → privilege rules → repor
     expect(pci.controls.find((c) => c.id === '7.2')!.status).toBe('fail')
 
     const misuseCsv = readFileSync(path.join(dir, 'access-misuse.csv'), 'utf8')
-    expect(misuseCsv).toContain(`${pseudonym('r2')},mcp-developer,delete_branch,write,2,2,0,NO`)
+    expect(misuseCsv).toContain(`${pseudonym('r2')},mcp-developer,delete_branch,write,2,0,NO`)
     expect(readFileSync(path.join(dir, 'access-by-role.csv'), 'utf8')).toContain(
       'mcp-developer,"read, execute",3,0,0,2',
     )
