@@ -1,5 +1,6 @@
 import cron from 'node-cron'
 import { z } from 'zod'
+import { RbacConfig } from './rbac.js'
 import { RedactionSettings } from './redaction.js'
 import { ResidencyConfig, residencyIssues, ServerTlsConfig } from './residency.js'
 import { ALL_TENANTS, AllowedNetwork, webhookReceivesTenant, WebhookList } from './webhooks.js'
@@ -67,6 +68,8 @@ export const TenantConfig = z.object({
   timezone: TimeZone.default('UTC'),
   residency: ResidencyConfig.optional(),
   serverTls: ServerTlsConfig.default({}),
+  /** Roles → permissions and tool globs per permission; default the seed's three roles (schemas/rbac.ts). */
+  rbac: RbacConfig.prefault({}),
 })
 export type TenantConfig = z.infer<typeof TenantConfig>
 

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { globProblem } from './glob.js'
 
 /**
  * Where a tenant's MCP calls may run, and the configuration fallbacks for the region and the TLS
@@ -20,8 +21,14 @@ export const Region = z
     'must be a region name such as us-east-1 or cn-north-1 (letters, digits, ".", "_" or "-", at most 63)',
   )
 
-/** A server name, or a glob over server names: `*` any run of characters, `?` one character. */
-const ServerPattern = z.string().trim().min(1, 'a server name or glob must not be empty').max(512)
+/** A server name, or a glob over server names (`*` any run of characters; schemas/glob.ts). */
+const ServerPattern = z
+  .string()
+  .trim()
+  .superRefine((glob, context) => {
+    const problem = globProblem(glob)
+    if (problem !== null) context.addIssue({ code: 'custom', message: `server name or glob ${problem}` })
+  })
 
 export const ResidencyConfig = z.object({
   /** Regions the tenant's calls may run in; a call elsewhere fails `data-residency` and fires the rule. */

@@ -9,6 +9,7 @@ export {
   type DetectorParts,
 } from './service.js'
 export { EVENT_CONFLICT_RULE, eventConflictCandidates } from './event-conflict-rule.js'
+export { PRIVILEGE_MISUSE_RULE, UNMAPPED_ROLE_RULE } from './privilege-rules.js'
 export { formatRuleError, loadRules, type LoadedRules, type RuleError } from './rules/load.js'
 export { convertSigma, type SigmaResult } from './rules/sigma.js'
 export { describeGroup, TEST_TENANT, type FiredGroup } from './rule-test/fire.js'

@@ -4,11 +4,13 @@ import type { AuditRow } from '../../schemas/audit-row.js'
 import type { AppConfig } from '../../schemas/config.js'
 import type { Rule } from '../../schemas/rules.js'
 import type { Store } from '../platform/clickhouse.js'
+import { accessPolicies } from '../platform/access-policy.js'
 import type { Lifecycle } from '../platform/lifecycle.js'
 import type { Logger } from '../platform/logger.js'
 import { packageRoot } from '../platform/paths.js'
 import { createDeliveryOutbox, type DeliveryOutbox } from '../webhooks/index.js'
 import { createAlertStore, type AlertCandidate, type AlertStore } from './alerts.js'
+import { privilegeCandidates } from './privilege-rules.js'
 import { loadRules } from './rules/load.js'
 import { createStreamDetector, type StreamDetector } from './stream.js'
 import { createWindowScheduler, type WindowScheduler } from './windowed/scheduler.js'
@@ -80,7 +82,9 @@ export function createDetectorParts(options: {
     consoleUrl: consoleUrl(config),
     onNewAlert: (alert) => outbox.enqueueAlert(alert),
   })
-  return { rules, alerts, outbox, stream: createStreamDetector(rules, alerts, logger) }
+  const policies = accessPolicies(config.tenants)
+  const stream = createStreamDetector(rules, alerts, logger, (rows) => privilegeCandidates(rows, policies.of))
+  return { rules, alerts, outbox, stream }
 }
 
 export interface DetectorHandle {

@@ -13,12 +13,14 @@ export interface StreamDetector {
 
 /**
  * Single-event rules evaluated in the normalizer's stream, right after the rows are stored, so an
- * alert follows the event within the writer's flush interval.
+ * alert follows the event within the writer's flush interval. `builtIn` adds the candidates of the
+ * built-in rules that need more than a row to judge it (privilege-rules.ts: the tenant's rbac map).
  */
 export function createStreamDetector(
   rules: readonly Rule[],
   alerts: AlertStore,
   logger: Logger,
+  builtIn: (rows: readonly AuditRow[]) => AlertCandidate[] = () => [],
 ): StreamDetector {
   const compiled = rules
     .filter((rule) => 'match' in rule && rule.enabled)
@@ -26,8 +28,8 @@ export function createStreamDetector(
   return {
     ruleCount: compiled.length,
     async inspect(rows) {
-      if (compiled.length === 0 || rows.length === 0) return 0
-      const candidates: AlertCandidate[] = []
+      if (rows.length === 0) return 0
+      const candidates: AlertCandidate[] = builtIn(rows)
       for (const row of rows) {
         for (const { rule, test } of compiled) {
           let hit = false

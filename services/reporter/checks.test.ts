@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { DEFAULT_TOOL_GLOBS } from '../../schemas/rbac.js'
 import { evaluateChecks, tally } from './checks.js'
 import type { AuditTrailFacts, ReportData } from './data.js'
 import { frameworkSections, retentionRequirement } from './frameworks.js'
@@ -49,6 +50,7 @@ function data(
     silent?: boolean
     share?: number
     auditTrail?: AuditTrailFacts
+    access?: Partial<ReportData['access']>
   } = {},
 ): ReportData {
   return {
@@ -139,6 +141,18 @@ function data(
         plaintextServers: [],
         unknownServers: [],
       },
+    },
+    access: {
+      roleMap: [{ role: 'mcp-developer', permissions: ['read', 'execute'] }],
+      toolGlobs: DEFAULT_TOOL_GLOBS,
+      calls: 1000,
+      withoutKnownRole: 0,
+      notPermitted: 0,
+      roles: [],
+      privileged: [],
+      misuse: [],
+      truncated: false,
+      ...overrides.access,
     },
   }
 }
@@ -261,5 +275,58 @@ describe('audit-trail-integrity', () => {
       section.controls.filter((c) => c.checks.includes('audit-trail-integrity')).map((c) => c.id),
     )
     expect(mapped).toEqual(['10.3.2', '10.3.4', 'CC7.2', 'A.8.15', 'AU-9', 'AU-10'])
+  })
+})
+
+describe('access-control check', () => {
+  const misuse = {
+    user: 'u_3f2a',
+    userKind: 'pseudonym',
+    roles: ['mcp-developer'],
+    method: 'tools/call',
+    tool: 'delete_repo',
+    permission: 'write' as const,
+    calls: 3,
+    succeeded: 2,
+    denied: 1,
+    errors: 0,
+    verdict: 'not_permitted' as const,
+  }
+  const check = (access: Partial<ReportData['access']>) =>
+    evaluateChecks(data({ access }), integrity).find((c) => c.id === 'access-control')!
+
+  it('fails when a call succeeded beyond the caller roles, naming user, roles, tool and permission', () => {
+    const failed = check({ notPermitted: 2, misuse: [misuse] })
+    expect(failed.status).toBe('fail')
+    expect(failed.summary).toBe("2 calls succeeded that the caller's roles do not permit (1 users)")
+    expect(failed.evidence[0]).toBe(
+      'u_3f2a (roles mcp-developer): tools/call delete_repo needs write, succeeded 2 times',
+    )
+  })
+
+  it('warns for calls without a known role (never counted as compliant) and passes otherwise', () => {
+    const unknown = check({ withoutKnownRole: 50 })
+    expect(unknown.status).toBe('warn')
+    expect(unknown.summary).toMatch(/^50 of 1,000 calls \(5\.00%\) came from callers without a role/)
+    expect(check({ calls: 0 }).status).toBe('warn')
+    expect(check({}).status).toBe('pass')
+  })
+
+  it('maps to PCI DSS 7.2, SOC 2 CC6.1 and CC6.3, ISO 27001 A.5.15 and A.8.2, HIPAA 164.312(a)(1)', () => {
+    const sections = frameworkSections(
+      ['pci-dss', 'soc2', 'iso27001', 'hipaa'],
+      evaluateChecks(data({ access: { notPermitted: 1, misuse: [misuse] } }), integrity),
+    )
+    const mapped = sections.flatMap((section) =>
+      section.controls.filter((c) => c.checks.includes('access-control')).map((c) => [c.id, c.status]),
+    )
+    expect(mapped).toEqual([
+      ['7.2', 'fail'],
+      ['CC6.1', 'fail'],
+      ['CC6.3', 'fail'],
+      ['A.5.15', 'fail'],
+      ['A.8.2', 'fail'],
+      ['164.312(a)(1)', 'fail'],
+    ])
   })
 })

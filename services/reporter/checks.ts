@@ -1,4 +1,5 @@
 import type { Check, CheckStatus } from './check.js'
+import { accessControlCheck } from './checks-access.js'
 import { auditTrailCheck } from './checks-audit-trail.js'
 import { residencyCheck, transportCheck } from './checks-residency.js'
 import { retentionChecks } from './checks-retention.js'
@@ -228,6 +229,7 @@ export function evaluateChecks(
     ...completenessChecks(data, thresholds),
     recordContentCheck(data, thresholds),
     ...securityChecks(data),
+    accessControlCheck(data),
     clockCheck(data),
     integrityCheck(integrity),
     auditTrailCheck(data),

@@ -5,6 +5,7 @@ import { collectAuditTrail } from './audit-trail.js'
 import type { ReportData } from './data.js'
 import { retentionRequirement } from './frameworks.js'
 import { formatLocal, precedingPeriod, type Period } from './period.js'
+import { queryAccess } from './queries-access.js'
 import { querySummary, queryLatency, queryTop, queryVolume } from './queries-activity.js'
 import { queryCompleteness, queryRecordContent, queryRetention, queryReview } from './queries-compliance.js'
 import { queryResidency, queryTransport } from './queries-residency.js'
@@ -67,6 +68,7 @@ export async function collectReportData(
   const auditTrail = await collectAuditTrail(store, request.sealKeyConfig, tenant.id, period)
   const residency = await queryResidency(store, params, tenant.residency)
   const transport = await queryTransport(store, params)
+  const access = await queryAccess(store, params, tenant.rbac)
   const data: ReportData = {
     reportId: request.reportId,
     name: request.name,
@@ -97,6 +99,7 @@ export async function collectReportData(
       residency,
       transport,
     },
+    access,
   }
   return { data, params }
 }

@@ -1,4 +1,5 @@
 import type { Problem, SealSummary } from '../integrity/index.js'
+import type { AccessFacts } from './access.js'
 import type { Framework } from './frameworks.js'
 
 /** Every figure of one report, as computed from ClickHouse; the JSON file is this object. */
@@ -198,4 +199,6 @@ export interface ReportData {
     residency: ResidencyFacts
     transport: TransportFacts
   }
+  /** Calls by role and privileged actions by user, judged against the tenant's `rbac`. */
+  access: AccessFacts
 }

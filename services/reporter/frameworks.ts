@@ -22,7 +22,7 @@ export interface FrameworkInfo {
 
 export const FRAMEWORKS: Record<Framework, FrameworkInfo> = {
   'pci-dss': {
-    title: 'PCI DSS v4.0.1 Requirement 10',
+    title: 'PCI DSS v4.0.1 Requirements 4.2, 7.2 and 10',
     minimumDays: 365,
     hotDays: 90,
     retentionSource: 'PCI DSS 10.5.1: 12 months, the latest 3 immediately available',
@@ -60,6 +60,11 @@ export const FRAMEWORKS: Record<Framework, FrameworkInfo> = {
         checks: ['transport-encryption'],
       },
       {
+        id: '7.2',
+        title: 'Access by job function and least privilege (Requirement 7)',
+        checks: ['access-control'],
+      },
+      {
         id: '10.7.2',
         title: 'Failures of logging systems detected',
         checks: ['completeness-receipts', 'completeness-gaps', 'ingestion-lag'],
@@ -74,6 +79,8 @@ export const FRAMEWORKS: Record<Framework, FrameworkInfo> = {
         title: 'Monitor system components for anomalies',
         checks: ['security-alerts', 'completeness-gaps', 'authentication', 'audit-trail-integrity'],
       },
+      { id: 'CC6.1', title: 'Logical access restricted to authorized users', checks: ['access-control'] },
+      { id: 'CC6.3', title: 'Access granted by role, least privilege', checks: ['access-control'] },
       { id: 'CC7.3', title: 'Evaluate security events', checks: ['security-alerts', 'review-evidence'] },
     ],
   },
@@ -88,6 +95,8 @@ export const FRAMEWORKS: Record<Framework, FrameworkInfo> = {
       { id: 'A.8.16', title: 'Monitoring activities', checks: ['security-alerts', 'completeness-gaps'] },
       { id: 'A.8.17', title: 'Clock synchronisation', checks: ['clock-skew'] },
       { id: 'A.8.24', title: 'Use of cryptography (in transit)', checks: ['transport-encryption'] },
+      { id: 'A.5.15', title: 'Access control', checks: ['access-control'] },
+      { id: 'A.8.2', title: 'Privileged access rights', checks: ['access-control'] },
     ],
   },
   hipaa: {
@@ -100,6 +109,7 @@ export const FRAMEWORKS: Record<Framework, FrameworkInfo> = {
         title: 'Audit controls: record and examine activity',
         checks: ['record-content', 'security-alerts', 'review-evidence'],
       },
+      { id: '164.312(a)(1)', title: 'Access control: only granted rights', checks: ['access-control'] },
       { id: '164.312(c)(1)', title: 'Integrity', checks: ['integrity', 'audit-trail-integrity'] },
       { id: '164.312(e)', title: 'Transmission security', checks: ['transport-encryption'] },
       { id: '164.316(b)(2)(i)', title: 'Retention of documentation, 6 years', checks: ['retention-minimum'] },

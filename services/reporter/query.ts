@@ -20,7 +20,7 @@ export function isoFromCh(text: string | null | undefined): string | null {
 export async function queryRows<T>(
   store: Store,
   query: string,
-  params: Record<string, string | number>,
+  params: Record<string, string | number | readonly string[]>,
 ): Promise<T[]> {
   const result = await store.client.query({ query, query_params: params, format: 'JSONEachRow' })
   return result.json<T>()

@@ -20,6 +20,7 @@ import { renderHtml } from './render-html.js'
 import { renderPdf } from './render-pdf.js'
 import { reportsTable, type StoredReport } from './report-store.js'
 import { complianceSections, securitySections } from './sections.js'
+import { accessSections } from './sections-access.js'
 import { activitySections } from './sections-activity.js'
 import { reportsRoot } from './signing-key.js'
 import { REPORT_FORMATS, type ReportFile, type ReportFormat, type Reports, type SigningKey } from './types.js'
@@ -143,7 +144,7 @@ export function createReports(deps: ReportsDeps): Reports {
       checks,
       frameworks,
       activitySections: activitySections(data),
-      securitySections: securitySections(data),
+      securitySections: [...securitySections(data), ...accessSections(data)],
       complianceSections: complianceSections(data, checks, frameworks),
     })
     const tables = documentTables(document)

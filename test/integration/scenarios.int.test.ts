@@ -44,7 +44,14 @@ const DAY = 24 * HOUR
  * can be idle today, and the seasonal silence rule fires on such lulls too (measured: 2 to 6 of 84
  * simulated gateway-days); the silent-gateway scenario checks the gateway it silenced separately.
  */
-const OPERATIONAL = new Set(['mcp-high-error-rate', 'mcp-high-latency', 'mcp-gateway-silent'])
+const OPERATIONAL = new Set([
+  'mcp-high-error-rate',
+  'mcp-high-latency',
+  'mcp-gateway-silent',
+  // A configuration finding: the simulator's roles (developer, sre, …) are not in the default rbac
+  // map, so its successful writes come from callers without a known role.
+  'mcp-audit-unmapped-role',
+])
 /** First-use rules: an alert for a value the tenant's stored history never had is a true finding. */
 const FIRST_USE: Record<string, string> = { 'mcp-new-server': 'server_name', 'mcp-new-client': 'client_name' }
 

@@ -1,8 +1,8 @@
 import { isIP } from 'node:net'
 import { DERIVED_ATTRIBUTES } from '../../../schemas/audit-row.js'
 import type { TenantConfig } from '../../../schemas/config.js'
+import { globLookup } from '../../../schemas/glob.js'
 import { SERVER_ADDRESS_ATTRIBUTE } from '../../../schemas/residency.js'
-import { globLookup } from '../../platform/glob.js'
 import type { NormalizedEvent } from './normalize.js'
 
 /**
