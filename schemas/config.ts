@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs'
 import cron from 'node-cron'
 import { z } from 'zod'
+import { Locale } from './locale.js'
 import { RedactionSettings } from './redaction.js'
 import { ALL_TENANTS, AllowedNetwork, webhookReceivesTenant, WebhookList } from './webhooks.js'
 
@@ -31,7 +33,17 @@ export const RateLimitConfig = z.object({
   burst: z.coerce.number().positive(),
 })
 
-export const Framework = z.enum(['pci-dss', 'soc2', 'iso27001', 'hipaa', 'gdpr', 'nist-800-53', 'eu-ai-act'])
+export const Framework = z.enum([
+  'pci-dss',
+  'soc2',
+  'iso27001',
+  'hipaa',
+  'gdpr',
+  'nist-800-53',
+  'eu-ai-act',
+  'mlps-2.0',
+  'pipl',
+])
 
 const TimeZone = z.string().refine(
   (zone) => {
@@ -64,6 +76,8 @@ export const TenantConfig = z.object({
   frameworks: z.array(Framework).default([]),
   rateLimit: RateLimitConfig.optional(),
   timezone: TimeZone.default('UTC'),
+  /** Language of the tenant's reports unless a schedule or `report --locale` says otherwise. */
+  locale: Locale.optional(),
 })
 export type TenantConfig = z.infer<typeof TenantConfig>
 
@@ -80,6 +94,8 @@ export const ReportScheduleConfig = z.object({
   period: z.enum(['last-day', 'last-week', 'last-month']).default('last-week'),
   formats: z.array(z.enum(['pdf', 'html', 'csv', 'json'])).default(['pdf', 'json']),
   deliver: z.array(z.string()).default([]),
+  /** Language of this schedule's reports; default the tenant's, else English. */
+  locale: Locale.optional(),
 })
 
 /** The nominal length of each scheduled period, checked against `reporter.maxPeriodDays`. */
@@ -258,6 +274,18 @@ export const AppConfig = z
         maxPerHour: z.coerce.number().int().min(1).max(10_000).default(30),
         /** Reports (files and rows) older than this are deleted by the reporter's retention sweep. */
         keepDays: z.coerce.number().int().min(1).max(36_600).default(400),
+        /**
+         * Font for Chinese, Japanese and Korean text in PDFs: `noto-sans-sc` (installed with npm),
+         * `wqy-microhei` (Debian's fonts-wqy-microhei) or the path of a TTF, OTF or TTC file.
+         */
+        cjkFont: z
+          .string()
+          .min(1)
+          .refine(
+            (font) => font === 'noto-sans-sc' || font === 'wqy-microhei' || existsSync(font),
+            'must be noto-sans-sc, wqy-microhei or the path of an existing TTF, OTF or TTC font file',
+          )
+          .default('noto-sans-sc'),
       })
       .prefault({}),
   })
