@@ -276,14 +276,14 @@ export const AppConfig = z
         keepDays: z.coerce.number().int().min(1).max(36_600).default(400),
         /**
          * Font for Chinese, Japanese and Korean text in PDFs: `noto-sans-sc` (installed with npm),
-         * `wqy-microhei` (Debian's fonts-wqy-microhei) or the path of a TTF, OTF or TTC file.
+         * `wqy-microhei` (Debian's fonts-wqy-microhei) or the path of a TTF or OTF file.
          */
         cjkFont: z
           .string()
           .min(1)
           .refine(
             (font) => font === 'noto-sans-sc' || font === 'wqy-microhei' || existsSync(font),
-            'must be noto-sans-sc, wqy-microhei or the path of an existing TTF, OTF or TTC font file',
+            'must be noto-sans-sc, wqy-microhei or the path of an existing TTF or OTF font file',
           )
           .default('noto-sans-sc'),
       })

@@ -6,14 +6,12 @@ import { describe, expect, it } from 'vitest'
 import { sampleIntegrity, sampleReportData } from '../../test/helpers/report-data.js'
 import { createLogger } from '../platform/logger.js'
 import { packageRoot } from '../platform/paths.js'
-import { evaluateChecks } from './checks.js'
-import { buildDocument, documentTables } from './document.js'
-import { frameworkSections } from './frameworks.js'
+import { composeReport } from './compose.js'
+import { documentTables } from './document.js'
+import { reportText } from './i18n/index.js'
 import { renderCsv } from './render-csv.js'
 import { renderHtml } from './render-html.js'
 import { renderPdf } from './render-pdf.js'
-import { complianceSections, securitySections } from './sections.js'
-import { activitySections } from './sections-activity.js'
 
 /**
  * The English report, text for text, as it was before the message catalogs: HTML, every CSV and
@@ -41,16 +39,7 @@ function pdfText(pdf: Buffer): string {
 
 async function renderEnglish(troubled: boolean) {
   const data = sampleReportData(troubled)
-  const checks = evaluateChecks(data, sampleIntegrity(troubled))
-  const frameworks = frameworkSections(data.tenant.frameworks, checks)
-  const document = buildDocument({
-    data,
-    checks,
-    frameworks,
-    activitySections: activitySections(data),
-    securitySections: securitySections(data),
-    complianceSections: complianceSections(data, checks, frameworks),
-  })
+  const { checks, frameworks, document } = composeReport(data, sampleIntegrity(troubled), reportText('en'))
   return {
     'report.html': renderHtml(document),
     'tables.csv': documentTables(document)

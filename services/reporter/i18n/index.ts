@@ -31,6 +31,8 @@ export interface ReportText {
   format: (template: string, values?: Readonly<Record<string, MessageValue>>) => string
   /** A value from the data (severity, status, field name) in this language, else as stored. */
   term: (kind: TermKind, value: string) => string
+  /** A number grouped per locale (`12,480`). */
+  number: (value: number) => string
   /** A share as a percentage with two decimals (`2.49%`). */
   pct: (share: number) => string
   /** An instant as local date and time in `timeZone`. */
@@ -54,6 +56,7 @@ export function reportText(locale: Locale = 'en'): ReportText {
     frameworks: catalog.frameworks,
     format: (template, values = {}) => formatMessage(template, values, locale),
     term: (kind, value) => catalog.terms[kind]?.[value] ?? value,
+    number: (value) => new Intl.NumberFormat(tag).format(value),
     pct: (share) => `${(share * 100).toFixed(2)}%`,
     dateTime: (instant, timeZone) =>
       locale === 'en'
