@@ -63,7 +63,8 @@ export interface DocumentChrome {
   signingKeyPdf: string
   signingKeyHtml: string
   frameworks: string
-  noFrameworks: string
+  /** The document's frameworks as one list, or "none configured". */
+  frameworksValue: string
   checks: string
   contents: string
   footerPdf: string
@@ -135,7 +136,8 @@ export function documentChrome(document: ReportDocument): DocumentChrome {
     signingKeyPdf: text.format(cover.signingKeyPdf, { key: document.keyId }),
     signingKeyHtml: cover.signingKeyHtml,
     frameworks: cover.frameworks,
-    noFrameworks: cover.noFrameworks,
+    frameworksValue:
+      document.frameworks.length > 0 ? document.frameworks.join(common.listSeparator) : cover.noFrameworks,
     checks: cover.checks,
     contents: cover.contents,
     footerPdf: text.format(cover.footerPdf, { tenant: document.tenant, report: document.reportId }),

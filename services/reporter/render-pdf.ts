@@ -39,10 +39,7 @@ function drawCover(doc: PDFDocument, fonts: Fonts, document: ReportDocument, chr
     [chrome.generated, chrome.generatedBy],
     [chrome.reportId, document.reportId],
     [chrome.signingKey, chrome.signingKeyPdf],
-    [
-      chrome.frameworks,
-      document.frameworks.length > 0 ? document.frameworks.join('; ') : chrome.noFrameworks,
-    ],
+    [chrome.frameworks, chrome.frameworksValue],
   ]
   let y = 260
   for (const [label, value] of facts) {

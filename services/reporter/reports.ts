@@ -176,9 +176,9 @@ export function createReports(deps: ReportsDeps): Reports {
       const dir = request.outDir
         ? path.resolve(request.outDir, reportId)
         : path.join(tenantDir(tenant.id), reportId)
-      const name = request.name ?? 'Compliance report'
       const timezone = request.timezone ?? tenant.timezone
       const locale = resolveLocale(request.locale, tenant.locale)
+      const name = request.name ?? reportText(locale).report.common.reportName
       const started = performance.now()
       const base: StoredReport = {
         report_id: reportId,

@@ -1,4 +1,7 @@
 import type { IntegrityFacts } from '../../services/reporter/checks.js'
+import type { Locale } from '../../schemas/locale.js'
+import { periodLabel } from '../../services/reporter/document.js'
+import { reportText } from '../../services/reporter/i18n/index.js'
 import type { ActivitySummary, AuditTrailFacts, RankedRow, ReportData } from '../../services/reporter/data.js'
 
 /**
@@ -58,10 +61,12 @@ function trail(troubled: boolean): AuditTrailFacts {
   }
 }
 
-export function sampleReportData(troubled = false): ReportData {
+export function sampleReportData(troubled = false, locale: Locale = 'en'): ReportData {
+  const from = new Date('2026-10-31T16:00:00.000Z')
+  const to = new Date('2026-11-01T16:00:00.000Z')
   return {
     reportId: 'rpt_20261101_0123456789',
-    name: 'Monthly compliance report',
+    name: locale === 'en' ? 'Monthly compliance report' : '月度合规审计报告',
     tenant: {
       id: 'acme',
       timezone: 'Asia/Shanghai',
@@ -72,7 +77,7 @@ export function sampleReportData(troubled = false): ReportData {
       from: '2026-10-31T16:00:00.000Z',
       to: '2026-11-01T16:00:00.000Z',
       timezone: 'Asia/Shanghai',
-      label: '2026-11-01 00:00 – 2026-11-02 00:00 (Asia/Shanghai)',
+      label: periodLabel(from, to, 'Asia/Shanghai', reportText(locale)),
     },
     previousPeriod: { from: '2026-10-30T16:00:00.000Z', to: '2026-10-31T16:00:00.000Z' },
     generatedAt: '2026-11-02T06:00:00.000Z',

@@ -6,6 +6,7 @@ export const reportEn = {
   common: {
     none: 'none',
     notAvailable: 'n/a',
+    reportName: 'Compliance report',
     listSeparator: '; ',
     status: { pass: 'PASS', warn: 'WARN', fail: 'FAIL' },
     change: { new: 'new' },

@@ -5,6 +5,7 @@ export const reportZhCN: ReportCatalog = {
   common: {
     none: '无',
     notAvailable: '不适用',
+    reportName: '合规审计报告',
     listSeparator: '；',
     status: { pass: '通过', warn: '警告', fail: '不通过' },
     change: { new: '新增' },
@@ -47,7 +48,7 @@ export const reportZhCN: ReportCatalog = {
     alertsNote: '{open} 条未处理',
     checks: '检查',
     checksValue: '{pass} / {total}',
-    checksNote: '{fail} 项不通过，{warn} 项警告',
+    checksNote: '{fail} 不通过，{warn} 警告',
   },
   activity: {
     summary: '概览',
