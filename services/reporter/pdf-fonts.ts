@@ -63,7 +63,8 @@ const CJK =
 let warned = false
 
 export function registerFonts(doc: PDFDocument, logger: Logger, files: FontFiles = fontFiles()): Fonts {
-  const missing = Object.values(files).filter((file) => file !== files.cjkFamily && !existsSync(file))
+  const paths = [files.body, files.bold, files.cjk, ...(files.cjkBold ? [files.cjkBold] : [])]
+  const missing = paths.filter((file) => !existsSync(file))
   if (missing.length > 0 && !warned) {
     warned = true
     logger.warn({ missing }, 'report_fonts_missing')

@@ -71,7 +71,6 @@ function drawCover(doc: PDFDocument, fonts: Fonts, document: ReportDocument, chr
       .fillColor(PALETTE.muted)
       .text(card.note, x + 8, top + 50, { width: cardW - 16 })
   })
-  const counts = document.checkCounts
   const badges: Array<[string, string]> = [
     [chrome.badges.pass, PALETTE.pass],
     [chrome.badges.warn, PALETTE.warn],
