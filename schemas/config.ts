@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs'
 import cron from 'node-cron'
 import { z } from 'zod'
 import { RbacConfig } from './rbac.js'
+import { Locale } from './locale.js'
 import { RedactionSettings } from './redaction.js'
 import { ResidencyConfig, residencyIssues, ServerTlsConfig } from './residency.js'
 import { ALL_TENANTS, AllowedNetwork, webhookReceivesTenant, WebhookList } from './webhooks.js'
@@ -33,7 +35,17 @@ export const RateLimitConfig = z.object({
   burst: z.coerce.number().positive(),
 })
 
-export const Framework = z.enum(['pci-dss', 'soc2', 'iso27001', 'hipaa', 'gdpr', 'nist-800-53', 'eu-ai-act'])
+export const Framework = z.enum([
+  'pci-dss',
+  'soc2',
+  'iso27001',
+  'hipaa',
+  'gdpr',
+  'nist-800-53',
+  'eu-ai-act',
+  'mlps-2.0',
+  'pipl',
+])
 
 const TimeZone = z.string().refine(
   (zone) => {
@@ -70,6 +82,8 @@ export const TenantConfig = z.object({
   serverTls: ServerTlsConfig.default({}),
   /** Roles → permissions and tool globs per permission; default the seed's three roles (schemas/rbac.ts). */
   rbac: RbacConfig.prefault({}),
+  /** Language of the tenant's reports unless a schedule or `report --locale` says otherwise. */
+  locale: Locale.optional(),
 })
 export type TenantConfig = z.infer<typeof TenantConfig>
 
@@ -86,6 +100,8 @@ export const ReportScheduleConfig = z.object({
   period: z.enum(['last-day', 'last-week', 'last-month']).default('last-week'),
   formats: z.array(z.enum(['pdf', 'html', 'csv', 'json'])).default(['pdf', 'json']),
   deliver: z.array(z.string()).default([]),
+  /** Language of this schedule's reports; default the tenant's, else English. */
+  locale: Locale.optional(),
 })
 
 /** The nominal length of each scheduled period, checked against `reporter.maxPeriodDays`. */
@@ -264,6 +280,18 @@ export const AppConfig = z
         maxPerHour: z.coerce.number().int().min(1).max(10_000).default(30),
         /** Reports (files and rows) older than this are deleted by the reporter's retention sweep. */
         keepDays: z.coerce.number().int().min(1).max(36_600).default(400),
+        /**
+         * Font for Chinese, Japanese and Korean text in PDFs: `noto-sans-sc` (installed with npm),
+         * `wqy-microhei` (Debian's fonts-wqy-microhei) or the path of a TTF or OTF file.
+         */
+        cjkFont: z
+          .string()
+          .min(1)
+          .refine(
+            (font) => font === 'noto-sans-sc' || font === 'wqy-microhei' || existsSync(font),
+            'must be noto-sans-sc, wqy-microhei or the path of an existing TTF or OTF font file',
+          )
+          .default('noto-sans-sc'),
       })
       .prefault({}),
   })

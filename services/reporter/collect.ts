@@ -4,7 +4,9 @@ import { clickhouseTime } from '../platform/store/time.js'
 import { collectAuditTrail } from './audit-trail.js'
 import type { ReportData } from './data.js'
 import { retentionRequirement } from './frameworks.js'
-import { formatLocal, precedingPeriod, type Period } from './period.js'
+import { periodLabel } from './document.js'
+import type { ReportText } from './i18n/index.js'
+import { precedingPeriod, type Period } from './period.js'
 import { queryAccess } from './queries-access.js'
 import { querySummary, queryLatency, queryTop, queryVolume } from './queries-activity.js'
 import { queryCompleteness, queryRecordContent, queryRetention, queryReview } from './queries-compliance.js'
@@ -25,6 +27,8 @@ export interface CollectRequest {
   signingKeyId: string
   /** Where the trusted seal key is found, to verify the period's sealed audit trail. */
   sealKeyConfig: Pick<AppConfig, 'dataDir' | 'integrity'>
+  /** The report's language, for the period label. */
+  text: ReportText
 }
 
 export function reportParams(tenantId: string, period: Period, timezone: string): ReportParams {
@@ -77,7 +81,7 @@ export async function collectReportData(
       from: period.from.toISOString(),
       to: period.to.toISOString(),
       timezone,
-      label: `${formatLocal(period.from, timezone)} – ${formatLocal(period.to, timezone)} (${timezone})`,
+      label: periodLabel(period.from, period.to, timezone, request.text),
     },
     previousPeriod: { from: previous.from.toISOString(), to: previous.to.toISOString() },
     generatedAt: request.generatedAt.toISOString(),
