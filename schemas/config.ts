@@ -1,6 +1,7 @@
 import cron from 'node-cron'
 import { z } from 'zod'
 import { RedactionSettings } from './redaction.js'
+import { KafkaSasl, KafkaSsl, StorageKey } from './transport-security.js'
 import { ALL_TENANTS, AllowedNetwork, webhookReceivesTenant, WebhookList } from './webhooks.js'
 
 /** The configuration file (`mcp-audit.yaml`), as documented in DESIGN.md. Parsed once at start. */
@@ -128,7 +129,17 @@ export const AppConfig = z
         /** Hours the DLQ keeps dead letters (also clear events), for inspection and `dlq replay`. */
         dlqRetentionHours: z.coerce.number().int().positive().default(168),
         localPort: Port.default(9092),
+        /** TLS to the brokers of `kafka.brokers` (the local broker of `start` is plaintext on loopback). */
+        ssl: KafkaSsl.optional(),
+        sasl: KafkaSasl.optional(),
       })
+      .refine(
+        (kafka) => kafka.brokers !== undefined || (kafka.ssl === undefined && kafka.sasl === undefined),
+        {
+          message:
+            'kafka.ssl and kafka.sasl apply to the brokers of kafka.brokers; the local broker of `start` listens in plaintext on loopback only: set kafka.brokers or remove them',
+        },
+      )
       .prefault({}),
     clickhouse: z
       .object({
@@ -139,6 +150,13 @@ export const AppConfig = z
           .default('mcp_audit'),
         username: z.string().optional(),
         password: z.string().optional(),
+        /** Embedded store only: keeps its tables on ClickHouse's AES-256 encrypted disk (README). */
+        encryptionKey: StorageKey.optional(),
+      })
+      .refine((clickhouse) => clickhouse.url === undefined || clickhouse.encryptionKey === undefined, {
+        path: ['encryptionKey'],
+        message:
+          'encrypts the embedded store only; a ClickHouse server keeps its encrypted disks and keys in its own configuration (README "Encryption at rest"): remove clickhouse.encryptionKey or clickhouse.url',
       })
       .prefault({}),
     collector: z
