@@ -1,10 +1,15 @@
 import { randomBytes, randomUUID } from 'node:crypto'
-import { readdirSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
-import { afterEach, describe, expect, inject, it } from 'vitest'
+import { afterAll, afterEach, describe, expect, inject, it } from 'vitest'
+import { AppConfig } from '../../schemas/config.js'
+import { openStore } from '../../services/platform/clickhouse.js'
+import { ConfigError } from '../../services/platform/config.js'
 import { createLogger } from '../../services/platform/logger.js'
 import { migrate } from '../../services/platform/migrations.js'
 import { queryTableStorage } from '../../services/platform/store/storage-disks.js'
+import { runCli } from '../helpers/cli.js'
 import { post, startTestCollector, type TestCollector } from '../helpers/collector.js'
 import { startTestNormalizer, type TestNormalizer } from '../helpers/pipeline.js'
 import { openTestStore, queryRows, waitForCount, type TestStore } from '../helpers/store.js'
@@ -79,5 +84,36 @@ describe('the embedded store on the encrypted disk, through the pipeline', () =>
     expect(storage.find((entry) => entry.table === 'audit_events')?.disks).toEqual([
       expect.objectContaining({ encrypted: false }),
     ])
+  })
+})
+
+describe('opening an encrypted store again', () => {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mcp-audit-test-enc-'))
+  const key = randomBytes(32).toString('hex')
+  const config = (encryptionKey: string | undefined) =>
+    AppConfig.parse({ dataDir, clickhouse: { database: 'mcp_audit_test_reopen', encryptionKey } })
+
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
+
+  it('reads with its key after a restart, and refuses a wrong key or none (exit 2 from the CLI)', async () => {
+    const first = openStore(config(key))
+    await migrate(first, logger)
+    const migrationsSql = 'SELECT name FROM mcp_audit_test_reopen.schema_migrations ORDER BY version'
+    const applied = await queryRows<{ name: string }>(first, migrationsSql)
+    expect(applied.length).toBeGreaterThan(0)
+    await first.close()
+
+    expect(() => openStore(config(randomBytes(32).toString('hex')))).toThrow(ConfigError)
+    expect(() => openStore(config(undefined))).toThrow(/is encrypted: set clickhouse\.encryptionKey/)
+    const cli = runCli(['migrate'], { MCP_AUDIT_DATA_DIR: dataDir, MCP_AUDIT_STORAGE_KEY: 'abcd' })
+    expect(cli.status).toBe(2)
+    expect(cli.stderr).toContain('clickhouse.encryptionKey')
+
+    const again = openStore(config(key))
+    try {
+      expect(await queryRows<{ name: string }>(again, migrationsSql)).toEqual(applied)
+    } finally {
+      await again.close()
+    }
   })
 })
