@@ -147,6 +147,7 @@ async function runReporterBenchmark(ctx: BenchmarkContext): Promise<BenchmarkRep
     generatedBy: 'bench',
     signingKeyId: 'bench',
     sealKeyConfig: config,
+    deployment: config,
   })
   const queryMs = performance.now() - started
   const problems =

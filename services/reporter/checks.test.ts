@@ -121,6 +121,22 @@ function data(
         { at: '2026-10-30T00:00:00.000Z', actor: 'a', action: 'report.generate', resource: 'report:x' },
       ],
       auditTrail: overrides.auditTrail ?? sealedTrail(),
+      storageEncryption: {
+        store: {
+          mode: 'embedded',
+          location: '/data/clickhouse',
+          verified: true,
+          tables: [
+            {
+              table: 'audit_events',
+              policy: 'default',
+              disks: [{ name: 'enc', type: 'Local', encrypted: true }],
+            },
+          ],
+        },
+        kafka: { brokers: [], tls: false, verifiesCertificates: false, mutualTls: false, sasl: null },
+        reports: { signed: true, encrypted: false },
+      },
     },
   }
 }

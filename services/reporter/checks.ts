@@ -1,6 +1,7 @@
 import type { Check, CheckStatus } from './check.js'
 import { auditTrailCheck } from './checks-audit-trail.js'
 import { retentionChecks } from './checks-retention.js'
+import { storageEncryptionCheck } from './checks-storage-encryption.js'
 import type { ReportData } from './data.js'
 
 /**
@@ -230,6 +231,7 @@ export function evaluateChecks(
     clockCheck(data),
     integrityCheck(integrity),
     auditTrailCheck(data),
+    storageEncryptionCheck(data.compliance.storageEncryption, data.signingKeyId),
     reviewCheck(data),
   ]
 }

@@ -8,6 +8,7 @@ import { formatLocal, precedingPeriod, type Period } from './period.js'
 import { querySummary, queryLatency, queryTop, queryVolume } from './queries-activity.js'
 import { queryCompleteness, queryRecordContent, queryRetention, queryReview } from './queries-compliance.js'
 import { querySecurity } from './queries-security.js'
+import { collectStorageEncryption } from './storage-encryption.js'
 import type { ReportParams } from './query.js'
 
 /** Runs every query of a report (sequentially: the embedded engine serves one at a time anyway). */
@@ -23,6 +24,8 @@ export interface CollectRequest {
   signingKeyId: string
   /** Where the trusted seal key is found, to verify the period's sealed audit trail. */
   sealKeyConfig: Pick<AppConfig, 'dataDir' | 'integrity'>
+  /** The running deployment's Kafka settings, for the storage-encryption check. */
+  deployment: Pick<AppConfig, 'kafka'>
 }
 
 export function reportParams(tenantId: string, period: Period, timezone: string): ReportParams {
@@ -64,6 +67,7 @@ export async function collectReportData(
   const { recordContent, lag } = await queryRecordContent(store, params)
   const review = await queryReview(store, params, period, request.generatedAt)
   const auditTrail = await collectAuditTrail(store, request.sealKeyConfig, tenant.id, period)
+  const storageEncryption = await collectStorageEncryption(store, request.deployment)
   const data: ReportData = {
     reportId: request.reportId,
     name: request.name,
@@ -85,7 +89,14 @@ export async function collectReportData(
     latency,
     volume,
     security,
-    compliance: { retention, completeness: { ...completeness, ...lag }, recordContent, review, auditTrail },
+    compliance: {
+      retention,
+      completeness: { ...completeness, ...lag },
+      recordContent,
+      review,
+      auditTrail,
+      storageEncryption,
+    },
   }
   return { data, params }
 }

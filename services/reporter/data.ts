@@ -1,3 +1,4 @@
+import type { StorageEncryptionFacts } from './storage-encryption.js'
 import type { Problem, SealSummary } from '../integrity/index.js'
 import type { Framework } from './frameworks.js'
 
@@ -169,5 +170,6 @@ export interface ReportData {
     recordContent: { events: number; complete: number; share: number; fields: FieldCoverage[] }
     review: ReviewEntry[]
     auditTrail: AuditTrailFacts
+    storageEncryption: StorageEncryptionFacts
   }
 }

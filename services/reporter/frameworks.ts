@@ -28,6 +28,16 @@ export const FRAMEWORKS: Record<Framework, FrameworkInfo> = {
     retentionSource: 'PCI DSS 10.5.1: 12 months, the latest 3 immediately available',
     controls: [
       {
+        id: '3.5.1',
+        title: 'Stored account data rendered unreadable (strong cryptography at rest)',
+        checks: ['storage-encryption'],
+      },
+      {
+        id: '4.2.1',
+        title: 'Strong cryptography for data in transmission',
+        checks: ['storage-encryption'],
+      },
+      {
         id: '10.2.1',
         title: 'Audit logs capture user activity, incl. 10.2.1.3 access to audit logs',
         checks: ['record-content', 'review-evidence'],
@@ -82,6 +92,7 @@ export const FRAMEWORKS: Record<Framework, FrameworkInfo> = {
       },
       { id: 'A.8.16', title: 'Monitoring activities', checks: ['security-alerts', 'completeness-gaps'] },
       { id: 'A.8.17', title: 'Clock synchronisation', checks: ['clock-skew'] },
+      { id: 'A.8.24', title: 'Use of cryptography', checks: ['storage-encryption'] },
     ],
   },
   hipaa: {
@@ -94,6 +105,7 @@ export const FRAMEWORKS: Record<Framework, FrameworkInfo> = {
         title: 'Audit controls: record and examine activity',
         checks: ['record-content', 'security-alerts', 'review-evidence'],
       },
+      { id: '164.312(a)(2)(iv)', title: 'Encryption and decryption of ePHI', checks: ['storage-encryption'] },
       { id: '164.312(c)(1)', title: 'Integrity', checks: ['integrity', 'audit-trail-integrity'] },
       { id: '164.316(b)(2)(i)', title: 'Retention of documentation, 6 years', checks: ['retention-minimum'] },
     ],

@@ -8,7 +8,8 @@ import { openStore } from '../../services/platform/clickhouse.js'
 import { ConfigError } from '../../services/platform/config.js'
 import { createLogger } from '../../services/platform/logger.js'
 import { migrate } from '../../services/platform/migrations.js'
-import { queryTableStorage } from '../../services/platform/store/storage-disks.js'
+import { storageEncryptionCheck } from '../../services/reporter/checks-storage-encryption.js'
+import { collectStorageEncryption } from '../../services/reporter/storage-encryption.js'
 import { runCli } from '../helpers/cli.js'
 import { post, startTestCollector, type TestCollector } from '../helpers/collector.js'
 import { startTestNormalizer, type TestNormalizer } from '../helpers/pipeline.js'
@@ -65,25 +66,32 @@ describe('the embedded store on the encrypted disk, through the pipeline', () =>
       `SELECT tool, arguments FROM ${db}.audit_events WHERE event_id = {id:String}`,
       { id: eventId },
     )
-    return { rows, dataDir: store.dataDir, storage: await queryTableStorage(store) }
+    return {
+      rows,
+      dataDir: store.dataDir,
+      check: storageEncryptionCheck(
+        await collectStorageEncryption(store, normalizer.runtime.context.config),
+        'k',
+      ),
+    }
   }
 
   it('stores and reads events, and no file of the data directory holds their text', async () => {
-    const { rows, dataDir, storage } = await storeThroughPipeline(randomBytes(32).toString('base64'))
+    const { rows, dataDir, check } = await storeThroughPipeline(randomBytes(32).toString('base64'))
     expect(rows).toEqual([{ tool: marker, arguments: expect.stringContaining(marker) as string }])
     expect(filesContaining(dataDir, marker)).toEqual([])
-    const events = storage.find((entry) => entry.table === 'audit_events')
-    expect(events?.disks).toEqual([expect.objectContaining({ encrypted: true })])
-    expect(storage.every((entry) => entry.disks.every((disk) => disk.encrypted))).toBe(true)
+    expect(check.status).toBe('pass')
+    expect(check.evidence[0]).toMatch(
+      /^embedded store .*: all \d+ tables on encrypted disks \(mcp_audit_encrypted\)/,
+    )
   })
 
   it('without a key the same grep finds the text (the check above can fail)', async () => {
-    const { rows, dataDir, storage } = await storeThroughPipeline(undefined)
+    const { rows, dataDir, check } = await storeThroughPipeline(undefined)
     expect(rows).toHaveLength(1)
     expect(filesContaining(dataDir, marker).length).toBeGreaterThan(0)
-    expect(storage.find((entry) => entry.table === 'audit_events')?.disks).toEqual([
-      expect.objectContaining({ encrypted: false }),
-    ])
+    expect(check.status).toBe('fail')
+    expect(check.evidence).toContain('audit_events: policy default, disks default (clear)')
   })
 })
 
