@@ -8,8 +8,9 @@ import { openStore } from '../../services/platform/clickhouse.js'
 import { ConfigError } from '../../services/platform/config.js'
 import { createLogger } from '../../services/platform/logger.js'
 import { migrate } from '../../services/platform/migrations.js'
-import { storageEncryptionCheck } from '../../services/reporter/checks-storage-encryption.js'
-import { collectStorageEncryption } from '../../services/reporter/storage-encryption.js'
+import { createLoggingSelfAudit } from '../../services/platform/self-audit.js'
+import type { Check } from '../../services/reporter/check.js'
+import { createReports, loadSigningKey } from '../../services/reporter/index.js'
 import { runCli } from '../helpers/cli.js'
 import { post, startTestCollector, type TestCollector } from '../helpers/collector.js'
 import { startTestNormalizer, type TestNormalizer } from '../helpers/pipeline.js'
@@ -66,20 +67,41 @@ describe('the embedded store on the encrypted disk, through the pipeline', () =>
       `SELECT tool, arguments FROM ${db}.audit_events WHERE event_id = {id:String}`,
       { id: eventId },
     )
-    return {
-      rows,
-      dataDir: store.dataDir,
-      check: storageEncryptionCheck(
-        await collectStorageEncryption(store, normalizer.runtime.context.config),
-        'k',
-      ),
-    }
+    return { rows, clearFiles: filesContaining(store.dataDir, marker) }
+  }
+
+  /** The storage-encryption check of a report generated now (after the grep: report files are clear). */
+  async function reportCheck(reportedStore: TestStore) {
+    const config = AppConfig.parse({
+      dataDir: reportedStore.dataDir,
+      clickhouse: { database: reportedStore.database },
+      tenants: [{ id: 'acme' }],
+    })
+    const reports = createReports({
+      config,
+      store: reportedStore,
+      logger,
+      selfAudit: createLoggingSelfAudit(logger),
+      signingKey: loadSigningKey(config, logger),
+    })
+    const now = Date.now()
+    const record = await reports.generate({
+      tenantId: 'acme',
+      from: new Date(now - 3_600_000),
+      to: new Date(now + 60_000),
+      formats: ['json'],
+      requestedBy: 'test',
+    })
+    const file = await reports.file('acme', record.report_id, 'json')
+    const json = JSON.parse(readFileSync(file!.path, 'utf8')) as { checks: Check[] }
+    return json.checks.find((check) => check.id === 'storage-encryption')!
   }
 
   it('stores and reads events, and no file of the data directory holds their text', async () => {
-    const { rows, dataDir, check } = await storeThroughPipeline(randomBytes(32).toString('base64'))
+    const { rows, clearFiles } = await storeThroughPipeline(randomBytes(32).toString('base64'))
     expect(rows).toEqual([{ tool: marker, arguments: expect.stringContaining(marker) as string }])
-    expect(filesContaining(dataDir, marker)).toEqual([])
+    expect(clearFiles).toEqual([])
+    const check = await reportCheck(store!)
     expect(check.status).toBe('pass')
     expect(check.evidence[0]).toMatch(
       /^embedded store .*: all \d+ tables on encrypted disks \(mcp_audit_encrypted\)/,
@@ -87,9 +109,10 @@ describe('the embedded store on the encrypted disk, through the pipeline', () =>
   })
 
   it('without a key the same grep finds the text (the check above can fail)', async () => {
-    const { rows, dataDir, check } = await storeThroughPipeline(undefined)
+    const { rows, clearFiles } = await storeThroughPipeline(undefined)
     expect(rows).toHaveLength(1)
-    expect(filesContaining(dataDir, marker).length).toBeGreaterThan(0)
+    expect(clearFiles.length).toBeGreaterThan(0)
+    const check = await reportCheck(store!)
     expect(check.status).toBe('fail')
     expect(check.evidence).toContain('audit_events: policy default, disks default (clear)')
   })
