@@ -25,6 +25,8 @@ function facts(overrides: {
       verifiesCertificates: false,
       mutualTls: false,
       sasl: null,
+      rawRetentionHours: 72,
+      dlqRetentionHours: 168,
       ...overrides.kafka,
     },
     reports: { signed: true, encrypted: false },
@@ -40,6 +42,7 @@ describe('storage-encryption', () => {
     expect(result.evidence).toEqual([
       'embedded store (/data/clickhouse): all 2 tables on encrypted disks (mcp_audit_encrypted), as the engine reports them',
       'Kafka: the local broker of `start`, on loopback only (plaintext)',
+      "Kafka at rest: the raw topic keeps events before redaction for 72 h and the DLQ for 168 h on the brokers' disks, whose encryption is the brokers' own (not verified here)",
       'report files: signed (manifest.json, Ed25519 key key-1), written in clear: keep the reports directory on an encrypted volume',
     ])
   })

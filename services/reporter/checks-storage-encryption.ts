@@ -102,6 +102,7 @@ export function storageEncryptionCheck(facts: StorageEncryptionFacts, signingKey
     evidence: [
       ...store.lines,
       ...kafka.lines,
+      `Kafka at rest: the raw topic keeps events before redaction for ${facts.kafka.rawRetentionHours} h and the DLQ for ${facts.kafka.dlqRetentionHours} h on the brokers' disks, whose encryption is the brokers' own (not verified here)`,
       `report files: signed (manifest.json, Ed25519 key ${signingKeyId}), written in clear: keep the reports directory on an encrypted volume`,
     ],
   }

@@ -20,6 +20,9 @@ export interface StorageEncryptionFacts {
     verifiesCertificates: boolean
     mutualTls: boolean
     sasl: string | null
+    /** Hours the raw topic and the DLQ keep events before redaction, on the brokers' disks. */
+    rawRetentionHours: number
+    dlqRetentionHours: number
   }
   /** Report files are signed (manifest.json, Ed25519) and written in clear. */
   reports: { signed: true; encrypted: false }
@@ -45,6 +48,8 @@ export async function collectStorageEncryption(
       verifiesCertificates: ssl?.rejectUnauthorized ?? false,
       mutualTls: ssl?.cert !== undefined && ssl.key !== undefined,
       sasl: sasl?.mechanism ?? null,
+      rawRetentionHours: deployment.kafka.rawRetentionHours,
+      dlqRetentionHours: deployment.kafka.dlqRetentionHours,
     },
     reports: { signed: true, encrypted: false },
   }
