@@ -133,13 +133,17 @@ export const AppConfig = z
         ssl: KafkaSsl.optional(),
         sasl: KafkaSasl.optional(),
       })
-      .refine(
-        (kafka) => kafka.brokers !== undefined || (kafka.ssl === undefined && kafka.sasl === undefined),
-        {
-          message:
-            'kafka.ssl and kafka.sasl apply to the brokers of kafka.brokers; the local broker of `start` listens in plaintext on loopback only: set kafka.brokers or remove them',
-        },
-      )
+      .superRefine((kafka, ctx) => {
+        if (kafka.brokers !== undefined) return
+        for (const key of ['ssl', 'sasl'] as const) {
+          if (kafka[key] === undefined) continue
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: `applies to the brokers of kafka.brokers; the local broker of \`start\` listens in plaintext on loopback only: set kafka.brokers or remove kafka.${key}`,
+          })
+        }
+      })
       .prefault({}),
     clickhouse: z
       .object({

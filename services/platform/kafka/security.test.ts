@@ -69,7 +69,7 @@ describe('kafka.ssl and kafka.sasl in the configuration', () => {
       parseConfig({ kafka: { brokers, sasl: { mechanism: 'gssapi', username: 'a', password: 'b' } } }),
     ).toThrow(/kafka\.sasl\.mechanism/)
     expect(() => parseConfig({ kafka: { ssl: {} } })).toThrow(
-      /kafka: kafka\.ssl and kafka\.sasl apply to the brokers/,
+      /kafka\.ssl: applies to the brokers of kafka\.brokers/,
     )
   })
 })
