@@ -149,6 +149,7 @@ async function runReporterBenchmark(ctx: BenchmarkContext): Promise<BenchmarkRep
     signingKeyId: 'bench',
     sealKeyConfig: config,
     text: reportText('en'),
+    deployment: config,
   })
   const queryMs = performance.now() - started
   const problems =

@@ -5,6 +5,7 @@ import { RbacConfig } from './rbac.js'
 import { Locale } from './locale.js'
 import { RedactionSettings } from './redaction.js'
 import { ResidencyConfig, residencyIssues, ServerTlsConfig } from './residency.js'
+import { KafkaSasl, KafkaSsl, StorageKey } from './transport-security.js'
 import { ALL_TENANTS, AllowedNetwork, webhookReceivesTenant, WebhookList } from './webhooks.js'
 
 /** The configuration file (`mcp-audit.yaml`), as documented in DESIGN.md. Parsed once at start. */
@@ -150,6 +151,20 @@ export const AppConfig = z
         /** Hours the DLQ keeps dead letters (also clear events), for inspection and `dlq replay`. */
         dlqRetentionHours: z.coerce.number().int().positive().default(168),
         localPort: Port.default(9092),
+        /** TLS to the brokers of `kafka.brokers` (the local broker of `start` is plaintext on loopback). */
+        ssl: KafkaSsl.optional(),
+        sasl: KafkaSasl.optional(),
+      })
+      .superRefine((kafka, ctx) => {
+        if (kafka.brokers !== undefined) return
+        for (const key of ['ssl', 'sasl'] as const) {
+          if (kafka[key] === undefined) continue
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: `applies to the brokers of kafka.brokers; the local broker of \`start\` listens in plaintext on loopback only: set kafka.brokers or remove kafka.${key}`,
+          })
+        }
       })
       .prefault({}),
     clickhouse: z
@@ -161,6 +176,13 @@ export const AppConfig = z
           .default('mcp_audit'),
         username: z.string().optional(),
         password: z.string().optional(),
+        /** Embedded store only: keeps its tables on ClickHouse's AES-256 encrypted disk (README). */
+        encryptionKey: StorageKey.optional(),
+      })
+      .refine((clickhouse) => clickhouse.url === undefined || clickhouse.encryptionKey === undefined, {
+        path: ['encryptionKey'],
+        message:
+          'encrypts the embedded store only; a ClickHouse server keeps its encrypted disks and keys in its own configuration (README "Encryption at rest"): remove clickhouse.encryptionKey or clickhouse.url',
       })
       .prefault({}),
     collector: z

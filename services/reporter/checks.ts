@@ -3,6 +3,7 @@ import { accessControlCheck } from './checks-access.js'
 import { auditTrailCheck } from './checks-audit-trail.js'
 import { residencyCheck, transportCheck } from './checks-residency.js'
 import { retentionChecks } from './checks-retention.js'
+import { storageEncryptionCheck } from './checks-storage-encryption.js'
 import type { ReportData } from './data.js'
 import { reportText, type ReportText } from './i18n/index.js'
 
@@ -288,6 +289,7 @@ export function evaluateChecks(
     clockCheck(data, text),
     integrityCheck(integrity, text),
     auditTrailCheck(data, text),
+    storageEncryptionCheck(data.compliance.storageEncryption, data.signingKeyId),
     reviewCheck(data, text),
     residencyCheck(data.compliance.residency),
     transportCheck(data.compliance.transport),

@@ -12,6 +12,7 @@ import { querySummary, queryLatency, queryTop, queryVolume } from './queries-act
 import { queryCompleteness, queryRecordContent, queryRetention, queryReview } from './queries-compliance.js'
 import { queryResidency, queryTransport } from './queries-residency.js'
 import { querySecurity } from './queries-security.js'
+import { collectStorageEncryption } from './storage-encryption.js'
 import type { ReportParams } from './query.js'
 
 /** Runs every query of a report (sequentially: the embedded engine serves one at a time anyway). */
@@ -29,6 +30,8 @@ export interface CollectRequest {
   sealKeyConfig: Pick<AppConfig, 'dataDir' | 'integrity'>
   /** The report's language, for the period label. */
   text: ReportText
+  /** The running deployment's Kafka settings, for the storage-encryption check. */
+  deployment: Pick<AppConfig, 'kafka'>
 }
 
 export function reportParams(tenantId: string, period: Period, timezone: string): ReportParams {
@@ -73,6 +76,7 @@ export async function collectReportData(
   const residency = await queryResidency(store, params, tenant.residency)
   const transport = await queryTransport(store, params)
   const access = await queryAccess(store, params, tenant.rbac)
+  const storageEncryption = await collectStorageEncryption(store, request.deployment)
   const data: ReportData = {
     reportId: request.reportId,
     name: request.name,
@@ -102,6 +106,7 @@ export async function collectReportData(
       auditTrail,
       residency,
       transport,
+      storageEncryption,
     },
     access,
   }

@@ -23,11 +23,26 @@ export interface FrameworkInfo {
 
 export const FRAMEWORKS: Record<Framework, FrameworkInfo> = {
   'pci-dss': {
-    title: 'PCI DSS v4.0.1 Requirements 4.2, 7.2 and 10',
+    title: 'PCI DSS v4.0.1 Requirements 3.5, 4.2, 7.2 and 10',
     minimumDays: 365,
     hotDays: 90,
     retentionSource: 'PCI DSS 10.5.1: 12 months, the latest 3 immediately available',
     controls: [
+      {
+        id: '3.5.1',
+        title: 'Stored account data rendered unreadable (strong cryptography at rest)',
+        checks: ['storage-encryption'],
+      },
+      {
+        id: '4.2.1',
+        title: 'Strong cryptography for data in transmission (calls to MCP servers, Kafka)',
+        checks: ['transport-encryption', 'storage-encryption'],
+      },
+      {
+        id: '7.2',
+        title: 'Access by job function and least privilege (Requirement 7)',
+        checks: ['access-control'],
+      },
       {
         id: '10.2.1',
         title: 'Audit logs capture user activity, incl. 10.2.1.3 access to audit logs',
@@ -55,16 +70,6 @@ export const FRAMEWORKS: Record<Framework, FrameworkInfo> = {
         checks: ['retention-minimum', 'retention-availability'],
       },
       { id: '10.6', title: 'Time synchronisation', checks: ['clock-skew'] },
-      {
-        id: '4.2.1',
-        title: 'Strong cryptography for data in transit (here: calls to MCP servers)',
-        checks: ['transport-encryption'],
-      },
-      {
-        id: '7.2',
-        title: 'Access by job function and least privilege (Requirement 7)',
-        checks: ['access-control'],
-      },
       {
         id: '10.7.2',
         title: 'Failures of logging systems detected',
@@ -95,7 +100,11 @@ export const FRAMEWORKS: Record<Framework, FrameworkInfo> = {
       },
       { id: 'A.8.16', title: 'Monitoring activities', checks: ['security-alerts', 'completeness-gaps'] },
       { id: 'A.8.17', title: 'Clock synchronisation', checks: ['clock-skew'] },
-      { id: 'A.8.24', title: 'Use of cryptography (in transit)', checks: ['transport-encryption'] },
+      {
+        id: 'A.8.24',
+        title: 'Use of cryptography (in transit and at rest)',
+        checks: ['transport-encryption', 'storage-encryption'],
+      },
       { id: 'A.5.15', title: 'Access control', checks: ['access-control'] },
       { id: 'A.8.2', title: 'Privileged access rights', checks: ['access-control'] },
     ],
@@ -111,6 +120,7 @@ export const FRAMEWORKS: Record<Framework, FrameworkInfo> = {
         checks: ['record-content', 'security-alerts', 'review-evidence'],
       },
       { id: '164.312(a)(1)', title: 'Access control: only granted rights', checks: ['access-control'] },
+      { id: '164.312(a)(2)(iv)', title: 'Encryption and decryption of ePHI', checks: ['storage-encryption'] },
       { id: '164.312(c)(1)', title: 'Integrity', checks: ['integrity', 'audit-trail-integrity'] },
       { id: '164.312(e)', title: 'Transmission security', checks: ['transport-encryption'] },
       { id: '164.316(b)(2)(i)', title: 'Retention of documentation, 6 years', checks: ['retention-minimum'] },

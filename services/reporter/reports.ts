@@ -128,6 +128,7 @@ export function createReports(deps: ReportsDeps): Reports {
       generatedBy: request.requestedBy,
       signingKeyId: signingKey.keyId,
       sealKeyConfig: config,
+      deployment: config,
     })
     const previous = (await table.list(request.tenant.id, deps.verifyPrevious ?? 5)).filter(
       (r) => r.status === 'ready',

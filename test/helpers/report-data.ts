@@ -209,6 +209,30 @@ export function sampleReportData(troubled = false, locale: Locale = 'en'): Repor
         },
       ],
       auditTrail: trail(troubled),
+      storageEncryption: {
+        store: {
+          mode: 'embedded',
+          location: '/var/lib/mcp-audit/clickhouse',
+          verified: true,
+          tables: [
+            {
+              table: 'audit_events',
+              policy: 'default',
+              disks: [{ name: 'encrypted', type: 'Local', encrypted: !troubled }],
+            },
+          ],
+        },
+        kafka: {
+          brokers: [],
+          tls: false,
+          verifiesCertificates: false,
+          mutualTls: false,
+          sasl: null,
+          rawRetentionHours: 72,
+          dlqRetentionHours: 168,
+        },
+        reports: { signed: true, encrypted: false },
+      },
     },
     access: {
       roleMap: [{ role: 'mcp-developer', permissions: ['read', 'execute'] }],

@@ -84,7 +84,10 @@ async function generateNow(options: GenerateOptions): Promise<void> {
   const store = openStore(config)
   const selfAudit = config.kafka.brokers
     ? createKafkaSelfAudit(
-        createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId }, logger),
+        createKafka(
+          { brokers: config.kafka.brokers, clientId: config.kafka.clientId, security: config.kafka },
+          logger,
+        ),
         config,
         logger,
       )
