@@ -1,4 +1,4 @@
-import type { UserAction } from './access.js'
+import { NO_ROLE, type UserAction } from './access.js'
 import type { Check } from './check.js'
 import type { ReportData } from './data.js'
 import type { ReportText } from './i18n/index.js'
@@ -19,8 +19,15 @@ export function describeUser(user: string, text: ReportText): string {
   return user === '' ? text.report.access.noUser : user
 }
 
+/** A role as the report shows it: the marker of calls that sent no role reads in the report's language. */
+export function describeRole(role: string, text: ReportText): string {
+  return role === NO_ROLE ? text.report.access.noRole : role
+}
+
 export function describeRoles(roles: readonly string[], text: ReportText): string {
-  return roles.length === 0 ? text.report.access.noRole : roles.join(text.report.common.itemSeparator)
+  return roles.length === 0
+    ? text.report.access.noRole
+    : roles.map((role) => describeRole(role, text)).join(text.report.common.itemSeparator)
 }
 
 /** Permission names in the report's language, joined as a list. */
@@ -81,7 +88,10 @@ export function accessControlCheck(data: ReportData, text: ReportText): Check {
       ...(unknownRoles.length > 0
         ? [
             format(m.unknownRoles, {
-              roles: unknownRoles.map((role) => role.role).join(text.report.common.itemSeparator),
+              roles: describeRoles(
+                unknownRoles.map((role) => role.role),
+                text,
+              ),
             }),
           ]
         : []),

@@ -1,6 +1,6 @@
 import { PERMISSIONS } from '../../schemas/rbac.js'
 import type { UserAction } from './access.js'
-import { describePermissions, describeRoles, describeUser } from './checks-access.js'
+import { describePermissions, describeRole, describeRoles, describeUser } from './checks-access.js'
 import type { ReportData } from './data.js'
 import type { Cell, Column, Section } from './document.js'
 import type { ReportText } from './i18n/index.js'
@@ -66,7 +66,7 @@ export function accessSections(data: ReportData, text: ReportText): Section[] {
               { label: a.withoutPermission, align: 'right', width: 1.6 },
             ],
             rows: access.roles.map((role) => [
-              role.role,
+              describeRole(role.role, text),
               role.inMap ? describePermissions(role.permissions, text) || a.none : a.notInMap,
               role.calls,
               role.denied,
