@@ -144,7 +144,7 @@ export const reportZhCN: ReportCatalog = {
     user: '用户（已假名化）',
     roles: '角色',
     tool: '工具',
-    needs: '所需权限',
+    needs: '需权限',
     succeeded: '成功',
     permitted: '是否允许',
     verdict: { permitted: '是', not_permitted: '否', unknown: '角色未知' },
