@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { storageEncryptionCheck } from './checks-storage-encryption.js'
+import { reportText } from './i18n/index.js'
 import type { StorageEncryptionFacts } from './storage-encryption.js'
 
 const encryptedDisk = { name: 'mcp_audit_encrypted', type: 'Local', encrypted: true }
@@ -33,7 +34,7 @@ function facts(overrides: {
   }
 }
 
-const check = (f: StorageEncryptionFacts) => storageEncryptionCheck(f, 'key-1')
+const check = (f: StorageEncryptionFacts) => storageEncryptionCheck(f, 'key-1', reportText('en'))
 
 describe('storage-encryption', () => {
   it('passes an encrypted store with the local broker, and says report files are not encrypted', () => {

@@ -1,4 +1,5 @@
 import type { Check, CheckStatus } from './check.js'
+import type { ReportText } from './i18n/index.js'
 import type { StorageEncryptionFacts } from './storage-encryption.js'
 
 /**
@@ -18,26 +19,39 @@ function isLoopback(broker: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host)
 }
 
-function storeVerdict(store: StorageEncryptionFacts['store']): { status: CheckStatus; lines: string[] } {
-  const where = `${store.mode} store (${store.location})`
+type Messages = ReportText['checks']['storage-encryption']
+
+function storeVerdict(
+  store: StorageEncryptionFacts['store'],
+  m: Messages,
+  text: ReportText,
+): { status: CheckStatus; lines: string[] } {
+  const { format } = text
+  const where = { mode: text.term('storeMode', store.mode), location: store.location }
   if (!store.verified) {
-    return { status: 'warn', lines: [`${where}: disks not verified: ${store.reason}`] }
+    return { status: 'warn', lines: [format(m.storeNotVerified, { ...where, reason: store.reason })] }
   }
   const clear = store.tables.filter((table) => table.disks.some((disk) => !disk.encrypted))
   const describe = (table: (typeof store.tables)[number]) =>
-    `${table.table}: policy ${table.policy}, disks ${table.disks
-      .map((disk) => `${disk.name} (${disk.encrypted ? 'encrypted' : 'clear'})`)
-      .join(', ')}`
+    format(m.table, {
+      table: table.table,
+      policy: table.policy,
+      disks: table.disks
+        .map((disk) => format(m.disk, { name: disk.name, encrypted: disk.encrypted ? 'yes' : 'no' }))
+        .join(text.report.common.itemSeparator),
+    })
   if (store.tables.length === 0) {
-    return { status: 'warn', lines: [`${where}: the engine reports no tables to check`] }
+    return { status: 'warn', lines: [format(m.storeNoTables, where)] }
   }
   if (clear.length > 0) {
     return {
       status: 'fail',
       lines: [
-        `${where}: ${clear.length} of ${store.tables.length} tables can be written to a disk in clear (system.disks is_encrypted = 0)`,
+        format(m.storeClear, { ...where, clear: clear.length, tables: store.tables.length }),
         ...clear.slice(0, MAX_TABLES).map(describe),
-        ...(clear.length > MAX_TABLES ? [`… and ${clear.length - MAX_TABLES} more tables`] : []),
+        ...(clear.length > MAX_TABLES
+          ? [format(m.moreTables, { n: String(clear.length - MAX_TABLES) })]
+          : []),
       ],
     }
   }
@@ -45,65 +59,66 @@ function storeVerdict(store: StorageEncryptionFacts['store']): { status: CheckSt
   return {
     status: 'pass',
     lines: [
-      `${where}: all ${store.tables.length} tables on encrypted disks (${disks.join(', ')}), as the engine reports them`,
+      format(m.storeEncrypted, {
+        ...where,
+        tables: store.tables.length,
+        disks: disks.join(text.report.common.itemSeparator),
+      }),
     ],
   }
 }
 
-function kafkaVerdict(kafka: StorageEncryptionFacts['kafka']): { status: CheckStatus; lines: string[] } {
-  if (kafka.brokers.length === 0) {
-    return { status: 'pass', lines: ['Kafka: the local broker of `start`, on loopback only (plaintext)'] }
+function kafkaVerdict(
+  kafka: StorageEncryptionFacts['kafka'],
+  m: Messages,
+  text: ReportText,
+): { status: CheckStatus; lines: string[] } {
+  if (kafka.brokers.length === 0) return { status: 'pass', lines: [m.kafkaLocal] }
+  const values = {
+    brokers: kafka.brokers.join(text.report.common.itemSeparator),
+    sasl: kafka.sasl ?? 'none',
+    mutual: kafka.mutualTls ? 'yes' : 'no',
   }
-  const auth = kafka.sasl ? `SASL ${kafka.sasl}` : 'no SASL'
-  const brokers = kafka.brokers.join(', ')
   if (!kafka.tls) {
     const remote = kafka.brokers.filter((broker) => !isLoopback(broker))
     return remote.length > 0
       ? {
           status: 'fail',
-          lines: [`Kafka: events travel in clear to ${remote.join(', ')} (no kafka.ssl; ${auth})`],
+          lines: [
+            text.format(m.kafkaClear, { ...values, brokers: remote.join(text.report.common.itemSeparator) }),
+          ],
         }
-      : { status: 'pass', lines: [`Kafka: plaintext to loopback brokers ${brokers} (${auth})`] }
+      : { status: 'pass', lines: [text.format(m.kafkaLoopback, values)] }
   }
-  const tls = `TLS${kafka.mutualTls ? ' with a client certificate' : ''}`
   return kafka.verifiesCertificates
-    ? { status: 'pass', lines: [`Kafka: ${tls} to ${brokers}, broker certificates verified; ${auth}`] }
-    : {
-        status: 'warn',
-        lines: [
-          `Kafka: ${tls} to ${brokers}, but broker certificates are not verified (kafka.ssl.rejectUnauthorized: false); ${auth}`,
-        ],
-      }
+    ? { status: 'pass', lines: [text.format(m.kafkaVerified, values)] }
+    : { status: 'warn', lines: [text.format(m.kafkaUnverified, values)] }
 }
 
 const RANK: Record<CheckStatus, number> = { pass: 0, warn: 1, fail: 2 }
 
-export function storageEncryptionCheck(facts: StorageEncryptionFacts, signingKeyId: string): Check {
-  const store = storeVerdict(facts.store)
-  const kafka = kafkaVerdict(facts.kafka)
+export function storageEncryptionCheck(
+  facts: StorageEncryptionFacts,
+  signingKeyId: string,
+  text: ReportText,
+): Check {
+  const m = text.checks[STORAGE_ENCRYPTION_CHECK]
+  const store = storeVerdict(facts.store, m, text)
+  const kafka = kafkaVerdict(facts.kafka, m, text)
   const status = RANK[store.status] >= RANK[kafka.status] ? store.status : kafka.status
-  const storeText =
-    store.status === 'pass'
-      ? 'store encrypted at rest'
-      : store.status === 'fail'
-        ? 'store in clear'
-        : 'store not verified'
-  const kafkaText =
-    kafka.status === 'pass'
-      ? 'Kafka protected in transit'
-      : kafka.status === 'fail'
-        ? 'Kafka in clear'
-        : 'Kafka TLS unverified'
   return {
     id: STORAGE_ENCRYPTION_CHECK,
-    title: 'Audit data encrypted at rest and in transit (PCI DSS 3.5.1, 4.2.1; HIPAA 164.312(a)(2)(iv))',
+    title: m.title,
     status,
-    summary: `${storeText}; ${kafkaText}; report files signed, not encrypted`,
+    summary: text.format(m.summary, { store: store.status, kafka: kafka.status }),
     evidence: [
       ...store.lines,
       ...kafka.lines,
-      `Kafka at rest: the raw topic keeps events before redaction for ${facts.kafka.rawRetentionHours} h and the DLQ for ${facts.kafka.dlqRetentionHours} h on the brokers' disks, whose encryption is the brokers' own (not verified here)`,
-      `report files: signed (manifest.json, Ed25519 key ${signingKeyId}), written in clear: keep the reports directory on an encrypted volume`,
+      text.format(m.kafkaAtRest, {
+        raw: String(facts.kafka.rawRetentionHours),
+        dlq: String(facts.kafka.dlqRetentionHours),
+      }),
+      text.format(m.reportFiles, { key: signingKeyId }),
     ],
   }
 }

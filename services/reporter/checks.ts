@@ -285,14 +285,14 @@ export function evaluateChecks(
     ...completenessChecks(data, thresholds, text),
     recordContentCheck(data, thresholds, text),
     ...securityChecks(data, text),
-    accessControlCheck(data),
+    accessControlCheck(data, text),
     clockCheck(data, text),
     integrityCheck(integrity, text),
     auditTrailCheck(data, text),
-    storageEncryptionCheck(data.compliance.storageEncryption, data.signingKeyId),
+    storageEncryptionCheck(data.compliance.storageEncryption, data.signingKeyId, text),
     reviewCheck(data, text),
-    residencyCheck(data.compliance.residency),
-    transportCheck(data.compliance.transport),
+    residencyCheck(data.compliance.residency, text),
+    transportCheck(data.compliance.transport, text),
   ]
 }
 

@@ -21,7 +21,7 @@ export function composeReport(
     checks,
     frameworks,
     activitySections: activitySections(data, text),
-    securitySections: [...securitySections(data, text), ...accessSections(data)],
+    securitySections: [...securitySections(data, text), ...accessSections(data, text)],
     complianceSections: complianceSections(data, checks, frameworks, text),
     text,
   })

@@ -30,10 +30,28 @@ function leaves(node: unknown, prefix = ''): Map<string, string> {
   return out
 }
 
-/** The checks a report can produce: both sample tenants, and a trail that could not be verified. */
+/**
+ * The checks a report can produce: both sample tenants, and one whose trail and store could not be
+ * verified, with no residency policy, calls of unknown TLS, a remote broker in clear and no calls
+ * to judge access by.
+ */
 function producedChecks(locale: 'en' | 'zh-CN') {
   const unverified = sampleReportData(false)
   unverified.compliance.auditTrail = { verified: false, reason: 'no seal key yet' }
+  const { residency, transport, storageEncryption } = unverified.compliance
+  unverified.compliance.residency = { ...residency, allowedRegions: null }
+  unverified.compliance.transport = {
+    ...transport,
+    tlsCalls: 12_000,
+    unknownCalls: 480,
+    unknownServers: [{ server: 'mcpx-hub', calls: 480 }],
+  }
+  unverified.compliance.storageEncryption = {
+    ...storageEncryption,
+    store: { mode: 'server', location: 'https://ch.internal:8443', verified: false, reason: 'ACCESS_DENIED' },
+    kafka: { ...storageEncryption.kafka, brokers: ['kafka-1.internal:9092'] },
+  }
+  unverified.access = { ...unverified.access, calls: 0 }
   return [
     [sampleReportData(false), sampleIntegrity(false)],
     [sampleReportData(true), sampleIntegrity(true)],
@@ -45,6 +63,19 @@ function producedChecks(locale: 'en' | 'zh-CN') {
       undefined,
       reportText(locale),
     ),
+  )
+}
+
+/** The literal parts of every English message (placeholders removed): none may show up in Chinese. */
+function englishFragments(): string[] {
+  return (
+    [...leaves(CATALOGS.en).values()]
+      .flatMap((message) => message.split(/\{[^{}]*\}|\{[^{}]*\{[^{}]*\}[^{}]*\}/))
+      .map((fragment) => fragment.trim())
+      // Commands (`mcp-audit report verify …`) stay as they are typed.
+      .filter(
+        (fragment) => fragment.length >= 12 && /[a-z]{4}/.test(fragment) && !fragment.startsWith('mcp-audit'),
+      )
   )
 }
 
@@ -72,11 +103,20 @@ describe('the zh-CN catalog', () => {
     expect([...leaves(CATALOGS.en.report).keys()].filter((key) => !leaves(zh.report).has(key))).toEqual([])
   })
 
-  it('writes every check title and result in Chinese', () => {
-    for (const check of producedChecks('zh-CN')) {
+  it('writes every check title and result in Chinese, and no evidence line as in English', () => {
+    const english = producedChecks('en')
+    const fragments = englishFragments()
+    producedChecks('zh-CN').forEach((check, index) => {
       expect(check.title, check.id).toMatch(CJK)
       expect(check.summary, check.id).toMatch(CJK)
-    }
+      const same = check.evidence.filter((line) => english[index]!.evidence.includes(line))
+      expect(same, check.id).toEqual([])
+      const written = [check.summary, ...check.evidence].join('\n')
+      expect(
+        fragments.filter((fragment) => written.includes(fragment)),
+        check.id,
+      ).toEqual([])
+    })
   })
 
   it('names every framework and control in Chinese', () => {
@@ -112,14 +152,7 @@ describe('a zh-CN report', () => {
     for (const table of csv)
       expect(table.split('\r\n')[0]!.replace('\uFEFF', ''), table.slice(0, 40)).toMatch(/[\u4e00-\u9fff#p]/)
 
-    // The literal parts of every English message (placeholders removed) must not show up.
-    const fragments = [...leaves(CATALOGS.en).values()]
-      .flatMap((message) => message.split(/\{[^{}]*\}|\{[^{}]*\{[^{}]*\}[^{}]*\}/))
-      .map((fragment) => fragment.trim())
-      // Commands (`mcp-audit report verify …`) stay as they are typed.
-      .filter(
-        (fragment) => fragment.length >= 12 && /[a-z]{4}/.test(fragment) && !fragment.startsWith('mcp-audit'),
-      )
+    const fragments = englishFragments()
     expect(fragments.length).toBeGreaterThan(100)
     const visible = `${pdf.replace(/\s+/g, ' ')}\n${html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ')}\n${csv.join('\n')}`
     expect(fragments.filter((fragment) => visible.includes(fragment))).toEqual([])

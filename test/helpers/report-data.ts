@@ -3,6 +3,7 @@ import type { Locale } from '../../schemas/locale.js'
 import { DEFAULT_TOOL_GLOBS } from '../../schemas/rbac.js'
 import { periodLabel } from '../../services/reporter/document.js'
 import { reportText } from '../../services/reporter/i18n/index.js'
+import type { UserAction } from '../../services/reporter/access.js'
 import type { ActivitySummary, AuditTrailFacts, RankedRow, ReportData } from '../../services/reporter/data.js'
 
 /**
@@ -25,6 +26,21 @@ const summary = (scale: number): ActivitySummary => ({
 
 const ranked = (names: string[]): RankedRow[] =>
   names.map((name, i) => ({ name, calls: 4000 - i * 700, failures: 90 - i * 11 }))
+
+/** A developer deleted a record, which needs write: the gateway let it through. */
+const misuse: UserAction = {
+  user: 'u_7f3a9c',
+  userKind: 'user',
+  roles: ['mcp-developer'],
+  method: 'tools/call',
+  tool: 'db_delete_record',
+  permission: 'write',
+  calls: 4,
+  succeeded: 3,
+  denied: 1,
+  errors: 0,
+  verdict: 'not_permitted',
+}
 
 const seal = (seq: number, digest: string) => ({
   tenantId: 'acme',
@@ -177,19 +193,32 @@ export function sampleReportData(troubled = false, locale: Locale = 'en'): Repor
         allowedRegions: ['cn-north-1'],
         unknownWarnShare: 0.01,
         calls: 12_480,
-        unknownCalls: 0,
-        regions: [{ region: 'cn-north-1', calls: 12_480 }],
-        unknownServers: [],
-        outsideCalls: 0,
-        outside: [],
+        unknownCalls: troubled ? 200 : 0,
+        regions: troubled
+          ? [
+              { region: 'cn-north-1', calls: 12_000 },
+              { region: 'us-east-1', calls: 280 },
+            ]
+          : [{ region: 'cn-north-1', calls: 12_480 }],
+        unknownServers: troubled ? [{ server: 'mcpx-hub', calls: 200 }] : [],
+        outsideCalls: troubled ? 280 : 0,
+        outside: troubled
+          ? [{ server: 'crm-us', tool: 'crm_update_contact', region: 'us-east-1', calls: 280 }]
+          : [],
       },
       transport: {
         calls: 12_480,
-        tlsCalls: 12_480,
-        plaintextCalls: 0,
-        unknownCalls: 0,
-        plaintextServers: [],
-        unknownServers: [],
+        tlsCalls: troubled ? 12_000 : 12_480,
+        plaintextCalls: troubled ? 280 : 0,
+        unknownCalls: troubled ? 200 : 0,
+        plaintextServers: troubled
+          ? [
+              { server: 'legacy-erp', calls: 200, nonLoopbackCalls: 200 },
+              { server: 'local-fs', calls: 50, nonLoopbackCalls: 0 },
+              { server: 'dev-proxy', calls: 30, nonLoopbackCalls: 10 },
+            ]
+          : [],
+        unknownServers: troubled ? [{ server: 'mcpx-hub', calls: 200 }] : [],
       },
       recordContent: {
         events: 12_480,
@@ -223,11 +252,11 @@ export function sampleReportData(troubled = false, locale: Locale = 'en'): Repor
           ],
         },
         kafka: {
-          brokers: [],
-          tls: false,
+          brokers: troubled ? ['kafka-1.internal:9093'] : [],
+          tls: troubled,
           verifiesCertificates: false,
-          mutualTls: false,
-          sasl: null,
+          mutualTls: troubled,
+          sasl: troubled ? 'scram-sha-512' : null,
           rawRetentionHours: 72,
           dlqRetentionHours: 168,
         },
@@ -238,12 +267,33 @@ export function sampleReportData(troubled = false, locale: Locale = 'en'): Repor
       roleMap: [{ role: 'mcp-developer', permissions: ['read', 'execute'] }],
       toolGlobs: DEFAULT_TOOL_GLOBS,
       calls: 12_480,
-      withoutKnownRole: 0,
-      notPermitted: 0,
-      roles: [],
-      privileged: [],
-      misuse: [],
-      truncated: false,
+      withoutKnownRole: troubled ? 40 : 0,
+      notPermitted: troubled ? 3 : 0,
+      roles: troubled
+        ? [
+            {
+              role: 'mcp-developer',
+              permissions: ['read', 'execute'],
+              inMap: true,
+              calls: 12_440,
+              denied: 12,
+              errors: 30,
+              notPermitted: 3,
+            },
+            {
+              role: 'contractor',
+              permissions: [],
+              inMap: false,
+              calls: 40,
+              denied: 0,
+              errors: 1,
+              notPermitted: 0,
+            },
+          ]
+        : [],
+      privileged: troubled ? [misuse] : [],
+      misuse: troubled ? [misuse] : [],
+      truncated: troubled,
     },
   }
 }

@@ -15,7 +15,15 @@ export type ChecksCatalog = Messages<typeof checksEn>
 export type ReportCatalog = Messages<typeof reportEn>
 
 export type TermKind =
-  'severity' | 'alertStatus' | 'recordField' | 'authMethod' | 'reviewAction' | 'problemKind' | 'redactionType'
+  | 'severity'
+  | 'alertStatus'
+  | 'recordField'
+  | 'authMethod'
+  | 'reviewAction'
+  | 'problemKind'
+  | 'redactionType'
+  | 'permission'
+  | 'storeMode'
 
 type Framework = z.infer<typeof FrameworkSchema>
 

@@ -84,6 +84,47 @@ export const checksEn = {
     summary: '{count} findings redacted; user ids stored as keyed pseudonyms',
     type: '{type}: {findings} in {events} events',
   },
+  'access-control': {
+    title: "Calls stay within the caller's roles (least privilege)",
+    fail: "{count} calls succeeded that the caller's roles do not permit ({users} users)",
+    noCalls: 'no gateway calls in the period to judge',
+    warn: '{unknown} of {calls} calls ({share}) came from callers without a role the rbac map names; none of the others exceeded its roles',
+    pass: "all {calls} calls were within the caller's roles",
+    misuse: '{user} (roles {roles}): {action} needs {permission}, succeeded {count} times',
+    more: '… and {n} more (see access-misuse.csv)',
+    withoutRole: 'calls without a known role: {count} ({share})',
+    unknownRoles: 'roles not in the rbac map: {roles}',
+    roleMap: 'role map: {entries}',
+    roleMapEntry: '{role} [{permissions}]',
+    truncated: 'some call groups were beyond the report limits; counts shown are lower bounds',
+  },
+  'storage-encryption': {
+    title: 'Audit data encrypted at rest and in transit (PCI DSS 3.5.1, 4.2.1; HIPAA 164.312(a)(2)(iv))',
+    summary:
+      '{store, select, pass {store encrypted at rest} fail {store in clear} other {store not verified}}; {kafka, select, pass {Kafka protected in transit} fail {Kafka in clear} other {Kafka TLS unverified}}; report files signed, not encrypted',
+    storeNotVerified: '{mode} store ({location}): disks not verified: {reason}',
+    storeNoTables: '{mode} store ({location}): the engine reports no tables to check',
+    storeClear:
+      '{mode} store ({location}): {clear} of {tables} tables can be written to a disk in clear (system.disks is_encrypted = 0)',
+    storeEncrypted:
+      '{mode} store ({location}): all {tables} tables on encrypted disks ({disks}), as the engine reports them',
+    table: '{table}: policy {policy}, disks {disks}',
+    disk: '{name} ({encrypted, select, yes {encrypted} other {clear}})',
+    moreTables: '… and {n} more tables',
+    kafkaLocal: 'Kafka: the local broker of `start`, on loopback only (plaintext)',
+    kafkaClear:
+      'Kafka: events travel in clear to {brokers} (no kafka.ssl; {sasl, select, none {no SASL} other {SASL {sasl}}})',
+    kafkaLoopback:
+      'Kafka: plaintext to loopback brokers {brokers} ({sasl, select, none {no SASL} other {SASL {sasl}}})',
+    kafkaVerified:
+      'Kafka: {mutual, select, yes {TLS with a client certificate} other {TLS}} to {brokers}, broker certificates verified; {sasl, select, none {no SASL} other {SASL {sasl}}}',
+    kafkaUnverified:
+      'Kafka: {mutual, select, yes {TLS with a client certificate} other {TLS}} to {brokers}, but broker certificates are not verified (kafka.ssl.rejectUnauthorized: false); {sasl, select, none {no SASL} other {SASL {sasl}}}',
+    kafkaAtRest:
+      "Kafka at rest: the raw topic keeps events before redaction for {raw} h and the DLQ for {dlq} h on the brokers' disks, whose encryption is the brokers' own (not verified here)",
+    reportFiles:
+      'report files: signed (manifest.json, Ed25519 key {key}), written in clear: keep the reports directory on an encrypted volume',
+  },
   'clock-skew': {
     title: 'Event times consistent with receipt times',
     pass: 'no event is stamped later than the collector received it',
@@ -125,5 +166,42 @@ export const checksEn = {
     warn: 'no earlier report was generated or downloaded in the 90 days to the period end',
     entry: '{at} {action} by {actor} ({resource})',
     more: '… and {n} more',
+  },
+  'data-residency': {
+    title: 'Calls ran in the allowed regions (data residency)',
+    noPolicy: 'no residency policy: tenants[].residency.allowedRegions is not set for this tenant',
+    fail: '{calls, plural, one {# call} other {# calls}} ran outside the allowed regions, in {regions}, on {servers, plural, one {# server} other {# servers}}: {names}',
+    warn: '{calls, plural, one {# call} other {# calls}} ({share}) have no known region, above the {limit} allowed unknown',
+    noCalls: 'no gateway calls in the period',
+    pass: 'every call of known region ran in an allowed region ({calls, plural, one {# call} other {# calls}})',
+    allowed: 'allowed regions: {regions}',
+    regions: "regions of the period's calls: {regions}",
+    region: '{region}: {calls, plural, one {# call} other {# calls}}',
+    noRegion: 'none known',
+    outside:
+      'outside: server {server}, tool {tool}, region {region}: {calls, plural, one {# call} other {# calls}}',
+    moreOutside: '… and {n} more server, tool and region combinations (see report.json)',
+    unknown:
+      '{calls, plural, one {# call} other {# calls}} ({share}) of unknown region, by server: {servers}; set tenants[].residency.serverRegions or gatewayRegions for them',
+    server: '{server} ({calls})',
+    moreServers: '{servers}, … {n} more',
+  },
+  'transport-encryption': {
+    title: 'Calls to MCP servers travel over TLS (PCI DSS 4.2.1, HIPAA 164.312(e), ISO 27001 A.8.24)',
+    tally:
+      '{share} of {calls, plural, one {# call} other {# calls}} over TLS; {plaintext} in clear, {unknown} unknown',
+    plaintext:
+      'plaintext: server {server}: {calls, plural, one {# call} other {# calls}}{where, select, remote {} loopback { (loopback)} other { ({remote} not on loopback)}}',
+    morePlaintext: '… and {n} more plaintext servers (see report.json)',
+    unknown:
+      'unknown TLS, by server: {servers}; have the gateway report the upstream scheme or set tenants[].serverTls',
+    server: '{server} ({calls})',
+    moreServers: '{servers}, … {n} more',
+    fail: '{calls, plural, one {# call} other {# calls}} went in clear to {servers, plural, one {# server} other {# servers}} not on loopback: {names}',
+    warn: '{calls, plural, one {# call} other {# calls}} ({share}) without TLS information; {tls} known to be over TLS',
+    noCalls: 'no gateway calls in the period',
+    passLoopback:
+      '{share} of {calls, plural, one {# call} other {# calls}} over TLS; {plaintext} in clear, {unknown} unknown; plaintext only to loopback servers',
+    pass: 'all {calls, plural, one {# call} other {# calls}} over TLS',
   },
 }

@@ -82,6 +82,46 @@ export const checksZhCN: ChecksCatalog = {
     summary: '已脱敏 {count} 处发现；用户 ID 以带密钥的假名存储',
     type: '{type}：{events} 条事件中 {findings} 处',
   },
+  'access-control': {
+    title: '调用未超出调用者角色的权限（最小权限）',
+    fail: '{count} 次调用在调用者角色无权执行的情况下成功（涉及 {users} 个用户）',
+    noCalls: '本周期没有可供判定的网关调用',
+    warn: '{calls} 次调用中有 {unknown} 次（{share}）来自不具备 rbac 映射所列角色的调用者；其余调用均未超出其角色权限',
+    pass: '全部 {calls} 次调用均在调用者角色的权限范围内',
+    misuse: '{user}（角色：{roles}）：{action} 需要“{permission}”权限，成功 {count} 次',
+    more: '……另有 {n} 条（见 access-misuse.csv）',
+    withoutRole: '无已知角色的调用：{count}（{share}）',
+    unknownRoles: '不在 rbac 映射中的角色：{roles}',
+    roleMap: '角色映射：{entries}',
+    roleMapEntry: '{role} [{permissions}]',
+    truncated: '部分调用分组超出报告上限；所示计数为下限',
+  },
+  'storage-encryption': {
+    title: '审计数据在存储和传输中均已加密（PCI DSS 3.5.1、4.2.1；HIPAA 164.312(a)(2)(iv)）',
+    summary:
+      '{store, select, pass {存储已静态加密} fail {存储为明文} other {存储加密未经验证}}；{kafka, select, pass {Kafka 传输受保护} fail {Kafka 明文传输} other {Kafka 的 TLS 证书未经验证}}；报告文件已签名、未加密',
+    storeNotVerified: '{mode}存储（{location}）：磁盘未经验证：{reason}',
+    storeNoTables: '{mode}存储（{location}）：数据库引擎未报告可供检查的表',
+    storeClear:
+      '{mode}存储（{location}）：{tables} 张表中有 {clear} 张可能以明文写入磁盘（system.disks is_encrypted = 0）',
+    storeEncrypted: '{mode}存储（{location}）：据数据库引擎报告，全部 {tables} 张表均位于加密磁盘（{disks}）',
+    table: '{table}：存储策略 {policy}，磁盘 {disks}',
+    disk: '{name}（{encrypted, select, yes {已加密} other {明文}}）',
+    moreTables: '……另有 {n} 张表',
+    kafkaLocal: 'Kafka：`start` 启动的本地 Broker，仅监听回环地址（明文）',
+    kafkaClear:
+      'Kafka：事件以明文传输至 {brokers}（未配置 kafka.ssl；{sasl, select, none {未启用 SASL} other {SASL {sasl}}}）',
+    kafkaLoopback:
+      'Kafka：以明文连接回环地址上的 Broker {brokers}（{sasl, select, none {未启用 SASL} other {SASL {sasl}}}）',
+    kafkaVerified:
+      'Kafka：通过{mutual, select, yes {双向 TLS（客户端证书）} other { TLS }}连接 {brokers}，已验证 Broker 证书；{sasl, select, none {未启用 SASL} other {SASL {sasl}}}',
+    kafkaUnverified:
+      'Kafka：通过{mutual, select, yes {双向 TLS（客户端证书）} other { TLS }}连接 {brokers}，但未验证 Broker 证书（kafka.ssl.rejectUnauthorized: false）；{sasl, select, none {未启用 SASL} other {SASL {sasl}}}',
+    kafkaAtRest:
+      'Kafka 静态数据：原始主题在 Broker 磁盘上保留脱敏前的事件 {raw} 小时，死信队列（DLQ）保留 {dlq} 小时，其加密由 Broker 自身负责（此处未验证）',
+    reportFiles:
+      '报告文件：已签名（manifest.json，Ed25519 密钥 {key}），以明文写入：请将报告目录存放在加密卷上',
+  },
   'clock-skew': {
     title: '事件时间与接收时间一致',
     pass: '没有事件的时间戳晚于采集器接收时间',
@@ -120,5 +160,40 @@ export const checksZhCN: ChecksCatalog = {
     warn: '截至周期结束的 90 天内没有生成或下载过报告',
     entry: '{at} {actor} {action}（{resource}）',
     more: '……另有 {n} 条',
+  },
+  'data-residency': {
+    title: '调用在允许的区域内执行（数据驻留）',
+    noPolicy: '未设置数据驻留策略：该租户未配置 tenants[].residency.allowedRegions',
+    fail: '{calls} 次调用在允许的区域之外执行，所在区域为 {regions}，涉及 {servers} 个服务器：{names}',
+    warn: '{calls} 次调用（{share}）的区域未知，超过允许的未知比例 {limit}',
+    noCalls: '本周期没有网关调用',
+    pass: '所有已知区域的调用均在允许的区域内执行（{calls} 次调用）',
+    allowed: '允许的区域：{regions}',
+    regions: '本周期调用所在的区域：{regions}',
+    region: '{region}：{calls} 次调用',
+    noRegion: '无已知区域',
+    outside: '区域外调用：服务器 {server}，工具 {tool}，区域 {region}：{calls} 次调用',
+    moreOutside: '……另有 {n} 个服务器、工具和区域组合（见 report.json）',
+    unknown:
+      '{calls} 次调用（{share}）的区域未知，按服务器：{servers}；请为这些服务器设置 tenants[].residency.serverRegions 或 gatewayRegions',
+    server: '{server}（{calls}）',
+    moreServers: '{servers}……另有 {n} 个',
+  },
+  'transport-encryption': {
+    title: '对 MCP 服务器的调用经 TLS 加密传输（PCI DSS 4.2.1、HIPAA 164.312(e)、ISO 27001 A.8.24）',
+    tally: '{calls} 次调用中 {share} 经 TLS 传输；明文 {plaintext} 次，未知 {unknown} 次',
+    plaintext:
+      '明文：服务器 {server}：{calls} 次调用{where, select, remote {} loopback {（回环地址）} other {（其中 {remote} 次不在回环地址上）}}',
+    morePlaintext: '……另有 {n} 个明文服务器（见 report.json）',
+    unknown:
+      'TLS 情况未知，按服务器：{servers}；请让网关上报上游地址的协议（scheme），或设置 tenants[].serverTls',
+    server: '{server}（{calls}）',
+    moreServers: '{servers}……另有 {n} 个',
+    fail: '{calls} 次调用以明文发往 {servers} 个不在回环地址上的服务器：{names}',
+    warn: '{calls} 次调用（{share}）缺少 TLS 信息；已知经 TLS 传输的占 {tls}',
+    noCalls: '本周期没有网关调用',
+    passLoopback:
+      '{calls} 次调用中 {share} 经 TLS 传输；明文 {plaintext} 次，未知 {unknown} 次；明文调用仅发往回环地址上的服务器',
+    pass: '全部 {calls} 次调用均经 TLS 传输',
   },
 }

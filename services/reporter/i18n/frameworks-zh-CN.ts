@@ -3,9 +3,12 @@ import type { Catalog } from './catalog.js'
 /** 各合规框架及其控制项的中文名称，按 FRAMEWORKS 的框架 id 和控制项 id 对应。 */
 export const frameworksZhCN: NonNullable<Catalog['frameworks']> = {
   'pci-dss': {
-    title: 'PCI DSS v4.0.1 要求 10',
+    title: 'PCI DSS v4.0.1 要求 3.5、4.2、7.2 和 10',
     retentionSource: 'PCI DSS 10.5.1：保存 12 个月，最近 3 个月可立即查阅',
     controls: {
+      '3.5.1': '存储的账户数据不可读（静态数据采用强密码技术）',
+      '4.2.1': '传输中的数据采用强密码技术（对 MCP 服务器的调用、Kafka）',
+      '7.2': '按工作职能授予访问，遵循最小权限（要求 7）',
       '10.2.1': '审计日志记录用户活动，含 10.2.1.3 对审计日志的访问',
       '10.2.2': '每条记录包含：用户、类型、时间、结果、来源、资源',
       '10.3.2': '审计日志文件防止被修改',
@@ -20,6 +23,8 @@ export const frameworksZhCN: NonNullable<Catalog['frameworks']> = {
     title: 'SOC 2 信任服务准则',
     controls: {
       'CC7.2': '监控系统组件的异常',
+      'CC6.1': '逻辑访问仅限于经授权的用户',
+      'CC6.3': '按角色授予访问，遵循最小权限',
       'CC7.3': '评估安全事件',
     },
   },
@@ -29,6 +34,9 @@ export const frameworksZhCN: NonNullable<Catalog['frameworks']> = {
       'A.8.15': '日志：生成、存储、保护和分析',
       'A.8.16': '监控活动',
       'A.8.17': '时钟同步',
+      'A.8.24': '密码技术的使用（传输中和静态数据）',
+      'A.5.15': '访问控制',
+      'A.8.2': '特权访问权限',
     },
   },
   hipaa: {
@@ -36,7 +44,10 @@ export const frameworksZhCN: NonNullable<Catalog['frameworks']> = {
     retentionSource: 'HIPAA 164.316(b)(2)(i)：文档保存 6 年（适用于审计日志）',
     controls: {
       '164.312(b)': '审计控制：记录并检查活动',
+      '164.312(a)(1)': '访问控制：仅限已授予的权限',
+      '164.312(a)(2)(iv)': '电子受保护健康信息（ePHI）的加密和解密',
       '164.312(c)(1)': '完整性',
+      '164.312(e)': '传输安全',
       '164.316(b)(2)(i)': '文档保存 6 年',
     },
   },
@@ -46,6 +57,7 @@ export const frameworksZhCN: NonNullable<Catalog['frameworks']> = {
       'Art. 5(1)(e)': '存储限制（上限）',
       'Art. 5(1)(f), 32(1)': '处理安全：假名化、完整性',
       'Art. 30(1)(f)': '预计的删除期限',
+      'Art. 44, 46': '仅在具备适当保障措施时向约定区域以外传输',
     },
   },
   'nist-800-53': {
@@ -56,6 +68,7 @@ export const frameworksZhCN: NonNullable<Catalog['frameworks']> = {
       'AU-5': '对审计日志处理故障的响应',
       'AU-6': '审计记录的审查、分析和报告',
       'AU-8': '时间戳',
+      'SC-8': '传输的保密性和完整性',
       'AU-9': '审计信息的保护',
       'AU-10': '抗抵赖：对记录加签名并链接的封印',
       'AU-11': '审计记录的保存',

@@ -13,6 +13,8 @@ export const termsZhCN: Catalog['terms'] = {
     resource: '资源',
   },
   authMethod: { none: '无认证' },
+  permission: { read: '读取', execute: '执行', write: '写入', admin: '管理' },
+  storeMode: { embedded: '嵌入式', server: '服务器模式' },
   reviewAction: {
     'report.generate': '生成了报告',
     'report.download': '下载了报告',
