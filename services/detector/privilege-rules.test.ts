@@ -1,62 +1,25 @@
 import { describe, expect, it } from 'vitest'
 import type { AuditRow } from '../../schemas/audit-row.js'
 import { RbacConfig } from '../../schemas/rbac.js'
+import { auditRow } from '../../test/helpers/audit-row.js'
 import { accessPolicies } from '../platform/access-policy.js'
 import { PRIVILEGE_MISUSE_RULE, privilegeCandidates, UNMAPPED_ROLE_RULE } from './privilege-rules.js'
 
 let sequence = 0
 function row(changes: Partial<AuditRow>): AuditRow {
   sequence += 1
-  return {
-    tenant_id: 'acme',
+  return auditRow({
     event_id: `e${sequence}`,
-    schema_version: 1,
     occurred_at: `2026-11-24T10:00:${String(sequence % 60).padStart(2, '0')}.000Z`,
-    received_at: '2026-11-24T10:00:00.100Z',
-    ingested_at: '2026-11-24T10:00:00.200Z',
-    gateway: 'gw-eu-1',
-    gateway_format: 'generic',
-    method: 'tools/call',
-    server_name: 'filesystem',
-    server_version: '',
     server_transport: 'stdio',
-    tool: 'read_file',
-    resource_uri: '',
-    prompt: '',
-    session_id: '',
-    request_id: '',
-    trace_id: '',
     client_name: 'claude-desktop',
-    client_version: '',
     user_id: 'u_alice',
-    user_id_kind: 'pseudonym',
     user_roles: ['mcp-developer'],
     auth_method: 'oauth2',
-    source_ip: '',
-    user_agent: '',
-    arguments: '',
-    arguments_bytes: 0,
-    arguments_truncated: false,
-    result: '',
-    result_bytes: 0,
-    result_truncated: false,
-    status: 'success',
-    error_class: '',
-    error_code: null,
-    error_message: '',
     duration_ms: 1,
-    decision: '',
-    data_region: '',
-    tls: null,
-    attributes: {},
-    redaction_findings: {},
-    retention_until: '2027-11-24',
-    source_partition: 0,
     source_offset: sequence,
-    origin: 'gateway',
-    content_hash: '',
     ...changes,
-  }
+  })
 }
 
 const policies = accessPolicies([

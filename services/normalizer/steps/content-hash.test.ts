@@ -1,55 +1,18 @@
 import { describe, expect, it } from 'vitest'
-import type { AuditRow } from '../../../schemas/audit-row.js'
+import { auditRow } from '../../../test/helpers/audit-row.js'
 import { contentHash } from './content-hash.js'
 
-const base: Omit<AuditRow, 'content_hash'> = {
-  tenant_id: 'acme',
-  event_id: 'e1',
-  schema_version: 1,
-  occurred_at: '2026-11-24T10:00:00.000Z',
-  received_at: '2026-11-24T10:00:00.100Z',
-  ingested_at: '2026-11-24T10:00:00.200Z',
-  gateway: 'gw-eu-1',
-  gateway_format: 'generic',
-  method: 'tools/call',
+const base = auditRow({
   server_name: 'crm',
-  server_version: '',
-  server_transport: '',
   tool: 'export_customers',
-  resource_uri: '',
-  prompt: '',
-  session_id: '',
-  request_id: '',
-  trace_id: '',
-  client_name: '',
-  client_version: '',
-  user_id: 'u1',
-  user_id_kind: 'pseudonym',
-  user_roles: [],
-  auth_method: '',
-  source_ip: '',
-  user_agent: '',
   arguments: '{}',
   arguments_bytes: 2,
-  arguments_truncated: false,
-  result: '',
-  result_bytes: 0,
-  result_truncated: false,
   status: 'error',
   error_class: 'unknown_error',
-  error_code: null,
-  error_message: '',
   duration_ms: 12,
-  decision: '',
-  data_region: '',
-  tls: null,
   attributes: { a: '1', b: '2' },
-  redaction_findings: {},
-  retention_until: '2027-11-24',
-  source_partition: 0,
   source_offset: 41,
-  origin: 'gateway',
-}
+})
 
 describe('contentHash', () => {
   it('is the same for two deliveries of one event (other receipt, ingest time and Kafka position)', () => {

@@ -1,0 +1,58 @@
+import type { AuditRow } from '../../schemas/audit-row.js'
+
+/**
+ * A complete stored row for unit tests: one gateway tool call with every column at a neutral
+ * value, `changes` on top. Tests state only the columns they are about.
+ */
+export function auditRow(changes: Partial<AuditRow> = {}): AuditRow {
+  return {
+    tenant_id: 'acme',
+    event_id: 'e1',
+    schema_version: 1,
+    occurred_at: '2026-11-24T10:00:00.000Z',
+    received_at: '2026-11-24T10:00:00.100Z',
+    ingested_at: '2026-11-24T10:00:00.200Z',
+    gateway: 'gw-eu-1',
+    gateway_format: 'generic',
+    method: 'tools/call',
+    server_name: 'filesystem',
+    server_version: '',
+    server_transport: '',
+    tool: 'read_file',
+    resource_uri: '',
+    prompt: '',
+    session_id: '',
+    request_id: '',
+    trace_id: '',
+    client_name: '',
+    client_version: '',
+    user_id: 'u1',
+    user_id_kind: 'pseudonym',
+    user_roles: [],
+    auth_method: '',
+    source_ip: '',
+    user_agent: '',
+    arguments: '',
+    arguments_bytes: 0,
+    arguments_truncated: false,
+    result: '',
+    result_bytes: 0,
+    result_truncated: false,
+    status: 'success',
+    error_class: '',
+    error_code: null,
+    error_message: '',
+    duration_ms: null,
+    decision: '',
+    data_region: '',
+    tls: null,
+    attributes: {},
+    redaction_findings: {},
+    retention_until: '2027-11-24',
+    source_partition: 0,
+    source_offset: 0,
+    origin: 'gateway',
+    content_hash: '',
+    ...changes,
+  }
+}
