@@ -1,5 +1,6 @@
 import cron from 'node-cron'
 import { z } from 'zod'
+import { ExportConfig, sinkTenantIssues } from './export.js'
 import { RbacConfig } from './rbac.js'
 import { RedactionSettings } from './redaction.js'
 import { ResidencyConfig, residencyIssues, ServerTlsConfig } from './residency.js'
@@ -249,6 +250,7 @@ export const AppConfig = z
       })
       .prefault({}),
     reports: z.array(ReportScheduleConfig).default([]),
+    export: ExportConfig.prefault({}),
     reporter: z
       .object({
         /**
@@ -325,6 +327,7 @@ export const AppConfig = z
         })
       }
     })
+    for (const issue of sinkTenantIssues(config.export.sinks, seen)) ctx.addIssue({ code: 'custom', ...issue })
     config.reports.forEach((report, index) => {
       if (!seen.has(report.tenant)) {
         ctx.addIssue({
