@@ -26,7 +26,7 @@ const COLUMNS = `tenant_id, event_id,
   user_roles, auth_method, source_ip, user_agent, arguments, arguments_bytes, arguments_truncated,
   result, result_bytes, result_truncated, status, error_class, error_code, error_message, duration_ms,
   decision, data_region, tls, attributes, redaction_findings, origin, content_hash, source_partition,
-  toString(source_offset) AS source_offset`
+  toString(source_offset) AS offset_text`
 
 /** `undefined` tenants: every tenant. */
 const TENANT_SCOPE = `({all_tenants:Bool} OR tenant_id IN {tenants:Array(String)})`
@@ -35,11 +35,12 @@ function tenantParams(tenants: readonly string[] | undefined) {
   return { all_tenants: tenants === undefined, tenants: tenants ?? [] }
 }
 
+/** UInt64 and DateTime64 arrive as text; an alias must not shadow a column the WHERE reads. */
 type Fetched = Omit<StoredEvent, 'occurred_ms' | 'received_ms' | 'ingested_ms' | 'source_offset'> & {
   occurred_ms: string
   received_ms: string
   ingested_ms: string
-  source_offset: string
+  offset_text: string
 }
 
 async function fetchRows(
@@ -49,12 +50,12 @@ async function fetchRows(
 ): Promise<StoredEvent[]> {
   const result = await client.query({ query, query_params: params, format: 'JSONEachRow' })
   const rows = await result.json<Fetched>()
-  return rows.map((row) => ({
+  return rows.map(({ offset_text, ...row }) => ({
     ...row,
     occurred_ms: Number(row.occurred_ms),
     received_ms: Number(row.received_ms),
     ingested_ms: Number(row.ingested_ms),
-    source_offset: Number(row.source_offset),
+    source_offset: Number(offset_text),
   }))
 }
 
