@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { advance, changed, lagOf, windowsFor } from './position.js'
+import { advance, changed, lagOf, wentBack, windowsFor } from './position.js'
 
 const row = (source_partition: number, source_offset: number) => ({ source_partition, source_offset })
 
@@ -70,5 +70,23 @@ describe('changed and lagOf', () => {
         ]),
       ),
     ).toBe(3 + 0 + 4)
+  })
+})
+
+describe('wentBack', () => {
+  it('names partitions whose committed offset is below the position (reset offsets, a recreated topic)', () => {
+    expect(
+      wentBack(
+        new Map([
+          [0, 10],
+          [1, 5],
+        ]),
+        new Map([
+          [0, 3],
+          [1, 5],
+          [2, 0],
+        ]),
+      ),
+    ).toEqual([0])
   })
 })

@@ -72,3 +72,14 @@ export function lagOf(positions: Positions, committed: Positions): number {
   for (const [partition, fence] of committed) lag += Math.max(0, fence - (positions.get(partition) ?? 0))
   return lag
 }
+
+/**
+ * Partitions whose committed offset is below the position: the group's offsets were reset or
+ * expired, or the raw topic was recreated. Rows stored at offsets below the position are not read
+ * until the offsets pass it again.
+ */
+export function wentBack(positions: Positions, committed: Positions): number[] {
+  return [...committed]
+    .filter(([partition, fence]) => fence < (positions.get(partition) ?? 0))
+    .map(([partition]) => partition)
+}

@@ -5,7 +5,7 @@ import { readCheckpoint, writeCheckpoint } from '../platform/store/export-checkp
 import { retryDelayMs, type BackoffOptions } from '../webhooks/backoff.js'
 import { createPollLoop } from '../webhooks/poll-loop.js'
 import type { ExportMetrics } from './metrics.js'
-import { advance, changed, lagOf, windowsFor, type Positions } from './position.js'
+import { advance, changed, lagOf, wentBack, windowsFor, type Positions } from './position.js'
 import { readWindows } from './read.js'
 import { toExportEvent } from './record.js'
 import { sendFailure, type Sink } from './sinks/index.js'
@@ -83,6 +83,7 @@ export function createSinkRunner(options: SinkRunnerOptions): SinkRunner {
   let passFailingSinceMs: number | undefined
   let lastError: string | undefined
   let lastSuccessMs: number | undefined
+  let behindCommitted: string | undefined
 
   const save = async (next: Positions) => {
     const delta = changed(saved, next)
@@ -150,6 +151,21 @@ export function createSinkRunner(options: SinkRunnerOptions): SinkRunner {
     positions ??= await load(committed)
     lag = lagOf(positions, committed)
     metrics.lag.set(labels, lag)
+    const back = wentBack(positions, committed)
+    if (back.length > 0 && !behindCommitted) {
+      logger.error(
+        {
+          partitions: back,
+          positions: Object.fromEntries(positions),
+          committed: Object.fromEntries(committed),
+        },
+        'export_committed_offsets_went_back',
+      )
+    }
+    behindCommitted =
+      back.length === 0
+        ? undefined
+        : `the normalizer's committed offsets of partition(s) ${back.join(', ')} went back below this sink's position (offsets reset or expired, or the raw topic recreated): events stored at the lower offsets are not exported; send them with export replay`
     if (now() < retryAtMs) return
     const windows = windowsFor(positions, committed, batchMaxRows)
     if (windows.length === 0) {
@@ -212,6 +228,7 @@ export function createSinkRunner(options: SinkRunnerOptions): SinkRunner {
     },
     status,
     health() {
+      if (behindCommitted) return unhealthy(`sink ${sink.name} (${sink.type}): ${behindCommitted}`)
       const since = troubleSinceMs()
       if (since === undefined || now() - since < options.unhealthyAfterMs) return healthy
       const seconds = Math.round((now() - since) / 1000)
