@@ -327,7 +327,8 @@ export const AppConfig = z
         })
       }
     })
-    for (const issue of sinkTenantIssues(config.export.sinks, seen)) ctx.addIssue({ code: 'custom', ...issue })
+    for (const issue of sinkTenantIssues(config.export.sinks, seen))
+      ctx.addIssue({ code: 'custom', ...issue })
     config.reports.forEach((report, index) => {
       if (!seen.has(report.tenant)) {
         ctx.addIssue({
