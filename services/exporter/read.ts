@@ -61,8 +61,8 @@ async function fetchRows(
 
 /**
  * The rows of these windows for these tenants, ordered by partition and offset, one per offset (a
- * copy stored twice by racing normalizers is sent once), `limit` at most. The lower bound on the
- * offset alone lets the offset's minmax index skip old granules.
+ * copy stored twice by racing normalizers is sent once), `limit` at most. The bounds over all
+ * windows let the offset's minmax index (0008) skip the granules outside them.
  */
 export async function readWindows(
   store: Pick<Store, 'client' | 'database'>,
@@ -75,7 +75,7 @@ export async function readWindows(
     store.client,
     `SELECT ${COLUMNS}
       FROM ${auditEventsTable(store).name}
-      WHERE source_offset >= {min_from:UInt64}
+      WHERE source_offset >= {min_from:UInt64} AND source_offset < {max_to:UInt64}
         AND has({partitions:Array(UInt16)}, source_partition)
         AND source_offset >= arrayElement({froms:Array(UInt64)}, indexOf({partitions:Array(UInt16)}, source_partition))
         AND source_offset < arrayElement({tos:Array(UInt64)}, indexOf({partitions:Array(UInt16)}, source_partition))
@@ -85,6 +85,7 @@ export async function readWindows(
       LIMIT {limit:UInt32}`,
     {
       min_from: Math.min(...windows.map((window) => window.from)),
+      max_to: Math.max(...windows.map((window) => window.to)),
       partitions: windows.map((window) => window.partition),
       froms: windows.map((window) => window.from),
       tos: windows.map((window) => window.to),
