@@ -1,4 +1,4 @@
-import type { Cidr } from '../../../schemas/cidr.js'
+import { parseIp, type Cidr } from '../../../schemas/cidr.js'
 import type { KafkaSinkConfig } from '../../../schemas/export.js'
 import { EXPORT_SCHEMA, EXPORT_SCHEMA_VERSION } from '../../../schemas/export-record.js'
 import { createKafka } from '../../platform/kafka/client.js'
@@ -26,7 +26,8 @@ export interface KafkaSinkOptions {
 async function checkBrokers(brokers: readonly string[], allowList: readonly Cidr[], resolve: Resolver) {
   for (const broker of brokers) {
     const host = broker.slice(0, broker.lastIndexOf(':')).replace(/^\[(.*)\]$/, '$1')
-    for (const { address } of await resolve(host)) {
+    const addresses = parseIp(host) ? [{ address: host }] : await resolve(host)
+    for (const { address } of addresses) {
       const verdict = checkAddress(address, allowList)
       if (!verdict.allowed) {
         throw Object.assign(
