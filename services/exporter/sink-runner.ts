@@ -6,7 +6,7 @@ import { retryDelayMs, type BackoffOptions } from '../webhooks/backoff.js'
 import { createPollLoop } from '../webhooks/poll-loop.js'
 import type { ExportMetrics } from './metrics.js'
 import { advance, changed, lagOf, wentBack, windowsFor, type Positions } from './position.js'
-import { readWindows } from './read.js'
+import { readWindows, type StoredEvent } from './read.js'
 import { toExportEvent } from './record.js'
 import { sendFailure, type Sink } from './sinks/index.js'
 
@@ -126,7 +126,7 @@ export function createSinkRunner(options: SinkRunnerOptions): SinkRunner {
     )
   }
 
-  const deliver = async (rows: Parameters<typeof toExportEvent>[0][]): Promise<boolean> => {
+  const deliver = async (rows: readonly StoredEvent[]): Promise<boolean> => {
     const startedMs = now()
     try {
       await sink.send(rows.map(toExportEvent))
