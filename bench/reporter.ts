@@ -7,6 +7,7 @@ import { createLogger } from '../services/platform/logger.js'
 import { migrate } from '../services/platform/migrations.js'
 import { createLoggingSelfAudit } from '../services/platform/self-audit.js'
 import { collectReportData } from '../services/reporter/collect.js'
+import { reportText } from '../services/reporter/i18n/index.js'
 import { createReports, loadSigningKey } from '../services/reporter/index.js'
 import type { Benchmark, BenchmarkContext, BenchmarkReport } from './lib/report.js'
 
@@ -147,6 +148,8 @@ async function runReporterBenchmark(ctx: BenchmarkContext): Promise<BenchmarkRep
     generatedBy: 'bench',
     signingKeyId: 'bench',
     sealKeyConfig: config,
+    text: reportText('en'),
+    deployment: config,
   })
   const queryMs = performance.now() - started
   const problems =

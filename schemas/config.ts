@@ -1,9 +1,12 @@
+import { existsSync } from 'node:fs'
 import cron from 'node-cron'
 import { z } from 'zod'
 import { ExportConfig, sinkTenantIssues } from './export.js'
 import { RbacConfig } from './rbac.js'
+import { Locale } from './locale.js'
 import { RedactionSettings } from './redaction.js'
 import { ResidencyConfig, residencyIssues, ServerTlsConfig } from './residency.js'
+import { KafkaSasl, KafkaSsl, StorageKey } from './transport-security.js'
 import { ALL_TENANTS, AllowedNetwork, webhookReceivesTenant, WebhookList } from './webhooks.js'
 
 /** The configuration file (`mcp-audit.yaml`), as documented in DESIGN.md. Parsed once at start. */
@@ -34,7 +37,17 @@ export const RateLimitConfig = z.object({
   burst: z.coerce.number().positive(),
 })
 
-export const Framework = z.enum(['pci-dss', 'soc2', 'iso27001', 'hipaa', 'gdpr', 'nist-800-53', 'eu-ai-act'])
+export const Framework = z.enum([
+  'pci-dss',
+  'soc2',
+  'iso27001',
+  'hipaa',
+  'gdpr',
+  'nist-800-53',
+  'eu-ai-act',
+  'mlps-2.0',
+  'pipl',
+])
 
 const TimeZone = z.string().refine(
   (zone) => {
@@ -71,6 +84,8 @@ export const TenantConfig = z.object({
   serverTls: ServerTlsConfig.default({}),
   /** Roles → permissions and tool globs per permission; default the seed's three roles (schemas/rbac.ts). */
   rbac: RbacConfig.prefault({}),
+  /** Language of the tenant's reports unless a schedule or `report --locale` says otherwise. */
+  locale: Locale.optional(),
 })
 export type TenantConfig = z.infer<typeof TenantConfig>
 
@@ -87,6 +102,8 @@ export const ReportScheduleConfig = z.object({
   period: z.enum(['last-day', 'last-week', 'last-month']).default('last-week'),
   formats: z.array(z.enum(['pdf', 'html', 'csv', 'json'])).default(['pdf', 'json']),
   deliver: z.array(z.string()).default([]),
+  /** Language of this schedule's reports; default the tenant's, else English. */
+  locale: Locale.optional(),
 })
 
 /** The nominal length of each scheduled period, checked against `reporter.maxPeriodDays`. */
@@ -135,6 +152,20 @@ export const AppConfig = z
         /** Hours the DLQ keeps dead letters (also clear events), for inspection and `dlq replay`. */
         dlqRetentionHours: z.coerce.number().int().positive().default(168),
         localPort: Port.default(9092),
+        /** TLS to the brokers of `kafka.brokers` (the local broker of `start` is plaintext on loopback). */
+        ssl: KafkaSsl.optional(),
+        sasl: KafkaSasl.optional(),
+      })
+      .superRefine((kafka, ctx) => {
+        if (kafka.brokers !== undefined) return
+        for (const key of ['ssl', 'sasl'] as const) {
+          if (kafka[key] === undefined) continue
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: `applies to the brokers of kafka.brokers; the local broker of \`start\` listens in plaintext on loopback only: set kafka.brokers or remove kafka.${key}`,
+          })
+        }
       })
       .prefault({}),
     clickhouse: z
@@ -146,6 +177,13 @@ export const AppConfig = z
           .default('mcp_audit'),
         username: z.string().optional(),
         password: z.string().optional(),
+        /** Embedded store only: keeps its tables on ClickHouse's AES-256 encrypted disk (README). */
+        encryptionKey: StorageKey.optional(),
+      })
+      .refine((clickhouse) => clickhouse.url === undefined || clickhouse.encryptionKey === undefined, {
+        path: ['encryptionKey'],
+        message:
+          'encrypts the embedded store only; a ClickHouse server keeps its encrypted disks and keys in its own configuration (README "Encryption at rest"): remove clickhouse.encryptionKey or clickhouse.url',
       })
       .prefault({}),
     collector: z
@@ -266,6 +304,18 @@ export const AppConfig = z
         maxPerHour: z.coerce.number().int().min(1).max(10_000).default(30),
         /** Reports (files and rows) older than this are deleted by the reporter's retention sweep. */
         keepDays: z.coerce.number().int().min(1).max(36_600).default(400),
+        /**
+         * Font for Chinese, Japanese and Korean text in PDFs: `noto-sans-sc` (installed with npm),
+         * `wqy-microhei` (Debian's fonts-wqy-microhei) or the path of a TTF or OTF file.
+         */
+        cjkFont: z
+          .string()
+          .min(1)
+          .refine(
+            (font) => font === 'noto-sans-sc' || font === 'wqy-microhei' || existsSync(font),
+            'must be noto-sans-sc, wqy-microhei or the path of an existing TTF or OTF font file',
+          )
+          .default('noto-sans-sc'),
       })
       .prefault({}),
   })

@@ -30,8 +30,11 @@ export interface CollectorOptions {
 }
 
 /** Readiness asks the cluster for metadata at most every two seconds. */
-function kafkaProbe(brokers: string[], clientId: string, logger: Logger) {
-  const kafka = createKafka({ brokers, clientId: `${clientId}-probe` }, logger.child({ probe: true }))
+function kafkaProbe(brokers: string[], kafkaConfig: AppConfig['kafka'], logger: Logger) {
+  const kafka = createKafka(
+    { brokers, clientId: `${kafkaConfig.clientId}-probe`, security: kafkaConfig },
+    logger.child({ probe: true }),
+  )
   let cached: { at: number; ready: boolean } | undefined
   return async (): Promise<Health> => {
     if (cached && Date.now() - cached.at < 2_000)
@@ -55,7 +58,10 @@ function kafkaProbe(brokers: string[], clientId: string, logger: Logger) {
 /** Starts the HTTP collector; stops in order: stop accepting, finish requests in flight, flush the producer. */
 export async function startCollector(options: CollectorOptions): Promise<CollectorHandle> {
   const { config, brokers, logger, registry, lifecycle } = options
-  const kafka = createKafka({ brokers, clientId: `${config.kafka.clientId}-collector` }, logger)
+  const kafka = createKafka(
+    { brokers, clientId: `${config.kafka.clientId}-collector`, security: config.kafka },
+    logger,
+  )
   const metrics = createCollectorMetrics(registry)
   const producerOptions = { maxSendBytes: config.collector.maxRecordBytes, ...options.producer }
   const producer = new BatchingProducer(kafka, logger, producerOptions, {
@@ -96,7 +102,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     limiter: new TenantRateLimiter((tenantId) => limits.get(tenantId) ?? config.collector.rateLimit),
     health: lifecycle.health,
   })
-  lifecycle.health.register('collector-kafka', kafkaProbe(brokers, config.kafka.clientId, logger))
+  lifecycle.health.register('collector-kafka', kafkaProbe(brokers, config.kafka, logger))
 
   const http = await listen(app, config.collector.port, config.collector.host)
   const { server } = http

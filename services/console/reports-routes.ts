@@ -7,6 +7,7 @@ import {
   type ReportRecord,
   type Reports,
 } from '../reporter/index.js'
+import { Locale } from '../../schemas/locale.js'
 import { locals } from './auth.js'
 import { issues } from './params.js'
 
@@ -18,6 +19,7 @@ const GenerateBody = z
     to: z.iso.datetime({ offset: true }).transform((value) => new Date(value)),
     formats: z.array(z.enum(REPORT_FORMATS as [string, ...string[]])).optional(),
     name: z.string().trim().min(1).max(120).optional(),
+    locale: Locale.optional(),
   })
   .refine((body) => body.from.getTime() < body.to.getTime(), { message: 'from must be before to' })
 
@@ -77,6 +79,7 @@ export function mountReports(router: Router, guard: Guard, reports: Reports | un
         to: parsed.data.to,
         ...(parsed.data.formats ? { formats: parsed.data.formats as ReportRecord['formats'] } : {}),
         ...(parsed.data.name ? { name: parsed.data.name } : {}),
+        ...(parsed.data.locale ? { locale: parsed.data.locale } : {}),
         requestedBy: principal!.tokenName,
         requestedByRole: principal!.scope,
         requestedVia: 'api',

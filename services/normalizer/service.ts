@@ -62,7 +62,10 @@ export async function startNormalizer(options: NormalizerOptions): Promise<Norma
   const { config, brokers, store, logger, registry, lifecycle } = options
   const settings = config.normalizer
   const metrics = normalizerMetrics(registry)
-  const kafka = createKafka({ brokers, clientId: `${config.kafka.clientId}-normalizer` }, logger)
+  const kafka = createKafka(
+    { brokers, clientId: `${config.kafka.clientId}-normalizer`, security: config.kafka },
+    logger,
+  )
   const dlq = new DeadLetterPublisher(kafka, config.kafka.topics.dlq, logger)
   await dlq.connect()
   lifecycle.register('normalizer-dlq', () => dlq.disconnect())

@@ -16,6 +16,12 @@ describe('access policy', () => {
     expect(seed.requiredPermission('tools/call', 'grant_access')).toBe('admin')
     // Matched by write (*update*) and admin (*role*) globs: the more privileged one counts.
     expect(seed.requiredPermission('tools/call', 'update_user_role')).toBe('admin')
+    // Reads named after what they read are not writes (the demo's list_commits was, with *commit*).
+    expect(seed.requiredPermission('tools/call', 'list_commits')).toBe('execute')
+    expect(seed.requiredPermission('tools/call', 'get_asset_tags')).toBe('execute')
+    expect(seed.requiredPermission('tools/call', 'git_commit')).toBe('write')
+    expect(seed.requiredPermission('tools/call', 'set_label')).toBe('write')
+    expect(seed.requiredPermission('tools/call', 'issue_set_state')).toBe('write')
   })
 
   it('permits what one of the roles grants, with the seed roles by default', () => {

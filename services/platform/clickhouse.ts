@@ -4,6 +4,8 @@ import path from 'node:path'
 import { createClient, type ClickHouseClient } from '@clickhouse/client'
 import { createChdbConnection } from 'chdb/connection'
 import type { AppConfig } from '../../schemas/config.js'
+import { ConfigError } from './config.js'
+import { checkStoreLayout, openEncryptedEngine } from './encrypted-store.js'
 import { trackActivity, type StoreActivity } from './store-activity.js'
 
 export type { ClickHouseClient }
@@ -71,7 +73,8 @@ function redactUrl(url: string): string {
 /**
  * The one way to reach ClickHouse: HTTP to a server when `clickhouse.url` is configured, otherwise
  * the embedded chDB engine on `<dataDir>/clickhouse` behind the same `@clickhouse/client` API.
- * An embedded directory belongs to one process at a time.
+ * An embedded directory belongs to one process at a time. With `clickhouse.encryptionKey` the
+ * embedded tables live on an encrypted disk (encrypted-store.ts).
  */
 export function openStore(config: Pick<AppConfig, 'clickhouse' | 'dataDir'>): Store {
   const { url, database, username, password } = config.clickhouse
@@ -89,10 +92,16 @@ export function openStore(config: Pick<AppConfig, 'clickhouse' | 'dataDir'>): St
 
   const dir = embeddedStorePath(config.dataDir)
   mkdirSync(dir, { recursive: true })
+  const key = config.clickhouse.encryptionKey
+  checkStoreLayout(dir, key)
+  let engine: ReturnType<typeof openEncryptedEngine> | undefined
   let connection: ReturnType<typeof createChdbConnection>
   try {
+    engine = key === undefined ? undefined : openEncryptedEngine(dir, key)
     connection = createChdbConnection({ path: dir })
   } catch (err) {
+    if (err instanceof ConfigError) throw err
+    engine?.close()
     throw new StoreUnavailableError(
       `cannot open the embedded ClickHouse store at ${dir}: another process holds it (embedded mode allows one process per data directory). ` +
         'Stop the other mcp-audit process (for `query` and `migrate`, stop `mcp-audit start` first), ' +
@@ -108,5 +117,15 @@ export function openStore(config: Pick<AppConfig, 'clickhouse' | 'dataDir'>): St
   })
   guardDeduplicationToken(client)
   const activity = trackActivity(client)
-  return { client, database, mode: 'embedded', location: dir, activity, close: () => client.close() }
+  return {
+    client,
+    database,
+    mode: 'embedded',
+    location: dir,
+    activity,
+    close: async () => {
+      await client.close()
+      engine?.close()
+    },
+  }
 }

@@ -36,6 +36,8 @@ export const ENV_OVERRIDES: ReadonlyArray<{ env: string; key: string; list?: boo
   { env: 'CLICKHOUSE_DATABASE', key: 'clickhouse.database' },
   { env: 'CLICKHOUSE_USER', key: 'clickhouse.username' },
   { env: 'CLICKHOUSE_PASSWORD', key: 'clickhouse.password' },
+  { env: 'MCP_AUDIT_STORAGE_KEY', key: 'clickhouse.encryptionKey' },
+  { env: 'KAFKA_SASL_PASSWORD', key: 'kafka.sasl.password' },
   { env: 'COLLECTOR_PORT', key: 'collector.port' },
   { env: 'CONSOLE_PORT', key: 'console.port' },
   { env: 'MCP_AUDIT_PSEUDONYMIZATION_KEY', key: 'pseudonymization.key' },

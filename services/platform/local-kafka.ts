@@ -98,6 +98,11 @@ export interface LocalKafkaOptions {
   heapMb?: number
   logger?: Logger
   startTimeoutMs?: number
+  /**
+   * A second, SASL_PLAINTEXT listener for one user, with PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512
+   * (the integration tests of `kafka.sasl` use it; `start` runs plaintext on loopback only).
+   */
+  sasl?: { port: number; username: string; password: string }
 }
 
 export interface LocalKafka {
@@ -106,17 +111,53 @@ export interface LocalKafka {
   stop: () => Promise<void>
 }
 
-function writeBrokerConfig(dir: string, port: number, controllerPort: number, partitions: number): string {
+const SCRAM_MECHANISMS = ['SCRAM-SHA-256', 'SCRAM-SHA-512']
+
+function saslListenerConfig(sasl: LocalKafkaOptions['sasl']): { listener: string; lines: string[] } {
+  if (!sasl) return { listener: '', lines: [] }
+  // JAAS quotes the values; the user and password of a test have no quotes or backslashes.
+  const plain = `org.apache.kafka.common.security.plain.PlainLoginModule required user_${sasl.username}="${sasl.password}";`
+  return {
+    listener: `,SASL_PLAINTEXT://127.0.0.1:${sasl.port}`,
+    lines: [
+      `sasl.enabled.mechanisms=PLAIN,${SCRAM_MECHANISMS.join(',')}`,
+      `listener.name.sasl_plaintext.plain.sasl.jaas.config=${plain}`,
+      ...SCRAM_MECHANISMS.map(
+        (mechanism) =>
+          `listener.name.sasl_plaintext.${mechanism.toLowerCase()}.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;`,
+      ),
+    ],
+  }
+}
+
+/** `--add-scram` arguments of the storage format for the SASL listener's user. */
+function scramCredentials(sasl: LocalKafkaOptions['sasl']): string[] {
+  if (!sasl) return []
+  return SCRAM_MECHANISMS.flatMap((mechanism) => [
+    '--add-scram',
+    `${mechanism}=[name=${sasl.username},password=${sasl.password}]`,
+  ])
+}
+
+function writeBrokerConfig(
+  dir: string,
+  port: number,
+  controllerPort: number,
+  partitions: number,
+  sasl: LocalKafkaOptions['sasl'],
+): string {
   const file = path.join(dir, 'server.properties')
+  const saslListener = saslListenerConfig(sasl)
   const lines = [
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.bootstrap.servers=127.0.0.1:${controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}${saslListener.listener}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}${saslListener.listener}`,
     'controller.listener.names=CONTROLLER',
     'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    `listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT${sasl ? ',SASL_PLAINTEXT:SASL_PLAINTEXT' : ''}`,
+    ...saslListener.lines,
     `log.dirs=${path.join(dir, 'data')}`,
     `num.partitions=${partitions}`,
     'offsets.topic.replication.factor=1',
@@ -192,7 +233,7 @@ export async function startLocalKafka(options: LocalKafkaOptions): Promise<Local
   mkdirSync(dir, { recursive: true })
   const busy = await clearStaleBroker(dir, [port, controllerPort], { logger })
   if (busy !== undefined) throw new LocalKafkaError(busy)
-  const configFile = writeBrokerConfig(dir, port, controllerPort, options.partitions ?? 6)
+  const configFile = writeBrokerConfig(dir, port, controllerPort, options.partitions ?? 6, options.sasl)
   const classpath = `${libs}${path.sep}*`
   const javaBase = ['-cp', classpath, `-Dlog4j2.configurationFile=${path.join(dir, 'log4j2.properties')}`]
 
@@ -208,6 +249,8 @@ export async function startLocalKafka(options: LocalKafkaOptions): Promise<Local
         '-c',
         configFile,
         '--standalone',
+        // SCRAM credentials live in the cluster metadata: written when the storage is formatted.
+        ...scramCredentials(options.sasl),
       ],
       { encoding: 'utf8' },
     )

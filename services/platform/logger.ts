@@ -18,6 +18,10 @@ export const REDACTED_LOG_PATHS = [
   'headers.cookie',
   'config.clickhouse.password',
   'config.pseudonymization.key',
+  'config.clickhouse.encryptionKey',
+  'config.kafka.sasl.password',
+  'config.kafka.ssl.key',
+  'config.kafka.ssl.passphrase',
 ]
 
 export interface LoggerOptions {

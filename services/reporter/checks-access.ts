@@ -1,6 +1,7 @@
-import type { UserAction } from './access.js'
+import { NO_ROLE, type UserAction } from './access.js'
 import type { Check } from './check.js'
 import type { ReportData } from './data.js'
+import type { ReportText } from './i18n/index.js'
 
 /**
  * `access-control`: calls are made within the caller's roles (least privilege: PCI DSS 7.2, SOC 2
@@ -14,23 +15,41 @@ export const ACCESS_CONTROL_CHECK = 'access-control'
 
 const MAX_EVIDENCE = 10
 
-const count = (n: number) => n.toLocaleString('en-US')
-const pct = (share: number) => `${(share * 100).toFixed(2)}%`
-
-export function describeUser(user: string): string {
-  return user === '' ? '(no user)' : user
+export function describeUser(user: string, text: ReportText): string {
+  return user === '' ? text.report.access.noUser : user
 }
 
-export function describeRoles(roles: readonly string[]): string {
-  return roles.length === 0 ? '(no role)' : roles.join(', ')
+/** A role as the report shows it: the marker of calls that sent no role reads in the report's language. */
+export function describeRole(role: string, text: ReportText): string {
+  return role === NO_ROLE ? text.report.access.noRole : role
 }
 
-function misuseLine(action: UserAction): string {
-  const what = action.tool === '' ? action.method : `${action.method} ${action.tool}`
-  return `${describeUser(action.user)} (roles ${describeRoles(action.roles)}): ${what} needs ${action.permission}, succeeded ${count(action.succeeded)} times`
+export function describeRoles(roles: readonly string[], text: ReportText): string {
+  return roles.length === 0
+    ? text.report.access.noRole
+    : roles.map((role) => describeRole(role, text)).join(text.report.common.itemSeparator)
 }
 
-export function accessControlCheck(data: ReportData): Check {
+/** Permission names in the report's language, joined as a list. */
+export function describePermissions(permissions: readonly string[], text: ReportText): string {
+  return permissions
+    .map((permission) => text.term('permission', permission))
+    .join(text.report.common.itemSeparator)
+}
+
+function misuseLine(action: UserAction, text: ReportText): string {
+  return text.format(text.checks[ACCESS_CONTROL_CHECK].misuse, {
+    user: describeUser(action.user, text),
+    roles: describeRoles(action.roles, text),
+    action: action.tool === '' ? action.method : `${action.method} ${action.tool}`,
+    permission: text.term('permission', action.permission),
+    count: action.succeeded,
+  })
+}
+
+export function accessControlCheck(data: ReportData, text: ReportText): Check {
+  const { format } = text
+  const m = text.checks[ACCESS_CONTROL_CHECK]
   const access = data.access
   const unknownShare = access.calls === 0 ? 0 : access.withoutKnownRole / access.calls
   const misusers = new Set(access.misuse.map((action) => action.user)).size
@@ -38,32 +57,46 @@ export function accessControlCheck(data: ReportData): Check {
     access.notPermitted > 0 ? 'fail' : access.calls === 0 || access.withoutKnownRole > 0 ? 'warn' : 'pass'
   const summary =
     access.notPermitted > 0
-      ? `${count(access.notPermitted)} calls succeeded that the caller's roles do not permit (${count(misusers)} users)`
+      ? format(m.fail, { count: access.notPermitted, users: misusers })
       : access.calls === 0
-        ? 'no gateway calls in the period to judge'
+        ? m.noCalls
         : access.withoutKnownRole > 0
-          ? `${count(access.withoutKnownRole)} of ${count(access.calls)} calls (${pct(unknownShare)}) came from callers without a role the rbac map names; none of the others exceeded its roles`
-          : `all ${count(access.calls)} calls were within the caller's roles`
-  const misuse = access.misuse.slice(0, MAX_EVIDENCE).map(misuseLine)
+          ? format(m.warn, {
+              unknown: access.withoutKnownRole,
+              calls: access.calls,
+              share: text.pct(unknownShare),
+            })
+          : format(m.pass, { calls: access.calls })
+  const misuse = access.misuse.slice(0, MAX_EVIDENCE).map((action) => misuseLine(action, text))
   const unknownRoles = access.roles.filter((role) => !role.inMap)
+  const roleMap = access.roleMap
+    .map((entry) =>
+      format(m.roleMapEntry, { role: entry.role, permissions: describePermissions(entry.permissions, text) }),
+    )
+    .join(text.report.common.listSeparator)
   return {
     id: ACCESS_CONTROL_CHECK,
-    title: "Calls stay within the caller's roles (least privilege)",
+    title: m.title,
     status,
     summary,
     evidence: [
       ...misuse,
       ...(access.misuse.length > MAX_EVIDENCE
-        ? [`… and ${access.misuse.length - MAX_EVIDENCE} more (see access-misuse.csv)`]
+        ? [format(m.more, { n: String(access.misuse.length - MAX_EVIDENCE) })]
         : []),
-      `calls without a known role: ${count(access.withoutKnownRole)} (${pct(unknownShare)})`,
+      format(m.withoutRole, { count: access.withoutKnownRole, share: text.pct(unknownShare) }),
       ...(unknownRoles.length > 0
-        ? [`roles not in the rbac map: ${unknownRoles.map((role) => role.role).join(', ')}`]
+        ? [
+            format(m.unknownRoles, {
+              roles: describeRoles(
+                unknownRoles.map((role) => role.role),
+                text,
+              ),
+            }),
+          ]
         : []),
-      `role map: ${access.roleMap.map((entry) => `${entry.role} [${entry.permissions.join(', ')}]`).join('; ')}`,
-      ...(access.truncated
-        ? ['some call groups were beyond the report limits; counts shown are lower bounds']
-        : []),
+      format(m.roleMap, { entries: roleMap }),
+      ...(access.truncated ? [m.truncated] : []),
     ],
   }
 }

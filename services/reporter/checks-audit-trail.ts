@@ -1,6 +1,7 @@
 import { describeSeal, type Problem, type SealSummary } from '../integrity/index.js'
 import type { Check } from './check.js'
 import type { ReportData } from './data.js'
+import type { ReportText } from './i18n/index.js'
 
 /**
  * `audit-trail-integrity`: the report states whether its own evidence is intact. Every seal
@@ -15,19 +16,31 @@ export const AUDIT_TRAIL_CHECK = 'audit-trail-integrity'
 const MAX_PROBLEMS = 10
 const MAX_IDS = 10
 
-const count = (n: number) => n.toLocaleString('en-US')
-const plural = (n: number, noun: string) => `${count(n)} ${noun}${n === 1 ? '' : 's'}`
+type Messages = ReportText['checks']['audit-trail-integrity']
 
-export function sealLine(label: string, seal: SealSummary): string {
-  return `${label} seal ${describeSeal(seal)}, sealed ${seal.sealedAt}, ${plural(seal.rowCount, 'row')}: digest ${seal.digest}, seal hash ${seal.sealHash}`
+export function sealLine(which: 'first' | 'last', seal: SealSummary, text: ReportText): string {
+  const m = text.checks[AUDIT_TRAIL_CHECK]
+  return text.format(which === 'first' ? m.firstSeal : m.lastSeal, {
+    seal: describeSeal(seal),
+    at: seal.sealedAt,
+    rows: seal.rowCount,
+    digest: seal.digest,
+    hash: seal.sealHash,
+  })
 }
 
-function problemLine(problem: Problem): string {
-  const seal = problem.seal ? ` seal ${describeSeal(problem.seal)}` : ''
+function problemLine(problem: Problem, m: Messages, text: ReportText): string {
   const ids = problem.eventIds.slice(0, MAX_IDS)
-  const more = problem.count > ids.length ? ` … and ${count(problem.count - ids.length)} more` : ''
-  const events = ids.length > 0 ? `; event ids (${count(problem.count)}): ${ids.join(', ')}${more}` : ''
-  return `${problem.kind.toUpperCase()}${seal}: ${problem.detail}${events}`
+  return text.format(m.problem, {
+    kind: text.term('problemKind', problem.kind.toUpperCase()),
+    sealed: problem.seal ? 'yes' : 'no',
+    seal: problem.seal ? describeSeal(problem.seal) : '',
+    detail: problem.detail,
+    listed: ids.length > 0 ? 'yes' : 'no',
+    count: problem.count,
+    ids: ids.join(', '),
+    more: Math.max(0, problem.count - ids.length),
+  })
 }
 
 /** Ids of every distinct seal the problems break. */
@@ -35,20 +48,26 @@ function brokenSeals(problems: readonly Problem[]): string[] {
   return [...new Set(problems.flatMap((problem) => (problem.seal ? [describeSeal(problem.seal)] : [])))]
 }
 
-export function auditTrailCheck(data: ReportData): Check {
+export function auditTrailCheck(data: ReportData, text: ReportText): Check {
   const trail = data.compliance.auditTrail
   const id = AUDIT_TRAIL_CHECK
-  const title = 'Audit trail integrity (PCI DSS 10.3, NIST AU-9, AU-10)'
+  const m = text.checks[id]
+  const { title } = m
   const command = `mcp-audit verify-store --tenant ${data.tenant.id} --from ${data.period.from} --to ${data.period.to}`
   if (!trail.verified) {
-    return { id, title, status: 'warn', summary: `not verified: ${trail.reason}`, evidence: [] }
+    return {
+      id,
+      title,
+      status: 'warn',
+      summary: text.format(m.notVerified, { reason: trail.reason }),
+      evidence: [],
+    }
   }
-  const checked = `${plural(trail.seals, 'seal')} and ${plural(trail.rows, 'stored row')} checked against seal key ${trail.keyId}`
-  const expired =
-    trail.expired > 0 ? `; ${plural(trail.expired, 'sealed row')} expired by retention (expected)` : ''
+  const checked = (expired: number) =>
+    text.format(m.checked, { seals: trail.seals, rows: trail.rows, key: trail.keyId, expired })
   const bounds = [
-    ...(trail.firstSeal ? [sealLine('first', trail.firstSeal)] : []),
-    ...(trail.lastSeal ? [sealLine('last', trail.lastSeal)] : []),
+    ...(trail.firstSeal ? [sealLine('first', trail.firstSeal, text)] : []),
+    ...(trail.lastSeal ? [sealLine('last', trail.lastSeal, text)] : []),
   ]
   if (trail.problems.length > 0) {
     const seals = brokenSeals(trail.problems)
@@ -58,11 +77,11 @@ export function auditTrailCheck(data: ReportData): Check {
       id,
       title,
       status: 'fail',
-      summary: `${plural(trail.problems.length, 'integrity problem')}: ${plural(seals.length, 'seal')} broken, ${plural(events, 'event')} changed, deleted or added`,
+      summary: text.format(m.fail, { problems: trail.problems.length, seals: seals.length, events }),
       evidence: [
-        `${checked}${expired}`,
-        ...trail.problems.slice(0, MAX_PROBLEMS).map(problemLine),
-        ...(rest > 0 ? [`… and ${rest} more problems (see report.json, or run ${command})`] : []),
+        checked(trail.expired),
+        ...trail.problems.slice(0, MAX_PROBLEMS).map((problem) => problemLine(problem, m, text)),
+        ...(rest > 0 ? [text.format(m.moreProblems, { n: String(rest), command })] : []),
         ...bounds,
       ],
     }
@@ -72,18 +91,15 @@ export function auditTrailCheck(data: ReportData): Check {
       id,
       title,
       status: 'warn',
-      summary:
-        trail.rows === 0
-          ? 'not applicable: no events stored in the period, so there is nothing sealed to verify'
-          : `not yet applicable: the period's ${plural(trail.rows, 'row')} still wait for a first seal`,
-      evidence: [checked, `check again later with ${command}`],
+      summary: trail.rows === 0 ? m.nothingStored : text.format(m.notSealedYet, { rows: trail.rows }),
+      evidence: [checked(0), text.format(m.checkLater, { command })],
     }
   }
   return {
     id,
     title,
     status: 'pass',
-    summary: `${trail.seals === 1 ? 'the one seal of the period verifies' : `all ${count(trail.seals)} seals of the period verify`}; no sealed row was changed, deleted or added`,
-    evidence: [`${checked}${expired}`, ...bounds, `re-check with ${command}`],
+    summary: text.format(m.pass, { seals: trail.seals }),
+    evidence: [checked(trail.expired), ...bounds, text.format(m.recheck, { command })],
   }
 }

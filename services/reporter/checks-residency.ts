@@ -1,10 +1,11 @@
 import type { Check } from './check.js'
 import type { ResidencyFacts, TransportFacts } from './data.js'
+import type { ReportText } from './i18n/index.js'
 
 /**
  * `data-residency` and `transport-encryption`: where the period's gateway calls ran and whether they
  * travelled encrypted. A call whose region or TLS flag neither the gateway nor the configuration
- * says counts as unknown, never as compliant.
+ * says counts as unknown, never as compliant. Texts: i18n/checks-*.ts, keyed by check id.
  */
 
 export const DATA_RESIDENCY_CHECK = 'data-residency'
@@ -12,58 +13,66 @@ export const TRANSPORT_ENCRYPTION_CHECK = 'transport-encryption'
 
 const MAX_LINES = 12
 
-const count = (n: number) => n.toLocaleString('en-US')
-const calls = (n: number) => `${count(n)} call${n === 1 ? '' : 's'}`
-const pct = (share: number) => `${(share * 100).toFixed(2)}%`
-
 function capped(lines: string[], more: (n: number) => string): string[] {
   return lines.length <= MAX_LINES ? lines : [...lines.slice(0, MAX_LINES), more(lines.length - MAX_LINES)]
 }
 
-function serverList(servers: ReadonlyArray<{ server: string; calls: number }>): string {
-  const shown = servers.slice(0, MAX_LINES).map((row) => `${row.server} (${count(row.calls)})`)
+function serverList(
+  servers: ReadonlyArray<{ server: string; calls: number }>,
+  messages: { server: string; moreServers: string },
+  text: ReportText,
+): string {
+  const shown = servers
+    .slice(0, MAX_LINES)
+    .map((row) => text.format(messages.server, { server: row.server, calls: row.calls }))
+    .join(text.report.common.itemSeparator)
   return servers.length > MAX_LINES
-    ? `${shown.join(', ')}, … ${servers.length - MAX_LINES} more`
-    : shown.join(', ')
+    ? text.format(messages.moreServers, { servers: shown, n: String(servers.length - MAX_LINES) })
+    : shown
 }
 
-export function residencyCheck(facts: ResidencyFacts): Check {
-  const id = DATA_RESIDENCY_CHECK
-  const title = 'Calls ran in the allowed regions (data residency)'
-  const regions = facts.regions.map((row) => `${row.region}: ${calls(row.calls)}`).join(', ') || 'none known'
+export function residencyCheck(facts: ResidencyFacts, text: ReportText): Check {
+  const { format } = text
+  const m = text.checks[DATA_RESIDENCY_CHECK]
+  const list = (items: readonly string[]) => items.join(text.report.common.itemSeparator)
+  const regions =
+    list(facts.regions.map((row) => format(m.region, { region: row.region, calls: row.calls }))) || m.noRegion
   const unknownShare = facts.calls === 0 ? 0 : facts.unknownCalls / facts.calls
   const unknownLine =
     facts.unknownCalls > 0
       ? [
-          `${calls(facts.unknownCalls)} (${pct(unknownShare)}) of unknown region, by server: ${serverList(facts.unknownServers)}; set tenants[].residency.serverRegions or gatewayRegions for them`,
+          format(m.unknown, {
+            calls: facts.unknownCalls,
+            share: text.pct(unknownShare),
+            servers: serverList(facts.unknownServers, m, text),
+          }),
         ]
       : []
+  const base = { id: DATA_RESIDENCY_CHECK, title: m.title }
+  const regionsLine = format(m.regions, { regions })
   if (facts.allowedRegions === null) {
-    return {
-      id,
-      title,
-      status: 'warn',
-      summary: 'no residency policy: tenants[].residency.allowedRegions is not set for this tenant',
-      evidence: [`regions of the period's calls: ${regions}`, ...unknownLine],
-    }
+    return { ...base, status: 'warn', summary: m.noPolicy, evidence: [regionsLine, ...unknownLine] }
   }
-  const allowed = `allowed regions: ${facts.allowedRegions.join(', ')}`
+  const allowed = format(m.allowed, { regions: list(facts.allowedRegions) })
   if (facts.outsideCalls > 0) {
-    const servers = new Set(facts.outside.map((row) => row.server))
+    const servers = [...new Set(facts.outside.map((row) => row.server))]
     const outsideRegions = [...new Set(facts.outside.map((row) => row.region))]
     return {
-      id,
-      title,
+      ...base,
       status: 'fail',
-      summary: `${calls(facts.outsideCalls)} ran outside the allowed regions, in ${outsideRegions.join(', ')}, on ${count(servers.size)} server${servers.size === 1 ? '' : 's'}: ${[...servers].join(', ')}`,
+      summary: format(m.fail, {
+        calls: facts.outsideCalls,
+        regions: list(outsideRegions),
+        servers: servers.length,
+        names: list(servers),
+      }),
       evidence: [
         allowed,
         ...capped(
-          facts.outside.map(
-            (row) =>
-              `outside: server ${row.server}, tool ${row.tool}, region ${row.region}: ${calls(row.calls)}`,
+          facts.outside.map((row) =>
+            format(m.outside, { server: row.server, tool: row.tool, region: row.region, calls: row.calls }),
           ),
-          (n) => `… and ${n} more server, tool and region combinations (see report.json)`,
+          (n) => format(m.moreOutside, { n: String(n) }),
         ),
         ...unknownLine,
       ],
@@ -71,75 +80,88 @@ export function residencyCheck(facts: ResidencyFacts): Check {
   }
   if (facts.unknownCalls > 0 && unknownShare > facts.unknownWarnShare) {
     return {
-      id,
-      title,
+      ...base,
       status: 'warn',
-      summary: `${calls(facts.unknownCalls)} (${pct(unknownShare)}) have no known region, above the ${pct(facts.unknownWarnShare)} allowed unknown`,
-      evidence: [allowed, `regions of the period's calls: ${regions}`, ...unknownLine],
+      summary: format(m.warn, {
+        calls: facts.unknownCalls,
+        share: text.pct(unknownShare),
+        limit: text.pct(facts.unknownWarnShare),
+      }),
+      evidence: [allowed, regionsLine, ...unknownLine],
     }
   }
   return {
-    id,
-    title,
+    ...base,
     status: 'pass',
-    summary:
-      facts.calls === 0
-        ? 'no gateway calls in the period'
-        : `every call of known region ran in an allowed region (${calls(facts.calls - facts.unknownCalls)})`,
-    evidence: [allowed, `regions of the period's calls: ${regions}`, ...unknownLine],
+    summary: facts.calls === 0 ? m.noCalls : format(m.pass, { calls: facts.calls - facts.unknownCalls }),
+    evidence: [allowed, regionsLine, ...unknownLine],
   }
 }
 
-export function transportCheck(facts: TransportFacts): Check {
-  const id = TRANSPORT_ENCRYPTION_CHECK
-  const title = 'Calls to MCP servers travel over TLS (PCI DSS 4.2.1, HIPAA 164.312(e), ISO 27001 A.8.24)'
+export function transportCheck(facts: TransportFacts, text: ReportText): Check {
+  const { format } = text
+  const m = text.checks[TRANSPORT_ENCRYPTION_CHECK]
   const share = facts.calls === 0 ? 0 : facts.tlsCalls / facts.calls
   const exposed = facts.plaintextServers.filter((row) => row.nonLoopbackCalls > 0)
   const exposedCalls = exposed.reduce((sum, row) => sum + row.nonLoopbackCalls, 0)
-  const tally = `${pct(share)} of ${calls(facts.calls)} over TLS; ${count(facts.plaintextCalls)} in clear, ${count(facts.unknownCalls)} unknown`
+  const counts = {
+    share: text.pct(share),
+    calls: facts.calls,
+    plaintext: facts.plaintextCalls,
+    unknown: facts.unknownCalls,
+  }
   const evidence = [
-    tally,
+    format(m.tally, counts),
     ...capped(
-      facts.plaintextServers.map(
-        (row) =>
-          `plaintext: server ${row.server}: ${calls(row.calls)}${row.nonLoopbackCalls === row.calls ? '' : row.nonLoopbackCalls === 0 ? ' (loopback)' : ` (${count(row.nonLoopbackCalls)} not on loopback)`}`,
+      facts.plaintextServers.map((row) =>
+        format(m.plaintext, {
+          server: row.server,
+          calls: row.calls,
+          where:
+            row.nonLoopbackCalls === row.calls ? 'remote' : row.nonLoopbackCalls === 0 ? 'loopback' : 'mixed',
+          remote: row.nonLoopbackCalls,
+        }),
       ),
-      (n) => `… and ${n} more plaintext servers (see report.json)`,
+      (n) => format(m.morePlaintext, { n: String(n) }),
     ),
     ...(facts.unknownCalls > 0
-      ? [
-          `unknown TLS, by server: ${serverList(facts.unknownServers)}; have the gateway report the upstream scheme or set tenants[].serverTls`,
-        ]
+      ? [format(m.unknown, { servers: serverList(facts.unknownServers, m, text) })]
       : []),
   ]
+  const base = { id: TRANSPORT_ENCRYPTION_CHECK, title: m.title }
   if (exposed.length > 0) {
     return {
-      id,
-      title,
+      ...base,
       status: 'fail',
-      summary: `${calls(exposedCalls)} went in clear to ${count(exposed.length)} server${exposed.length === 1 ? '' : 's'} not on loopback: ${exposed.map((row) => row.server).join(', ')}`,
+      summary: format(m.fail, {
+        calls: exposedCalls,
+        servers: exposed.length,
+        names: exposed.map((row) => row.server).join(text.report.common.itemSeparator),
+      }),
       evidence,
     }
   }
   if (facts.unknownCalls > 0) {
     return {
-      id,
-      title,
+      ...base,
       status: 'warn',
-      summary: `${calls(facts.unknownCalls)} (${pct(facts.unknownCalls / facts.calls)}) without TLS information; ${pct(share)} known to be over TLS`,
+      summary: format(m.warn, {
+        calls: facts.unknownCalls,
+        share: text.pct(facts.unknownCalls / facts.calls),
+        tls: text.pct(share),
+      }),
       evidence,
     }
   }
   return {
-    id,
-    title,
+    ...base,
     status: 'pass',
     summary:
       facts.calls === 0
-        ? 'no gateway calls in the period'
+        ? m.noCalls
         : facts.plaintextCalls > 0
-          ? `${tally}; plaintext only to loopback servers`
-          : `all ${calls(facts.calls)} over TLS`,
+          ? format(m.passLoopback, counts)
+          : format(m.pass, { calls: facts.calls }),
     evidence,
   }
 }

@@ -1,6 +1,7 @@
 import type { Check, CheckStatus } from './check.js'
 import type { ReportData } from './data.js'
-import { retentionRequirement } from './frameworks.js'
+import { FRAMEWORKS, frameworkRetentionSource, retentionRequirement } from './frameworks.js'
+import type { ReportText } from './i18n/index.js'
 
 /**
  * Retention checks: the longest framework minimum against what stored events keep (their
@@ -9,76 +10,87 @@ import { retentionRequirement } from './frameworks.js'
  */
 
 const DAY_MS = 86_400_000
-const count = (n: number) => n.toLocaleString('en-US')
 
-export function retentionChecks(data: ReportData): Check[] {
+export function retentionChecks(data: ReportData, text: ReportText): Check[] {
+  const { format } = text
+  const { none } = text.report.common
   const { retention: facts } = data.compliance
   const { tenant } = data
   const required = retentionRequirement(tenant.frameworks, tenant.retention.minDays)
   const periodEnd = Date.parse(data.period.to)
   const historyDays = facts.oldestEvent ? Math.floor((periodEnd - Date.parse(facts.oldestEvent)) / DAY_MS) : 0
-  const ttl = facts.ttlClause ? `table TTL: ${facts.ttlClause}` : 'audit_events has no TTL clause'
+  const min = text.checks['retention-minimum']
+  const max = text.checks['retention-maximum']
+  const hot = text.checks['retention-availability']
+  const days = String(required.days)
+  const sources = required.frameworks.map((framework) =>
+    format(min.source, {
+      source: frameworkRetentionSource(framework, text),
+      days: String(FRAMEWORKS[framework].minimumDays),
+    }),
+  )
 
   const minimumEvidence = [
-    `required minimum: ${required.days} days${required.sources.length > 0 ? ` (${required.sources.join('; ')})` : ' (tenant retention.minDays)'}`,
-    `tenant policy: minDays ${tenant.retention.minDays}, maxDays ${tenant.retention.maxDays} (events are kept maxDays)`,
-    ttl,
-    `stored events keep ${facts.minKeepDays ?? '–'} to ${facts.maxKeepDays ?? '–'} days (retention_until − event time)`,
-    `oldest stored event: ${facts.oldestEvent ?? 'none'} (${historyDays} days before the period end)`,
+    sources.length > 0
+      ? format(min.required, { days, sources: sources.join(text.report.common.listSeparator) })
+      : format(min.requiredByTenant, { days }),
+    format(min.policy, { min: String(tenant.retention.minDays), max: String(tenant.retention.maxDays) }),
+    facts.ttlClause ? format(min.ttl, { clause: facts.ttlClause }) : min.noTtl,
+    format(min.keep, { min: String(facts.minKeepDays ?? '–'), max: String(facts.maxKeepDays ?? '–') }),
+    format(min.oldest, { oldest: facts.oldestEvent ?? none, days: String(historyDays) }),
   ]
   let minimumStatus: CheckStatus = 'pass'
-  let minimumSummary = `events are kept at least ${required.days} days`
+  let minimumSummary = format(min.pass, { days })
   if (tenant.retention.maxDays < required.days || facts.eventsBelowRequired > 0 || !facts.ttlClause) {
     minimumStatus = 'fail'
     minimumSummary =
       facts.eventsBelowRequired > 0
-        ? `${count(facts.eventsBelowRequired)} stored events expire before the required ${required.days} days`
-        : `retention is configured below the required ${required.days} days`
+        ? format(min.failExpiring, { count: facts.eventsBelowRequired, days })
+        : format(min.failConfigured, { days })
   } else if (historyDays < required.days) {
     minimumStatus = 'warn'
-    minimumSummary = `the store holds ${historyDays} days of history, less than the ${required.days} required: fine only if collection began then`
+    minimumSummary = format(min.warnHistory, { history: String(historyDays), days })
   }
 
   const maximumEvidence = [
-    `tenant maximum (storage limitation): ${tenant.retention.maxDays} days`,
-    ttl,
-    `events kept beyond the maximum: ${count(facts.eventsBeyondMaximum)}`,
-    `oldest stored event: ${facts.oldestEvent ?? 'none'} (${historyDays} days old at the period end)`,
+    format(max.maximum, { days: String(tenant.retention.maxDays) }),
+    facts.ttlClause ? format(max.ttl, { clause: facts.ttlClause }) : max.noTtl,
+    format(max.beyond, { count: facts.eventsBeyondMaximum }),
+    format(max.oldest, { oldest: facts.oldestEvent ?? none, days: String(historyDays) }),
   ]
   const tooOld = historyDays > tenant.retention.maxDays + 1
   const maximumStatus: CheckStatus =
     facts.eventsBeyondMaximum > 0 || tooOld || !facts.ttlClause ? 'fail' : 'pass'
 
   const hotRequired = Math.max(required.hotDays, 0)
+  const hotDays = String(tenant.retention.hotDays)
   const availability: Check = {
     id: 'retention-availability',
-    title: 'Recent events immediately available',
+    title: hot.title,
     status: tenant.retention.hotDays >= hotRequired ? 'pass' : 'fail',
     summary:
       tenant.retention.hotDays >= hotRequired
-        ? `${tenant.retention.hotDays} days are kept on the hot tier`
-        : `hot tier holds ${tenant.retention.hotDays} days, ${hotRequired} required`,
+        ? format(hot.pass, { days: hotDays })
+        : format(hot.fail, { days: hotDays, required: String(hotRequired) }),
     evidence: [
-      `retention.hotDays: ${tenant.retention.hotDays}`,
-      `required: ${hotRequired} days${hotRequired ? ' (PCI DSS 10.5.1)' : ''}`,
+      format(hot.hotDays, { days: hotDays }),
+      format(hotRequired ? hot.requiredPci : hot.required, { days: String(hotRequired) }),
     ],
   }
   return [
     {
       id: 'retention-minimum',
-      title: 'Retention meets each framework minimum',
+      title: min.title,
       status: minimumStatus,
       summary: minimumSummary,
       evidence: minimumEvidence,
     },
     {
       id: 'retention-maximum',
-      title: 'Retention within the tenant maximum',
+      title: max.title,
       status: maximumStatus,
       summary:
-        maximumStatus === 'pass'
-          ? `no event is kept beyond ${tenant.retention.maxDays} days`
-          : 'events are kept beyond the tenant maximum',
+        maximumStatus === 'pass' ? format(max.pass, { days: String(tenant.retention.maxDays) }) : max.fail,
       evidence: maximumEvidence,
     },
     availability,

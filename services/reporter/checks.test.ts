@@ -141,6 +141,30 @@ function data(
         plaintextServers: [],
         unknownServers: [],
       },
+      storageEncryption: {
+        store: {
+          mode: 'embedded',
+          location: '/data/clickhouse',
+          verified: true,
+          tables: [
+            {
+              table: 'audit_events',
+              policy: 'default',
+              disks: [{ name: 'enc', type: 'Local', encrypted: true }],
+            },
+          ],
+        },
+        kafka: {
+          brokers: [],
+          tls: false,
+          verifiesCertificates: false,
+          mutualTls: false,
+          sasl: null,
+          rawRetentionHours: 72,
+          dlqRetentionHours: 168,
+        },
+        reports: { signed: true, encrypted: false },
+      },
     },
     access: {
       roleMap: [{ role: 'mcp-developer', permissions: ['read', 'execute'] }],

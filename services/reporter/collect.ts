@@ -4,12 +4,15 @@ import { clickhouseTime } from '../platform/store/time.js'
 import { collectAuditTrail } from './audit-trail.js'
 import type { ReportData } from './data.js'
 import { retentionRequirement } from './frameworks.js'
-import { formatLocal, precedingPeriod, type Period } from './period.js'
+import { periodLabel } from './document.js'
+import type { ReportText } from './i18n/index.js'
+import { precedingPeriod, type Period } from './period.js'
 import { queryAccess } from './queries-access.js'
 import { querySummary, queryLatency, queryTop, queryVolume } from './queries-activity.js'
 import { queryCompleteness, queryRecordContent, queryRetention, queryReview } from './queries-compliance.js'
 import { queryResidency, queryTransport } from './queries-residency.js'
 import { querySecurity } from './queries-security.js'
+import { collectStorageEncryption } from './storage-encryption.js'
 import type { ReportParams } from './query.js'
 
 /** Runs every query of a report (sequentially: the embedded engine serves one at a time anyway). */
@@ -25,6 +28,10 @@ export interface CollectRequest {
   signingKeyId: string
   /** Where the trusted seal key is found, to verify the period's sealed audit trail. */
   sealKeyConfig: Pick<AppConfig, 'dataDir' | 'integrity'>
+  /** The report's language, for the period label. */
+  text: ReportText
+  /** The running deployment's Kafka settings, for the storage-encryption check. */
+  deployment: Pick<AppConfig, 'kafka'>
 }
 
 export function reportParams(tenantId: string, period: Period, timezone: string): ReportParams {
@@ -69,6 +76,7 @@ export async function collectReportData(
   const residency = await queryResidency(store, params, tenant.residency)
   const transport = await queryTransport(store, params)
   const access = await queryAccess(store, params, tenant.rbac)
+  const storageEncryption = await collectStorageEncryption(store, request.deployment)
   const data: ReportData = {
     reportId: request.reportId,
     name: request.name,
@@ -77,7 +85,7 @@ export async function collectReportData(
       from: period.from.toISOString(),
       to: period.to.toISOString(),
       timezone,
-      label: `${formatLocal(period.from, timezone)} – ${formatLocal(period.to, timezone)} (${timezone})`,
+      label: periodLabel(period.from, period.to, timezone, request.text),
     },
     previousPeriod: { from: previous.from.toISOString(), to: previous.to.toISOString() },
     generatedAt: request.generatedAt.toISOString(),
@@ -98,6 +106,7 @@ export async function collectReportData(
       auditTrail,
       residency,
       transport,
+      storageEncryption,
     },
     access,
   }

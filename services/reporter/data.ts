@@ -1,3 +1,4 @@
+import type { StorageEncryptionFacts } from './storage-encryption.js'
 import type { Problem, SealSummary } from '../integrity/index.js'
 import type { AccessFacts } from './access.js'
 import type { Framework } from './frameworks.js'
@@ -198,6 +199,7 @@ export interface ReportData {
     auditTrail: AuditTrailFacts
     residency: ResidencyFacts
     transport: TransportFacts
+    storageEncryption: StorageEncryptionFacts
   }
   /** Calls by role and privileged actions by user, judged against the tenant's `rbac`. */
   access: AccessFacts

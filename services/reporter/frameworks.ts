@@ -1,5 +1,6 @@
 import type { Framework as FrameworkSchema } from '../../schemas/config.js'
 import type { Check, CheckStatus } from './check.js'
+import { reportText, type ReportText } from './i18n/index.js'
 import type { z } from 'zod'
 
 /**
@@ -22,11 +23,26 @@ export interface FrameworkInfo {
 
 export const FRAMEWORKS: Record<Framework, FrameworkInfo> = {
   'pci-dss': {
-    title: 'PCI DSS v4.0.1 Requirements 4.2, 7.2 and 10',
+    title: 'PCI DSS v4.0.1 Requirements 3.5, 4.2, 7.2 and 10',
     minimumDays: 365,
     hotDays: 90,
     retentionSource: 'PCI DSS 10.5.1: 12 months, the latest 3 immediately available',
     controls: [
+      {
+        id: '3.5.1',
+        title: 'Stored account data rendered unreadable (strong cryptography at rest)',
+        checks: ['storage-encryption'],
+      },
+      {
+        id: '4.2.1',
+        title: 'Strong cryptography for data in transmission (calls to MCP servers, Kafka)',
+        checks: ['transport-encryption', 'storage-encryption'],
+      },
+      {
+        id: '7.2',
+        title: 'Access by job function and least privilege (Requirement 7)',
+        checks: ['access-control'],
+      },
       {
         id: '10.2.1',
         title: 'Audit logs capture user activity, incl. 10.2.1.3 access to audit logs',
@@ -54,16 +70,6 @@ export const FRAMEWORKS: Record<Framework, FrameworkInfo> = {
         checks: ['retention-minimum', 'retention-availability'],
       },
       { id: '10.6', title: 'Time synchronisation', checks: ['clock-skew'] },
-      {
-        id: '4.2.1',
-        title: 'Strong cryptography for data in transit (here: calls to MCP servers)',
-        checks: ['transport-encryption'],
-      },
-      {
-        id: '7.2',
-        title: 'Access by job function and least privilege (Requirement 7)',
-        checks: ['access-control'],
-      },
       {
         id: '10.7.2',
         title: 'Failures of logging systems detected',
@@ -94,7 +100,11 @@ export const FRAMEWORKS: Record<Framework, FrameworkInfo> = {
       },
       { id: 'A.8.16', title: 'Monitoring activities', checks: ['security-alerts', 'completeness-gaps'] },
       { id: 'A.8.17', title: 'Clock synchronisation', checks: ['clock-skew'] },
-      { id: 'A.8.24', title: 'Use of cryptography (in transit)', checks: ['transport-encryption'] },
+      {
+        id: 'A.8.24',
+        title: 'Use of cryptography (in transit and at rest)',
+        checks: ['transport-encryption', 'storage-encryption'],
+      },
       { id: 'A.5.15', title: 'Access control', checks: ['access-control'] },
       { id: 'A.8.2', title: 'Privileged access rights', checks: ['access-control'] },
     ],
@@ -110,6 +120,7 @@ export const FRAMEWORKS: Record<Framework, FrameworkInfo> = {
         checks: ['record-content', 'security-alerts', 'review-evidence'],
       },
       { id: '164.312(a)(1)', title: 'Access control: only granted rights', checks: ['access-control'] },
+      { id: '164.312(a)(2)(iv)', title: 'Encryption and decryption of ePHI', checks: ['storage-encryption'] },
       { id: '164.312(c)(1)', title: 'Integrity', checks: ['integrity', 'audit-trail-integrity'] },
       { id: '164.312(e)', title: 'Transmission security', checks: ['transport-encryption'] },
       { id: '164.316(b)(2)(i)', title: 'Retention of documentation, 6 years', checks: ['retention-minimum'] },
@@ -176,12 +187,79 @@ export const FRAMEWORKS: Record<Framework, FrameworkInfo> = {
       { id: 'Art. 19, 26(6)', title: 'Keep logs at least 6 months', checks: ['retention-minimum'] },
     ],
   },
+  // GB/T 22239-2019 level 3 (clause numbers as commonly cited); the log floor is the
+  // Cybersecurity Law's. Reference: /work/shared/reference/china-pii-and-compliance.md §10.
+  'mlps-2.0': {
+    title: 'MLPS 2.0 (GB/T 22239-2019), level 3 security audit',
+    minimumDays: 183,
+    retentionSource: 'Cybersecurity Law of the PRC Art. 21(3): network logs kept at least 6 months',
+    controls: [
+      {
+        id: '8.1.4.3 a)',
+        title: 'Audit enabled, covering every user and important security events',
+        checks: ['record-content', 'completeness-gaps', 'authentication'],
+      },
+      {
+        id: '8.1.4.3 b)',
+        title: 'Records hold date and time, user, event type, outcome and other audit details',
+        checks: ['record-content', 'clock-skew'],
+      },
+      {
+        id: '8.1.4.3 c)',
+        title: 'Audit records protected and backed up against deletion, change or overwriting',
+        checks: ['integrity', 'audit-trail-integrity', 'retention-minimum'],
+      },
+      {
+        id: '8.1.4.3 d)',
+        title: 'Audit process protected from unauthorised interruption',
+        checks: ['completeness-receipts', 'completeness-gaps', 'ingestion-lag'],
+      },
+      {
+        id: '8.1.5.2',
+        title: 'Audit management: records analysed and acted upon',
+        checks: ['security-alerts', 'review-evidence'],
+      },
+      {
+        id: '8.1.5.4 d)',
+        title: 'Audit data collected centrally, kept as long as the law requires',
+        checks: ['completeness-receipts', 'retention-minimum', 'retention-availability'],
+      },
+      { id: 'CSL Art. 21(3)', title: 'Network logs kept at least 6 months', checks: ['retention-minimum'] },
+    ],
+  },
+  // A control whose check no report produces yet shows WARN (frameworkSections), never PASS.
+  pipl: {
+    title: 'PIPL (Personal Information Protection Law of the PRC)',
+    controls: [
+      {
+        id: 'Art. 6, 19',
+        title: 'Minimisation: least personal information, kept no longer than necessary',
+        checks: ['redaction', 'retention-maximum'],
+      },
+      {
+        id: 'Art. 51(3), 73(3)',
+        title: 'Security measures: encryption and de-identification',
+        checks: ['redaction', 'integrity', 'audit-trail-integrity'],
+      },
+      {
+        id: 'Art. 38-40',
+        title: 'Cross-border transfer: personal information processed in the permitted regions',
+        checks: ['data-residency'],
+      },
+      {
+        id: 'Art. 54',
+        title: 'Regular compliance audits of personal information processing',
+        checks: ['record-content', 'review-evidence'],
+      },
+    ],
+  },
 }
 
 export interface RetentionRequirement {
   days: number
   hotDays: number
-  sources: string[]
+  /** The tenant's frameworks that set a floor, in the tenant's order. */
+  frameworks: Framework[]
 }
 
 /** The longest minimum among the tenant's frameworks (or the tenant's own minDays when longer). */
@@ -189,18 +267,21 @@ export function retentionRequirement(
   frameworks: readonly Framework[],
   tenantMinDays: number,
 ): RetentionRequirement {
-  const sources: string[] = []
   let days = tenantMinDays
   let hotDays = 0
   for (const framework of frameworks) {
     const info = FRAMEWORKS[framework]
-    if (info.minimumDays !== undefined) {
-      days = Math.max(days, info.minimumDays)
-      sources.push(`${info.retentionSource ?? info.title} (${info.minimumDays} days)`)
-    }
+    if (info.minimumDays !== undefined) days = Math.max(days, info.minimumDays)
     hotDays = Math.max(hotDays, info.hotDays ?? 0)
   }
-  return { days, hotDays, sources }
+  return { days, hotDays, frameworks: frameworks.filter((f) => FRAMEWORKS[f].minimumDays !== undefined) }
+}
+
+/** Where a framework's retention floor comes from, in the report's language. */
+export function frameworkRetentionSource(framework: Framework, text: ReportText): string {
+  const local = text.frameworks?.[framework]
+  const info = FRAMEWORKS[framework]
+  return local ? (local.retentionSource ?? local.title) : (info.retentionSource ?? info.title)
 }
 
 const RANK: Record<CheckStatus, number> = { pass: 0, warn: 1, fail: 2 }
@@ -216,17 +297,26 @@ export interface FrameworkSection {
   controls: Array<{ id: string; title: string; status: CheckStatus; checks: string[] }>
 }
 
+/** Each framework's controls with the worst status of their checks; titles in the report's language. */
 export function frameworkSections(
   frameworks: readonly Framework[],
   checks: readonly Check[],
+  text: ReportText = reportText(),
 ): FrameworkSection[] {
   const byId = new Map(checks.map((check) => [check.id, check]))
   return frameworks.map((framework) => {
     const info = FRAMEWORKS[framework]
+    const local = text.frameworks?.[framework]
     const controls = info.controls.map((control) => ({
       ...control,
+      title: local?.controls[control.id] ?? control.title,
       status: worst(control.checks.map((id) => byId.get(id)?.status ?? 'warn')),
     }))
-    return { framework, title: info.title, status: worst(controls.map((c) => c.status)), controls }
+    return {
+      framework,
+      title: local?.title ?? info.title,
+      status: worst(controls.map((c) => c.status)),
+      controls,
+    }
   })
 }

@@ -1,6 +1,8 @@
 import type PDFDocument from 'pdfkit'
 import type { Check } from './check.js'
-import { formatCell, tickStep, type Chart, type ReportTable } from './document.js'
+import type { Locale } from '../../schemas/locale.js'
+import { formatCell, tickStep, type Chart, type DocumentChrome, type ReportTable } from './document.js'
+import { formatMessage } from './i18n/format.js'
 import type { Fonts } from './pdf-fonts.js'
 
 /** Drawing primitives of the PDF: paginated tables, vector charts, check cards. */
@@ -20,6 +22,9 @@ export const PALETTE = {
 export interface Canvas {
   doc: PDFDocument
   fonts: Fonts
+  /** Labels in the report's language (status words, "continued", "no rows"). */
+  chrome: DocumentChrome
+  locale: Locale
   left: number
   width: number
   bottom: number
@@ -97,7 +102,7 @@ export function drawTable(canvas: Canvas, table: ReportTable): void {
   }
   if (table.rows.length === 0) {
     header()
-    textIn(canvas, table.empty ?? 'No rows.', canvas.left + PAD, doc.y + PAD, canvas.width, {
+    textIn(canvas, table.empty ?? canvas.chrome.noRows, canvas.left + PAD, doc.y + PAD, canvas.width, {
       size: TABLE_FONT,
       color: PALETTE.muted,
     })
@@ -109,11 +114,18 @@ export function drawTable(canvas: Canvas, table: ReportTable): void {
     const height = rowHeights[r]!
     if (doc.y + height > canvas.bottom) {
       canvas.newPage()
-      textIn(canvas, `${table.title} (continued)`, canvas.left, doc.y, canvas.width, {
-        bold: true,
-        size: 9,
-        color: PALETTE.muted,
-      })
+      textIn(
+        canvas,
+        formatMessage(canvas.chrome.continued, { title: table.title }, canvas.locale),
+        canvas.left,
+        doc.y,
+        canvas.width,
+        {
+          bold: true,
+          size: 9,
+          color: PALETTE.muted,
+        },
+      )
       doc.y += 3
       header()
     }
@@ -121,12 +133,13 @@ export function drawTable(canvas: Canvas, table: ReportTable): void {
     if (r % 2 === 1) doc.rect(canvas.left, y, canvas.width, height).fill(PALETTE.zebra)
     row.forEach((cell, i) => {
       const text = formatCell(cell)
+      const { status } = canvas.chrome
       const color =
-        text === 'FAIL'
+        text === status.fail
           ? PALETTE.fail
-          : text === 'WARN'
+          : text === status.warn
             ? PALETTE.warn
-            : text === 'PASS'
+            : text === status.pass
               ? PALETTE.pass
               : PALETTE.text
       textIn(canvas, text, xs[i]! + PAD, y + PAD, widths[i]! - 2 * PAD, {
@@ -237,7 +250,7 @@ export function drawChecks(canvas: Canvas, checks: Check[]): void {
     const color = PALETTE[check.status]
     doc.rect(canvas.left, y, 3, height - 6).fill(color)
     doc.roundedRect(canvas.left + 10, y + 1, 44, 14, 3).fill(color)
-    textIn(canvas, check.status.toUpperCase(), canvas.left + 10, y + 4, 44, {
+    textIn(canvas, canvas.chrome.status[check.status], canvas.left + 10, y + 4, 44, {
       bold: true,
       size: 7.5,
       color: '#ffffff',

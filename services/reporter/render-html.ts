@@ -2,7 +2,15 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import Handlebars from 'handlebars'
 import { packageRoot } from '../platform/paths.js'
-import { formatCell, tickStep, type Cell, type Chart, type ReportDocument } from './document.js'
+import {
+  documentChrome,
+  formatCell,
+  tickStep,
+  type Cell,
+  type Chart,
+  type DocumentChrome,
+  type ReportDocument,
+} from './document.js'
 
 /**
  * HTML with the templates in `reports/`, through an isolated Handlebars instance so our helpers
@@ -62,7 +70,9 @@ function svgChart(chart: Chart): string {
   return `<svg viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(chart.title)}">${parts.join('')}</svg>`
 }
 
-function createRenderer(): Handlebars.TemplateDelegate<ReportDocument> {
+type HtmlView = ReportDocument & { chrome: DocumentChrome }
+
+function createRenderer(): Handlebars.TemplateDelegate<HtmlView> {
   const hbs = Handlebars.create()
   hbs.registerHelper('cell', (cell: Cell) => formatCell(cell))
   hbs.registerHelper('align', (align: unknown) => (align === 'right' ? 'num' : ''))
@@ -71,15 +81,14 @@ function createRenderer(): Handlebars.TemplateDelegate<ReportDocument> {
   )
   hbs.registerHelper('chart', (chart: Chart) => new hbs.SafeString(svgChart(chart)))
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b)
-  hbs.registerHelper('upper', (text: string) => text.toUpperCase())
   hbs.registerPartial('styles', readFileSync(path.join(templatesDir(), 'report.css'), 'utf8'))
   const source = readFileSync(path.join(templatesDir(), 'report.hbs'), 'utf8')
-  return hbs.compile<ReportDocument>(source)
+  return hbs.compile<HtmlView>(source)
 }
 
-let renderer: Handlebars.TemplateDelegate<ReportDocument> | undefined
+let renderer: Handlebars.TemplateDelegate<HtmlView> | undefined
 
 export function renderHtml(document: ReportDocument): string {
   renderer ??= createRenderer()
-  return renderer(document)
+  return renderer({ ...document, chrome: documentChrome(document) })
 }

@@ -24,6 +24,7 @@ function pages(pdf: Buffer): string[] {
 
 function document(rows: number): ReportDocument {
   return {
+    locale: 'en',
     title: 'Monthly report',
     tenant: '示例租户',
     periodLabel: '2026-11-01 00:00 – 2026-12-01 00:00 (Asia/Shanghai)',

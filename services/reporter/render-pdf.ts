@@ -1,8 +1,9 @@
 import PDFDocument from 'pdfkit'
 import type { Logger } from '../platform/logger.js'
-import type { ReportDocument, Section } from './document.js'
+import { documentChrome, type DocumentChrome, type ReportDocument, type Section } from './document.js'
+import { formatMessage } from './i18n/format.js'
 import { drawChart, drawChecks, drawParagraph, drawTable, PALETTE, type Canvas } from './pdf-blocks.js'
-import { registerFonts, type Fonts } from './pdf-fonts.js'
+import { fontFiles, registerFonts, type Fonts } from './pdf-fonts.js'
 
 /**
  * The PDF: a cover (tenant, period, time zone, key figures), a table of contents with page
@@ -12,37 +13,37 @@ import { registerFonts, type Fonts } from './pdf-fonts.js'
 
 const MARGIN = { top: 56, bottom: 56, left: 50, right: 50 }
 
-function drawCover(doc: PDFDocument, fonts: Fonts, document: ReportDocument): void {
+function drawCover(doc: PDFDocument, fonts: Fonts, document: ReportDocument, chrome: DocumentChrome): void {
   const width = doc.page.width
   doc.rect(0, 0, width, 230).fill(PALETTE.primary)
   doc
-    .font(fonts.body, 10)
+    .font(fonts.pick(chrome.brandPdf), 10)
     .fillColor('#aed6f1')
-    .text('MCP-AUDIT · COMPLIANCE REPORT', MARGIN.left, 70, { characterSpacing: 1.5 })
+    .text(chrome.brandPdf, MARGIN.left, 70, { characterSpacing: 1.5 })
   doc
     .font(fonts.pick(document.title, true), 26)
     .fillColor('#ffffff')
     .text(document.title, MARGIN.left, 95, { width: width - 100 })
   doc
-    .font(fonts.pick(document.tenant, true), 15)
+    .font(fonts.pick(chrome.tenantLine, true), 15)
     .fillColor('#ffffff')
-    .text(`Tenant: ${document.tenant}`, MARGIN.left, doc.y + 8, { width: width - 100 })
+    .text(chrome.tenantLine, MARGIN.left, doc.y + 8, { width: width - 100 })
   doc
-    .font(fonts.body, 11)
+    .font(fonts.pick(document.periodLabel), 11)
     .fillColor('#d6eaf8')
     .text(document.periodLabel, MARGIN.left, doc.y + 4, { width: width - 100 })
 
   const facts: Array<[string, string]> = [
-    ['Period', document.periodLabel],
-    ['Time zone', document.timezone],
-    ['Generated', `${document.generated} by ${document.generatedBy}`],
-    ['Report id', document.reportId],
-    ['Signing key', `${document.keyId} (Ed25519; files and figures covered by manifest.json)`],
-    ['Frameworks', document.frameworks.length > 0 ? document.frameworks.join('; ') : 'none configured'],
+    [chrome.period, document.periodLabel],
+    [chrome.timezone, chrome.timezoneValue],
+    [chrome.generated, chrome.generatedBy],
+    [chrome.reportId, document.reportId],
+    [chrome.signingKey, chrome.signingKeyPdf],
+    [chrome.frameworks, chrome.frameworksValue],
   ]
   let y = 260
   for (const [label, value] of facts) {
-    doc.font(fonts.bold, 9.5).fillColor(PALETTE.muted).text(label, MARGIN.left, y, { width: 90 })
+    doc.font(fonts.pick(label, true), 9.5).fillColor(PALETTE.muted).text(label, MARGIN.left, y, { width: 90 })
     doc
       .font(fonts.pick(value), 9.5)
       .fillColor(PALETTE.text)
@@ -58,37 +59,36 @@ function drawCover(doc: PDFDocument, fonts: Fonts, document: ReportDocument): vo
     const x = MARGIN.left + i * (cardW + gap)
     doc.roundedRect(x, top, cardW, 74, 5).fillAndStroke('#f4f6f8', PALETTE.line)
     doc
-      .font(fonts.body, 8)
+      .font(fonts.pick(card.label), 8)
       .fillColor(PALETTE.muted)
       .text(card.label.toUpperCase(), x + 8, top + 9, { width: cardW - 16 })
     doc
-      .font(fonts.bold, 16)
+      .font(fonts.pick(card.value, true), 16)
       .fillColor(PALETTE.primary)
       .text(card.value, x + 8, top + 24, { width: cardW - 16 })
     doc
-      .font(fonts.body, 7.5)
+      .font(fonts.pick(card.note), 7.5)
       .fillColor(PALETTE.muted)
       .text(card.note, x + 8, top + 50, { width: cardW - 16 })
   })
-  const counts = document.checkCounts
-  const badges: Array<[string, number, string]> = [
-    ['PASS', counts.pass, PALETTE.pass],
-    ['WARN', counts.warn, PALETTE.warn],
-    ['FAIL', counts.fail, PALETTE.fail],
+  const badges: Array<[string, string]> = [
+    [chrome.badges.pass, PALETTE.pass],
+    [chrome.badges.warn, PALETTE.warn],
+    [chrome.badges.fail, PALETTE.fail],
   ]
   let x = MARGIN.left
   const badgeY = top + 100
   doc
-    .font(fonts.bold, 10)
+    .font(fonts.pick(chrome.checks, true), 10)
     .fillColor(PALETTE.text)
-    .text('Compliance checks', x, badgeY + 3)
+    .text(chrome.checks, x, badgeY + 3)
   x += 120
-  for (const [label, value, color] of badges) {
+  for (const [label, color] of badges) {
     doc.roundedRect(x, badgeY, 78, 20, 4).fill(color)
     doc
-      .font(fonts.bold, 9.5)
+      .font(fonts.pick(label, true), 9.5)
       .fillColor('#ffffff')
-      .text(`${value} ${label}`, x, badgeY + 5, { width: 78, align: 'center' })
+      .text(label, x, badgeY + 5, { width: 78, align: 'center' })
     x += 88
   }
 }
@@ -119,8 +119,12 @@ function drawContents(
   doc: PDFDocument,
   fonts: Fonts,
   entries: Array<{ section: Section; page: number }>,
+  chrome: DocumentChrome,
 ): void {
-  doc.font(fonts.bold, 18).fillColor(PALETTE.primary).text('Contents', MARGIN.left, MARGIN.top)
+  doc
+    .font(fonts.pick(chrome.contents, true), 18)
+    .fillColor(PALETTE.primary)
+    .text(chrome.contents, MARGIN.left, MARGIN.top)
   let y = doc.y + 16
   const width = doc.page.width - MARGIN.left - MARGIN.right
   entries.forEach(({ section, page }, index) => {
@@ -144,7 +148,7 @@ function drawContents(
   })
 }
 
-function drawFooters(doc: PDFDocument, fonts: Fonts, document: ReportDocument): void {
+function drawFooters(doc: PDFDocument, fonts: Fonts, document: ReportDocument, chrome: DocumentChrome): void {
   const { count } = doc.bufferedPageRange()
   for (let i = 0; i < count; i += 1) {
     doc.switchToPage(i)
@@ -152,12 +156,12 @@ function drawFooters(doc: PDFDocument, fonts: Fonts, document: ReportDocument): 
     // Writing inside the bottom margin must not make pdfkit open a new page.
     doc.page.margins.bottom = 0
     const y = doc.page.height - 36
-    const text = `mcp-audit · ${document.tenant} · ${document.reportId}`
     doc
-      .font(fonts.pick(text), 7.5)
+      .font(fonts.pick(chrome.footerPdf), 7.5)
       .fillColor(PALETTE.muted)
-      .text(text, MARGIN.left, y, { width: 380, lineBreak: false })
-    doc.font(fonts.body, 7.5).text(`Page ${i + 1} of ${count}`, doc.page.width - MARGIN.right - 100, y, {
+      .text(chrome.footerPdf, MARGIN.left, y, { width: 380, lineBreak: false })
+    const page = formatMessage(chrome.page, { page: String(i + 1), pages: String(count) }, document.locale)
+    doc.font(fonts.pick(page), 7.5).text(page, doc.page.width - MARGIN.right - 100, y, {
       width: 100,
       align: 'right',
       lineBreak: false,
@@ -166,7 +170,9 @@ function drawFooters(doc: PDFDocument, fonts: Fonts, document: ReportDocument): 
   }
 }
 
-export function renderPdf(document: ReportDocument, logger: Logger): Promise<Buffer> {
+/** `cjkFont` is `reporter.cjkFont`: the face for Chinese, Japanese and Korean text (see pdf-fonts.ts). */
+export function renderPdf(document: ReportDocument, logger: Logger, cjkFont?: string): Promise<Buffer> {
+  const chrome = documentChrome(document)
   const doc = new PDFDocument({
     size: 'A4',
     margins: MARGIN,
@@ -176,7 +182,7 @@ export function renderPdf(document: ReportDocument, logger: Logger): Promise<Buf
       Author: 'mcp-audit',
       Subject: document.periodLabel,
     },
-    lang: 'en',
+    lang: document.locale,
     displayTitle: true,
   })
   const chunks: Buffer[] = []
@@ -185,14 +191,16 @@ export function renderPdf(document: ReportDocument, logger: Logger): Promise<Buf
     doc.on('end', () => resolve(Buffer.concat(chunks)))
     doc.on('error', reject)
   })
-  const fonts = registerFonts(doc, logger)
-  drawCover(doc, fonts, document)
+  const fonts = registerFonts(doc, logger, fontFiles(cjkFont))
+  drawCover(doc, fonts, document, chrome)
   doc.addPage()
   const contentsPage = doc.bufferedPageRange().count - 1
 
   const canvas: Canvas = {
     doc,
     fonts,
+    chrome,
+    locale: document.locale,
     left: MARGIN.left,
     width: doc.page.width - MARGIN.left - MARGIN.right,
     bottom: doc.page.height - MARGIN.bottom,
@@ -210,8 +218,8 @@ export function renderPdf(document: ReportDocument, logger: Logger): Promise<Buf
     drawSection(canvas, section)
   })
   doc.switchToPage(contentsPage)
-  drawContents(doc, fonts, entries)
-  drawFooters(doc, fonts, document)
+  drawContents(doc, fonts, entries, chrome)
+  drawFooters(doc, fonts, document, chrome)
   doc.end()
   return done
 }

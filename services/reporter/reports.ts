@@ -8,20 +8,18 @@ import type { Logger } from '../platform/logger.js'
 import type { SelfAudit } from '../platform/self-audit.js'
 import { manifestAuditTrail } from './audit-trail.js'
 import { AUDIT_TRAIL_CHECK } from './checks-audit-trail.js'
-import { evaluateChecks, tally } from './checks.js'
+import { tally } from './checks.js'
 import { collectReportData } from './collect.js'
-import { buildDocument, documentTables } from './document.js'
+import { composeReport } from './compose.js'
+import { documentTables } from './document.js'
 import { ReportRequestError } from './errors.js'
-import { frameworkSections } from './frameworks.js'
+import { reportText, resolveLocale, type ReportText } from './i18n/index.js'
 import { createGenerationLimits } from './limits.js'
 import { describeFile, MANIFEST_FILE, sha256File, signManifest, verifyReportFiles } from './manifest.js'
 import { renderCsv } from './render-csv.js'
 import { renderHtml } from './render-html.js'
 import { renderPdf } from './render-pdf.js'
 import { reportsTable, type StoredReport } from './report-store.js'
-import { complianceSections, securitySections } from './sections.js'
-import { accessSections } from './sections-access.js'
-import { activitySections } from './sections-activity.js'
 import { reportsRoot } from './signing-key.js'
 import { REPORT_FORMATS, type ReportFile, type ReportFormat, type Reports, type SigningKey } from './types.js'
 
@@ -97,7 +95,8 @@ export function createReports(deps: ReportsDeps): Reports {
       writeFileSync(path.join(dir, name), content)
       files.push(await describeFile(dir, name, kind))
     }
-    if (formats.includes('pdf')) await write('report.pdf', 'pdf', await renderPdf(rendered.document, log))
+    if (formats.includes('pdf'))
+      await write('report.pdf', 'pdf', await renderPdf(rendered.document, log, config.reporter.cjkFont))
     if (formats.includes('html')) await write('report.html', 'html', renderHtml(rendered.document))
     if (formats.includes('json'))
       await write('report.json', 'json', `${JSON.stringify(rendered.json, null, 2)}\n`)
@@ -116,8 +115,10 @@ export function createReports(deps: ReportsDeps): Reports {
     timezone: string
     requestedBy: string
     generatedAt: Date
+    text: ReportText
   }) {
     const { data, params } = await collectReportData(store, {
+      text: request.text,
       reportId: request.reportId,
       name: request.name,
       tenant: request.tenant,
@@ -127,6 +128,7 @@ export function createReports(deps: ReportsDeps): Reports {
       generatedBy: request.requestedBy,
       signingKeyId: signingKey.keyId,
       sealKeyConfig: config,
+      deployment: config,
     })
     const previous = (await table.list(request.tenant.id, deps.verifyPrevious ?? 5)).filter(
       (r) => r.status === 'ready',
@@ -137,18 +139,9 @@ export function createReports(deps: ReportsDeps): Reports {
         previous.map(async (r) => ({ reportId: r.report_id, ...(await verifyStored(r)) })),
       ),
     }
-    const checks = evaluateChecks(data, integrity)
-    const frameworks = frameworkSections(request.tenant.frameworks, checks)
-    const document = buildDocument({
-      data,
-      checks,
-      frameworks,
-      activitySections: activitySections(data),
-      securitySections: [...securitySections(data), ...accessSections(data)],
-      complianceSections: complianceSections(data, checks, frameworks),
-    })
+    const { checks, frameworks, document } = composeReport(data, integrity, request.text)
     const tables = documentTables(document)
-    const json = { format: 'mcp-audit-report/1', ...data, checks, frameworks }
+    const json = { format: 'mcp-audit-report/1', locale: request.text.locale, ...data, checks, frameworks }
     return { data, params, checks, document, tables, json }
   }
 
@@ -184,8 +177,9 @@ export function createReports(deps: ReportsDeps): Reports {
       const dir = request.outDir
         ? path.resolve(request.outDir, reportId)
         : path.join(tenantDir(tenant.id), reportId)
-      const name = request.name ?? 'Compliance report'
       const timezone = request.timezone ?? tenant.timezone
+      const locale = resolveLocale(request.locale, tenant.locale)
+      const name = request.name ?? reportText(locale).report.common.reportName
       const started = performance.now()
       const base: StoredReport = {
         report_id: reportId,
@@ -235,6 +229,7 @@ export function createReports(deps: ReportsDeps): Reports {
           timezone,
           requestedBy: request.requestedBy,
           generatedAt,
+          text: reportText(locale),
         })
         const files = await writeFiles(dir, formats, rendered)
         const checks = tally(rendered.checks)

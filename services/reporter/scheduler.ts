@@ -80,6 +80,7 @@ export function createReportScheduler(deps: SchedulerDeps): ReportScheduler {
       name: schedule.name,
       schedule: schedule.name,
       timezone: schedule.timezone,
+      ...(schedule.locale ? { locale: schedule.locale } : {}),
     }
     const waitingSince = Date.now()
     let record: ReportRecord | undefined

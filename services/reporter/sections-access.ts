@@ -1,8 +1,9 @@
 import { PERMISSIONS } from '../../schemas/rbac.js'
 import type { UserAction } from './access.js'
-import { describeRoles, describeUser } from './checks-access.js'
+import { describePermissions, describeRole, describeRoles, describeUser } from './checks-access.js'
 import type { ReportData } from './data.js'
 import type { Cell, Column, Section } from './document.js'
+import type { ReportText } from './i18n/index.js'
 
 /**
  * The access-control section: calls by role, privileged (write and admin) actions by user and the
@@ -10,90 +11,89 @@ import type { Cell, Column, Section } from './document.js'
  * of service accounts kept in clear (`pseudonymization.serviceAccounts`).
  */
 
-const VERDICT_LABEL = { permitted: 'yes', not_permitted: 'NO', unknown: 'unknown role' } as const
-
-const ACTION_COLUMNS: Column[] = [
-  { label: 'User (pseudonymized)', width: 2 },
-  { label: 'Roles', width: 1.7 },
-  { label: 'Tool', width: 1.9 },
-  { label: 'Needs', width: 0.8 },
-  { label: 'Succeeded', align: 'right', width: 1.2 },
-  { label: 'Denied', align: 'right', width: 0.9 },
-  { label: 'Permitted', width: 1.2 },
-]
-
-function actionRow(action: UserAction): Cell[] {
+function actionColumns(text: ReportText): Column[] {
+  const a = text.report.access
   return [
-    describeUser(action.user),
-    describeRoles(action.roles),
-    action.tool === '' ? action.method : action.tool,
-    action.permission,
-    action.succeeded,
-    action.denied,
-    VERDICT_LABEL[action.verdict],
+    { label: a.user, width: 2 },
+    { label: a.roles, width: 1.7 },
+    { label: a.tool, width: 1.9 },
+    { label: a.needs, width: 0.8 },
+    { label: a.succeeded, align: 'right', width: 1.2 },
+    { label: a.denied, align: 'right', width: 0.9 },
+    { label: a.permitted, width: 1.2 },
   ]
 }
 
-export function accessSections(data: ReportData): Section[] {
+function actionRow(action: UserAction, text: ReportText): Cell[] {
+  return [
+    describeUser(action.user, text),
+    describeRoles(action.roles, text),
+    action.tool === '' ? action.method : action.tool,
+    text.term('permission', action.permission),
+    action.succeeded,
+    action.denied,
+    text.report.access.verdict[action.verdict],
+  ]
+}
+
+export function accessSections(data: ReportData, text: ReportText): Section[] {
+  const a = text.report.access
   const access = data.access
-  const globs = PERMISSIONS.map(
-    (permission) => `${permission}: ${access.toolGlobs[permission].join(' ') || '(none)'}`,
-  ).join('; ')
+  const globs = PERMISSIONS.map((permission) =>
+    text.format(a.globs, {
+      permission: text.term('permission', permission),
+      globs: access.toolGlobs[permission].join(' ') || a.none,
+    }),
+  ).join(text.report.common.listSeparator)
+  const columns = actionColumns(text)
   return [
     {
       id: 'access',
-      title: 'Access control (RBAC)',
+      title: a.title,
       blocks: [
-        {
-          kind: 'text',
-          text:
-            "Each call is judged against the tenant's rbac map (tenants[].rbac): tools/call needs the most privileged " +
-            'permission whose tool globs match the tool, else execute; every other method needs read. A caller ' +
-            'has the permissions of its roles that the map names; a caller with none of them is counted as ' +
-            `unknown, never as permitted. Tool globs: ${globs}.`,
-        },
+        { kind: 'text', text: text.format(a.explanation, { globs }) },
         {
           kind: 'table',
           table: {
             id: 'access-by-role',
-            title: 'Calls by role (a call by several roles counts under each)',
+            title: a.byRole,
             columns: [
-              { label: 'Role', width: 2 },
-              { label: 'Permissions', width: 2.2 },
-              { label: 'Calls', align: 'right' },
-              { label: 'Denied', align: 'right' },
-              { label: 'Errors', align: 'right' },
-              { label: 'Succeeded without permission', align: 'right', width: 1.6 },
+              { label: a.role, width: 2 },
+              { label: a.permissions, width: 2.2 },
+              { label: a.calls, align: 'right' },
+              { label: a.denied, align: 'right' },
+              { label: a.errors, align: 'right' },
+              { label: a.withoutPermission, align: 'right', width: 1.6 },
             ],
             rows: access.roles.map((role) => [
-              role.role,
-              role.inMap ? role.permissions.join(', ') || '(none)' : 'not in rbac map',
+              describeRole(role.role, text),
+              role.inMap ? describePermissions(role.permissions, text) || a.none : a.notInMap,
               role.calls,
               role.denied,
               role.errors,
               role.notPermitted,
             ]),
-            empty: 'No gateway calls in the period.',
+            empty: a.noCalls,
           },
         },
         {
           kind: 'table',
           table: {
             id: 'access-privileged',
-            title: 'Privileged actions (write and admin) by user',
-            columns: ACTION_COLUMNS,
-            rows: access.privileged.map(actionRow),
-            empty: 'No write or admin calls in the period.',
+            title: a.privileged,
+            columns,
+            rows: access.privileged.map((action) => actionRow(action, text)),
+            empty: a.noPrivileged,
           },
         },
         {
           kind: 'table',
           table: {
             id: 'access-misuse',
-            title: "Calls that succeeded although the caller's roles do not permit them",
-            columns: ACTION_COLUMNS,
-            rows: access.misuse.map(actionRow),
-            empty: "No call succeeded beyond the caller's roles.",
+            title: a.misuse,
+            columns,
+            rows: access.misuse.map((action) => actionRow(action, text)),
+            empty: a.noMisuse,
           },
         },
       ],

@@ -1,62 +1,77 @@
 import type { RankedRow, ReportData } from './data.js'
 import { change, COLORS, type Cell, type ReportTable, type Section } from './document.js'
+import type { ReportText } from './i18n/index.js'
 
 /** The activity sections of the document: the summary against the previous period, volume, top lists, latency. */
 
-const pct = (share: number) => `${(share * 100).toFixed(2)}%`
-
-function topTable(id: string, title: string, rows: RankedRow[]): ReportTable {
+function topTable(id: string, title: string, rows: RankedRow[], text: ReportText): ReportTable {
+  const a = text.report.activity
   return {
     id,
     title,
     columns: [
-      { label: '#', align: 'right', width: 0.4 },
-      { label: 'Name', width: 3 },
-      { label: 'Calls', align: 'right' },
-      { label: 'Failures', align: 'right' },
-      { label: 'Failure rate', align: 'right' },
+      { label: a.rank, align: 'right', width: 0.4 },
+      { label: a.name, width: 3 },
+      { label: a.calls, align: 'right' },
+      { label: a.failures, align: 'right' },
+      { label: a.failureRate, align: 'right' },
     ],
     rows: rows.map((row, index) => [
       index + 1,
       row.name,
       row.calls,
       row.failures,
-      pct(row.calls === 0 ? 0 : row.failures / row.calls),
+      text.pct(row.calls === 0 ? 0 : row.failures / row.calls),
     ]),
-    empty: 'No calls in the period.',
+    empty: a.noCalls,
   }
 }
 
-export function activitySections(data: ReportData): Section[] {
+export function activitySections(data: ReportData, text: ReportText): Section[] {
+  const a = text.report.activity
+  const { pct } = text
   const { summary: s, previous: p } = data
+  const delta = (current: number, previous: number) => change(current, previous, text)
   const summaryRows: Cell[][] = [
-    ['Calls', s.calls, p.calls, change(s.calls, p.calls)],
-    ['Unique users (pseudonymized)', s.users, p.users, change(s.users, p.users)],
-    ['Unique clients', s.clients, p.clients, change(s.clients, p.clients)],
-    ['Unique servers', s.servers, p.servers, change(s.servers, p.servers)],
-    ['Failed calls', s.failures, p.failures, change(s.failures, p.failures)],
-    ['Tool errors', s.toolErrors, p.toolErrors, change(s.toolErrors, p.toolErrors)],
-    ['Protocol errors', s.protocolErrors, p.protocolErrors, change(s.protocolErrors, p.protocolErrors)],
-    ['Denials', s.denials, p.denials, change(s.denials, p.denials)],
-    ['Timeouts', s.timeouts, p.timeouts, change(s.timeouts, p.timeouts)],
-    ['Error rate', pct(s.errorRate), pct(p.errorRate), change(s.errorRate, p.errorRate)],
+    [a.calls, s.calls, p.calls, delta(s.calls, p.calls)],
+    [a.users, s.users, p.users, delta(s.users, p.users)],
+    [a.clients, s.clients, p.clients, delta(s.clients, p.clients)],
+    [a.servers, s.servers, p.servers, delta(s.servers, p.servers)],
+    [a.failedCalls, s.failures, p.failures, delta(s.failures, p.failures)],
+    [a.toolErrors, s.toolErrors, p.toolErrors, delta(s.toolErrors, p.toolErrors)],
+    [a.protocolErrors, s.protocolErrors, p.protocolErrors, delta(s.protocolErrors, p.protocolErrors)],
+    [a.denials, s.denials, p.denials, delta(s.denials, p.denials)],
+    [a.timeouts, s.timeouts, p.timeouts, delta(s.timeouts, p.timeouts)],
+    [a.errorRate, pct(s.errorRate), pct(p.errorRate), delta(s.errorRate, p.errorRate)],
   ]
-  const per = data.volume.granularity === 'hour' ? 'hour' : 'day'
+  const hourly = data.volume.granularity === 'hour'
+  const labels = data.volume.buckets.map((b) => (hourly ? b.label.slice(11) : b.label.slice(5)))
+  const zone = data.tenant.timezone
+  const tops: Array<[string, string, RankedRow[]]> = [
+    ['top-tools', a.toolsByCalls, data.tops.tools.byVolume],
+    ['top-tools-failures', a.toolsByFailures, data.tops.tools.byFailures],
+    ['top-servers', a.serversByCalls, data.tops.servers.byVolume],
+    ['top-servers-failures', a.serversByFailures, data.tops.servers.byFailures],
+    ['top-clients', a.clientsByCalls, data.tops.clients.byVolume],
+    ['top-clients-failures', a.clientsByFailures, data.tops.clients.byFailures],
+    ['top-users', a.usersByCalls, data.tops.users.byVolume],
+    ['top-users-failures', a.usersByFailures, data.tops.users.byFailures],
+  ]
   return [
     {
       id: 'summary',
-      title: 'Summary',
+      title: a.summary,
       blocks: [
         {
           kind: 'table',
           table: {
             id: 'summary',
-            title: 'Activity against the previous period',
+            title: a.summaryTable,
             columns: [
-              { label: 'Measure', width: 2.4 },
-              { label: 'This period', align: 'right' },
-              { label: 'Previous period', align: 'right' },
-              { label: 'Change', align: 'right' },
+              { label: a.measure, width: 2.4 },
+              { label: a.thisPeriod, align: 'right' },
+              { label: a.previousPeriod, align: 'right' },
+              { label: a.change, align: 'right' },
             ],
             rows: summaryRows,
           },
@@ -65,11 +80,11 @@ export function activitySections(data: ReportData): Section[] {
           kind: 'chart',
           chart: {
             kind: 'bars',
-            title: `Calls per ${per} (${data.tenant.timezone})`,
-            labels: data.volume.buckets.map((b) => (per === 'hour' ? b.label.slice(11) : b.label.slice(5))),
+            title: text.format(hourly ? a.callsPerHour : a.callsPerDay, { zone }),
+            labels,
             series: [
-              { name: 'Calls', values: data.volume.buckets.map((b) => b.calls), color: COLORS.accent },
-              { name: 'Failures', values: data.volume.buckets.map((b) => b.failures), color: COLORS.failure },
+              { name: a.calls, values: data.volume.buckets.map((b) => b.calls), color: COLORS.accent },
+              { name: a.failures, values: data.volume.buckets.map((b) => b.failures), color: COLORS.failure },
             ],
           },
         },
@@ -77,11 +92,11 @@ export function activitySections(data: ReportData): Section[] {
           kind: 'chart',
           chart: {
             kind: 'line',
-            title: `Failure rate per ${per}, % (errors, denials and timeouts)`,
-            labels: data.volume.buckets.map((b) => (per === 'hour' ? b.label.slice(11) : b.label.slice(5))),
+            title: hourly ? a.failureRatePerHour : a.failureRatePerDay,
+            labels,
             series: [
               {
-                name: 'Failure rate %',
+                name: a.failureRateSeries,
                 values: data.volume.buckets.map((b) =>
                   b.calls === 0 ? 0 : Math.round((b.failures / b.calls) * 1000) / 10,
                 ),
@@ -95,11 +110,11 @@ export function activitySections(data: ReportData): Section[] {
           kind: 'table',
           table: {
             id: 'volume',
-            title: `Volume per ${per}`,
+            title: hourly ? a.volumePerHour : a.volumePerDay,
             columns: [
-              { label: per === 'hour' ? 'Hour' : 'Day', width: 2 },
-              { label: 'Calls', align: 'right' },
-              { label: 'Failures', align: 'right' },
+              { label: hourly ? a.hour : a.day, width: 2 },
+              { label: a.calls, align: 'right' },
+              { label: a.failures, align: 'right' },
             ],
             rows: data.volume.buckets.map((b) => [b.label, b.calls, b.failures]),
           },
@@ -108,40 +123,17 @@ export function activitySections(data: ReportData): Section[] {
     },
     {
       id: 'activity',
-      title: 'Top tools, servers, clients and users',
+      title: a.tops,
       blocks: [
-        { kind: 'table', table: topTable('top-tools', 'Tools by calls', data.tops.tools.byVolume) },
-        {
-          kind: 'table',
-          table: topTable('top-tools-failures', 'Tools by failures', data.tops.tools.byFailures),
-        },
-        { kind: 'table', table: topTable('top-servers', 'Servers by calls', data.tops.servers.byVolume) },
-        {
-          kind: 'table',
-          table: topTable('top-servers-failures', 'Servers by failures', data.tops.servers.byFailures),
-        },
-        { kind: 'table', table: topTable('top-clients', 'Clients by calls', data.tops.clients.byVolume) },
-        {
-          kind: 'table',
-          table: topTable('top-clients-failures', 'Clients by failures', data.tops.clients.byFailures),
-        },
-        {
-          kind: 'table',
-          table: topTable('top-users', 'Users (pseudonymized) by calls', data.tops.users.byVolume),
-        },
-        {
-          kind: 'table',
-          table: topTable(
-            'top-users-failures',
-            'Users (pseudonymized) by failures',
-            data.tops.users.byFailures,
-          ),
-        },
+        ...tops.map(([id, title, rows]) => ({
+          kind: 'table' as const,
+          table: topTable(id, title, rows, text),
+        })),
         {
           kind: 'chart',
           chart: {
             kind: 'bars',
-            title: 'Latency per server, ms (p50 and p95)',
+            title: a.latencyChart,
             labels: data.latency.slice(0, 12).map((row) => row.server),
             series: [
               { name: 'p50', values: data.latency.slice(0, 12).map((row) => row.p50), color: COLORS.accent },
@@ -154,16 +146,16 @@ export function activitySections(data: ReportData): Section[] {
           kind: 'table',
           table: {
             id: 'latency',
-            title: 'Latency per server (ms)',
+            title: a.latencyTable,
             columns: [
-              { label: 'Server', width: 2.4 },
-              { label: 'Calls', align: 'right' },
+              { label: a.server, width: 2.4 },
+              { label: a.calls, align: 'right' },
               { label: 'p50', align: 'right' },
               { label: 'p95', align: 'right' },
               { label: 'p99', align: 'right' },
             ],
             rows: data.latency.map((row) => [row.server, row.calls, row.p50, row.p95, row.p99]),
-            empty: 'No call reported a duration.',
+            empty: a.noDuration,
           },
         },
       ],

@@ -8,6 +8,7 @@ import type { AuditTrailFacts, ReportData } from './data.js'
 import type { ReportDocument } from './document.js'
 import { renderHtml } from './render-html.js'
 import { renderPdf } from './render-pdf.js'
+import { reportText } from './i18n/index.js'
 import { auditTrailEvidence } from './sections-audit-trail.js'
 
 const FIRST_DIGEST = `${'0a1b2c3d'.repeat(8)}`
@@ -36,6 +37,7 @@ function documentData(trail: AuditTrailFacts): ReportData {
 
 function documentOf(trail: AuditTrailFacts): ReportDocument {
   return {
+    locale: 'en',
     title: 'Daily report',
     tenant: 'acme',
     periodLabel: '2026-11-01',
@@ -47,7 +49,13 @@ function documentOf(trail: AuditTrailFacts): ReportDocument {
     frameworks: [],
     highlights: [],
     checkCounts: { pass: 1, warn: 0, fail: 0 },
-    sections: [{ id: 'evidence', title: 'Evidence', blocks: auditTrailEvidence(documentData(trail)) }],
+    sections: [
+      {
+        id: 'evidence',
+        title: 'Evidence',
+        blocks: auditTrailEvidence(documentData(trail), reportText('en')),
+      },
+    ],
   }
 }
 
@@ -87,12 +95,14 @@ describe('the sealed audit trail in the evidence section', () => {
   it('says why there is no seal to show', () => {
     const [unverified] = auditTrailEvidence(
       documentData({ verified: false, reason: 'no seal public key yet' }),
+      reportText('en'),
     )
     expect(unverified).toMatchObject({
       table: { rows: [], empty: 'The audit trail was not verified: no seal public key yet.' },
     })
     const [unsealed] = auditTrailEvidence(
       documentData({ ...sealed, seals: 0, firstSeal: null, lastSeal: null }),
+      reportText('en'),
     )
     expect(unsealed).toMatchObject({ table: { rows: [], empty: 'No seal covers the period yet.' } })
   })

@@ -2,6 +2,7 @@ import type { SealSummary } from '../integrity/index.js'
 import { describeSeal } from '../integrity/index.js'
 import type { ReportData } from './data.js'
 import type { Block } from './document.js'
+import type { ReportText } from './i18n/index.js'
 
 /**
  * The evidence of the sealed audit trail: the period's first and last seal, whose digests and seal
@@ -11,7 +12,8 @@ import type { Block } from './document.js'
 
 const when = (seal: SealSummary) => seal.sealedAt.slice(0, 19).replace('T', ' ')
 
-export function auditTrailEvidence(data: ReportData): Block[] {
+export function auditTrailEvidence(data: ReportData, text: ReportText): Block[] {
+  const t = text.report.auditTrail
   const trail = data.compliance.auditTrail
   const first = trail.verified ? trail.firstSeal : null
   const last = trail.verified ? trail.lastSeal : null
@@ -22,12 +24,12 @@ export function auditTrailEvidence(data: ReportData): Block[] {
   const rows =
     first && last
       ? [
-          ['Chain position', ...column(describeSeal)],
-          ['Sealed at (UTC)', ...column(when)],
-          ['Rows sealed', ...column((seal) => seal.rowCount)],
-          ['Digest (SHA-256)', ...column((seal) => seal.digest)],
-          ['Seal hash (SHA-256)', ...column((seal) => seal.sealHash)],
-          ['Signed with key', ...column((seal) => seal.keyId)],
+          [t.position, ...column(describeSeal)],
+          [t.sealedAt, ...column(when)],
+          [t.rows, ...column((seal) => seal.rowCount)],
+          [t.digest, ...column((seal) => seal.digest)],
+          [t.sealHash, ...column((seal) => seal.sealHash)],
+          [t.key, ...column((seal) => seal.keyId)],
         ]
       : []
   return [
@@ -35,24 +37,21 @@ export function auditTrailEvidence(data: ReportData): Block[] {
       kind: 'table',
       table: {
         id: 'audit-trail-seals',
-        title: 'Sealed audit trail: first and last seal of the period',
+        title: t.title,
         columns: [
-          { label: 'Seal', width: 1.3 },
-          { label: 'First seal', width: 2.6 },
-          { label: 'Last seal', width: 2.6 },
+          { label: t.seal, width: 1.3 },
+          { label: t.firstSeal, width: 2.6 },
+          { label: t.lastSeal, width: 2.6 },
         ],
         rows,
-        empty: trail.verified
-          ? 'No seal covers the period yet.'
-          : `The audit trail was not verified: ${trail.reason}.`,
+        empty: trail.verified ? t.noSeal : text.format(t.notVerified, { reason: trail.reason }),
       },
     },
     {
       kind: 'text',
-      text:
-        'Audit trail: the normalizer seals the rows it stores, per tenant and partition, as a digest over each row, ' +
-        'chained to the previous seal and signed with Ed25519. ' +
-        `Recompute it from the store with: mcp-audit verify-store --tenant ${data.tenant.id} --from ${data.period.from} --to ${data.period.to}`,
+      text: text.format(t.explanation, {
+        command: `mcp-audit verify-store --tenant ${data.tenant.id} --from ${data.period.from} --to ${data.period.to}`,
+      }),
     },
   ]
 }

@@ -3,27 +3,28 @@ import type { ReportData } from './data.js'
 import { COLORS, type Section } from './document.js'
 import { auditTrailEvidence } from './sections-audit-trail.js'
 import type { FrameworkSection } from './frameworks.js'
+import type { ReportText } from './i18n/index.js'
 
 /** The security and compliance sections of the document. */
 
-const pct = (share: number) => `${(share * 100).toFixed(2)}%`
-const STATUS_LABEL = { pass: 'PASS', warn: 'WARN', fail: 'FAIL' } as const
-
-export function securitySections(data: ReportData): Section[] {
+export function securitySections(data: ReportData, text: ReportText): Section[] {
   const s = data.security
+  const t = text.report.security
+  const severity = (value: string) => text.term('severity', value)
+  const status = (value: string) => text.term('alertStatus', value)
   return [
     {
       id: 'security',
-      title: 'Security events',
+      title: t.title,
       blocks: [
         {
           kind: 'chart',
           chart: {
             kind: 'bars',
-            title: 'Alert count per severity',
-            labels: s.alertsBySeverity.map((row) => row.label),
+            title: t.alertsChart,
+            labels: s.alertsBySeverity.map((row) => severity(row.label)),
             series: [
-              { name: 'Alerts', values: s.alertsBySeverity.map((row) => row.alerts), color: COLORS.failure },
+              { name: t.alerts, values: s.alertsBySeverity.map((row) => row.alerts), color: COLORS.failure },
             ],
           },
         },
@@ -31,95 +32,95 @@ export function securitySections(data: ReportData): Section[] {
           kind: 'table',
           table: {
             id: 'alerts-by-severity',
-            title: 'Alerts by severity',
+            title: t.bySeverity,
             columns: [
-              { label: 'Severity', width: 2 },
-              { label: 'Alerts', align: 'right' },
-              { label: 'Events', align: 'right' },
+              { label: t.severity, width: 2 },
+              { label: t.alerts, align: 'right' },
+              { label: t.events, align: 'right' },
             ],
-            rows: s.alertsBySeverity.map((row) => [row.label, row.alerts, row.events]),
-            empty: 'No alerts in the period.',
+            rows: s.alertsBySeverity.map((row) => [severity(row.label), row.alerts, row.events]),
+            empty: t.noAlerts,
           },
         },
         {
           kind: 'table',
           table: {
             id: 'alerts-by-rule',
-            title: 'Alerts by rule',
+            title: t.byRule,
             columns: [
-              { label: 'Rule', width: 2 },
-              { label: 'Title', width: 3 },
-              { label: 'Alerts', align: 'right' },
-              { label: 'Events', align: 'right' },
+              { label: t.rule, width: 2 },
+              { label: t.ruleTitle, width: 3 },
+              { label: t.alerts, align: 'right' },
+              { label: t.events, align: 'right' },
             ],
             rows: s.alertsByRule.map((row) => [row.key, row.label, row.alerts, row.events]),
-            empty: 'No alerts in the period.',
+            empty: t.noAlerts,
           },
         },
         {
           kind: 'table',
           table: {
             id: 'alerts-by-status',
-            title: 'Alerts by status',
+            title: t.byStatus,
             columns: [
-              { label: 'Status', width: 2 },
-              { label: 'Alerts', align: 'right' },
-              { label: 'Events', align: 'right' },
+              { label: t.status, width: 2 },
+              { label: t.alerts, align: 'right' },
+              { label: t.events, align: 'right' },
             ],
-            rows: s.alertsByStatus.map((row) => [row.label, row.alerts, row.events]),
-            empty: 'No alerts in the period.',
+            rows: s.alertsByStatus.map((row) => [status(row.label), row.alerts, row.events]),
+            empty: t.noAlerts,
           },
         },
         {
           kind: 'table',
           table: {
             id: 'incidents',
-            title: 'Top incidents',
+            title: t.incidents,
             columns: [
-              { label: 'Severity', width: 1.3 },
-              { label: 'Rule', width: 2.2 },
-              { label: 'Status', width: 1.5 },
-              { label: 'Events', align: 'right', width: 1 },
-              { label: 'First seen (UTC)', width: 2 },
-              { label: 'Summary', width: 2.6 },
+              { label: t.severity, width: 1.3 },
+              { label: t.rule, width: 2.2 },
+              { label: t.status, width: 1.5 },
+              { label: t.events, align: 'right', width: 1 },
+              { label: t.firstSeen, width: 2 },
+              { label: t.summary, width: 2.6 },
             ],
             rows: s.incidents.map((i) => [
-              i.severity,
+              severity(i.severity),
               i.rule,
-              i.status,
+              status(i.status),
               i.count,
               i.firstSeen.slice(0, 16).replace('T', ' '),
               i.summary,
             ]),
-            empty: 'No incidents in the period.',
+            empty: t.noIncidents,
           },
         },
         {
           kind: 'table',
           table: {
             id: 'redaction',
-            title: 'Redaction findings by type',
+            title: t.redaction,
             columns: [
-              { label: 'Type', width: 2 },
-              { label: 'Findings', align: 'right' },
-              { label: 'Events', align: 'right' },
+              { label: t.type, width: 2 },
+              { label: t.findings, align: 'right' },
+              { label: t.events, align: 'right' },
             ],
-            rows: s.redaction.map((row) => [row.type, row.findings, row.events]),
-            empty: 'Nothing needed redaction.',
+            rows: s.redaction.map((row) => [text.term('redactionType', row.type), row.findings, row.events]),
+            empty: t.noRedaction,
           },
         },
         {
           kind: 'table',
           table: {
             id: 'authentication',
-            title: `Authentication coverage (${s.unauthenticatedCalls.toLocaleString('en-US')} unauthenticated calls)`,
+            title: text.format(t.authentication, { count: s.unauthenticatedCalls }),
             columns: [
-              { label: 'Auth method', width: 2 },
-              { label: 'Calls', align: 'right' },
-              { label: 'Share', align: 'right' },
+              { label: t.authMethod, width: 2 },
+              { label: t.calls, align: 'right' },
+              { label: t.share, align: 'right' },
             ],
-            rows: s.auth.map((row) => [row.method, row.calls, pct(row.share)]),
-            empty: 'No calls in the period.',
+            rows: s.auth.map((row) => [text.term('authMethod', row.method), row.calls, text.pct(row.share)]),
+            empty: t.noCalls,
           },
         },
       ],
@@ -131,48 +132,51 @@ export function complianceSections(
   data: ReportData,
   checks: Check[],
   frameworks: FrameworkSection[],
+  text: ReportText,
 ): Section[] {
   const c = data.compliance
+  const t = text.report.compliance
+  const label = text.report.common.status
   return [
     {
       id: 'checks',
-      title: 'Compliance checks',
+      title: t.checks,
       blocks: [
         { kind: 'checks', checks },
         {
           kind: 'table',
           table: {
             id: 'checks',
-            title: 'Check results',
+            title: t.checkResults,
             columns: [
-              { label: 'Check', width: 1.6 },
-              { label: 'Status', width: 0.7 },
-              { label: 'Result', width: 4 },
+              { label: t.check, width: 1.6 },
+              { label: t.status, width: 0.7 },
+              { label: t.result, width: 4 },
             ],
-            rows: checks.map((check) => [check.id, STATUS_LABEL[check.status], check.summary]),
+            rows: checks.map((check) => [check.id, label[check.status], check.summary]),
           },
         },
       ],
     },
     ...frameworks.map((framework) => ({
       id: `framework-${framework.framework}`,
-      title: `${framework.title}: ${STATUS_LABEL[framework.status]}`,
+      title: text.format(t.frameworkSection, { framework: framework.title, status: label[framework.status] }),
       blocks: [
         {
           kind: 'table' as const,
           table: {
             id: `controls-${framework.framework}`,
-            title: `${framework.title}: controls and the checks that evidence them`,
+            title: text.format(t.frameworkTable, { framework: framework.title }),
             columns: [
-              { label: 'Control', width: 1.3 },
-              { label: 'Requirement', width: 3.2 },
-              { label: 'Status', width: 0.7 },
-              { label: 'Checks', width: 2.4 },
+              { label: t.control, width: 1.3 },
+              { label: t.requirement, width: 3.2 },
+              { label: t.status, width: 0.7 },
+              { label: t.checksColumn, width: 2.4 },
             ],
             rows: framework.controls.map((control) => [
               control.id,
               control.title,
-              STATUS_LABEL[control.status],
+              label[control.status],
               control.checks.join(', '),
             ]),
           },
@@ -181,77 +185,82 @@ export function complianceSections(
     })),
     {
       id: 'evidence',
-      title: 'Evidence',
+      title: t.evidence,
       blocks: [
         {
           kind: 'table',
           table: {
             id: 'record-content',
-            title: `Record content: ${pct(c.recordContent.share)} of events complete`,
+            title: text.format(t.recordContent, { share: text.pct(c.recordContent.share) }),
             columns: [
-              { label: 'Field', width: 2 },
-              { label: 'Events with it', align: 'right' },
-              { label: 'Share', align: 'right' },
+              { label: t.field, width: 2 },
+              { label: t.eventsWithIt, align: 'right' },
+              { label: t.share, align: 'right' },
             ],
-            rows: c.recordContent.fields.map((f) => [f.field, f.present, pct(f.share)]),
+            rows: c.recordContent.fields.map((f) => [
+              text.term('recordField', f.field),
+              f.present,
+              text.pct(f.share),
+            ]),
           },
         },
         {
           kind: 'table',
           table: {
             id: 'completeness',
-            title: 'Gateway-hours with fewer stored events than acknowledged (UTC)',
+            title: t.shortfalls,
             columns: [
-              { label: 'Gateway', width: 2 },
-              { label: 'Hour', width: 1.6 },
-              { label: 'Acknowledged', align: 'right' },
-              { label: 'Stored', align: 'right' },
+              { label: t.gateway, width: 2 },
+              { label: t.hour, width: 1.6 },
+              { label: t.acknowledged, align: 'right' },
+              { label: t.stored, align: 'right' },
             ],
             rows: c.completeness.shortfalls.map((row) => [row.gateway, row.hour, row.accepted, row.stored]),
-            empty: 'Every acknowledged event is stored.',
+            empty: t.noShortfall,
           },
         },
         {
           kind: 'table',
           table: {
             id: 'silent-gateways',
-            title: 'Silent gateways (UTC)',
+            title: t.silent,
             columns: [
-              { label: 'Gateway', width: 2 },
-              { label: 'From', width: 1.6 },
-              { label: 'To', width: 1.6 },
-              { label: 'Hours', align: 'right' },
+              { label: t.gateway, width: 2 },
+              { label: t.from, width: 1.6 },
+              { label: t.to, width: 1.6 },
+              { label: t.hours, align: 'right' },
             ],
             rows: c.completeness.silent.map((span) => [span.gateway, span.from, span.to, span.hours]),
-            empty: 'No gateway fell silent.',
+            empty: t.noSilence,
           },
         },
         {
           kind: 'table',
           table: {
             id: 'review',
-            title: 'Review evidence: report generations and downloads (90 days)',
+            title: t.review,
             columns: [
-              { label: 'When (UTC)', width: 1.6 },
-              { label: 'Action', width: 1.4 },
-              { label: 'By', width: 1.6 },
-              { label: 'Resource', width: 3 },
+              { label: t.when, width: 1.6 },
+              { label: t.action, width: 1.4 },
+              { label: t.by, width: 1.6 },
+              { label: t.resource, width: 3 },
             ],
             rows: c.review.map((entry) => [
               entry.at.slice(0, 16).replace('T', ' '),
-              entry.action,
+              text.term('reviewAction', entry.action),
               entry.actor,
               entry.resource,
             ]),
-            empty: 'No earlier report generation or download.',
+            empty: t.noReview,
           },
         },
-        ...auditTrailEvidence(data),
+        ...auditTrailEvidence(data, text),
         {
           kind: 'text',
-          text:
-            `Integrity: this report's files are listed with their SHA-256 in manifest.json, signed with Ed25519 key ${data.signingKeyId}. ` +
-            `Verify a copy with: mcp-audit report verify manifest.json. The report counts events ingested up to ${data.maxIngestedAt ?? 'n/a'}.`,
+          text: text.format(t.integrity, {
+            key: data.signingKeyId,
+            ingested: data.maxIngestedAt ?? text.report.common.notAvailable,
+          }),
         },
       ],
     },

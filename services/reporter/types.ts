@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto'
+import type { Locale } from '../../schemas/locale.js'
 
 /** The public shapes of the reporter, shared by its stages and by the console. */
 
@@ -56,6 +57,8 @@ export interface GenerateRequest {
   schedule?: string
   /** IANA zone for the report's dates (a schedule's own); default the tenant's. */
   timezone?: string
+  /** Language of the report (`report --locale`, else the schedule's); default the tenant's, else `en`. */
+  locale?: Locale
   /**
    * Who asks: `api` (the console; counted against `reporter.maxPerHour`, the default), `cli` (an
    * operator) or `scheduler`. One generation per tenant at a time and the period limit apply to all.

@@ -110,7 +110,7 @@ export async function createContext(inputs: ContextInputs, needs: ContextNeeds):
   if (store) lifecycle.health.register('clickhouse', storeProbe(store))
 
   if (brokers.length > 0) {
-    const kafka = createKafka({ brokers, clientId: config.kafka.clientId }, logger)
+    const kafka = createKafka({ brokers, clientId: config.kafka.clientId, security: config.kafka }, logger)
     const topics = pipelineTopics(config)
     const created = await ensureTopics(kafka, topics)
     if (created.length > 0) logger.info({ topics: created }, 'kafka_topics_created')

@@ -68,7 +68,7 @@ function createSelfAudit(context: RuntimeContext): SelfAudit {
   const selfAudit =
     brokers.length > 0
       ? createKafkaSelfAudit(
-          createKafka({ brokers, clientId: config.kafka.clientId }, logger),
+          createKafka({ brokers, clientId: config.kafka.clientId, security: config.kafka }, logger),
           config,
           logger,
         )

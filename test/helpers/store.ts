@@ -21,12 +21,15 @@ export interface TestStore extends Store {
   dispose: () => Promise<void>
 }
 
-/** A fresh embedded store in its own temporary data dir, with a database named for tests. */
-export function openTestStore(): TestStore {
+/**
+ * A fresh embedded store in its own temporary data dir, with a database named for tests; with
+ * `encryptionKey`, on the encrypted disk.
+ */
+export function openTestStore(options: { encryptionKey?: string } = {}): TestStore {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mcp-audit-test-ch-'))
   const database = `mcp_audit_test_${Math.random().toString(36).slice(2, 10)}`
   assertTestDatabase(database)
-  const config = AppConfig.parse({ dataDir, clickhouse: { database } })
+  const config = AppConfig.parse({ dataDir, clickhouse: { database, encryptionKey: options.encryptionKey } })
   const store = openStore(config)
   return {
     ...store,

@@ -125,6 +125,42 @@ describe('mcp-audit report (CLI)', () => {
     const format = runCli(['report', '--tenant', 'default', '--period', 'last-day', '--format', 'docx'], env)
     expect(format.status).not.toBe(0)
     expect(format.stderr).toContain('unknown format docx')
+    const locale = runCli(['report', '--tenant', 'default', '--period', 'last-day', '--locale', 'fr'], env)
+    expect(locale.status).not.toBe(0)
+    expect(locale.stderr).toContain('use en or zh-CN')
+  })
+
+  it('writes the report in Chinese with --locale zh-CN: CSV headers, checks and report.json', () => {
+    const generated = runCli(
+      [
+        'report',
+        '--tenant',
+        'default',
+        '--from',
+        '2026-11-03T00:00:00Z',
+        '--to',
+        '2026-11-04T00:00:00Z',
+        '--format',
+        'csv,json',
+        '--locale',
+        'zh-CN',
+      ],
+      env,
+    )
+    expect(generated.status).toBe(0)
+    const dir = path.dirname(/verify with: mcp-audit report verify (\S+)/.exec(generated.stdout)![1]!)
+    expect(readFileSync(path.join(dir, 'summary.csv'), 'utf8')).toMatch(
+      /^\uFEFF指标,本周期,上一周期,变化\r\n调用次数,/,
+    )
+    const report = JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8')) as {
+      locale: string
+      name: string
+      checks: Array<{ id: string; title: string }>
+    }
+    expect(report).toMatchObject({ locale: 'zh-CN', name: '合规审计报告' })
+    expect(report.checks.find((check) => check.id === 'record-content')?.title).toContain(
+      '记录包含全部必需字段',
+    )
   })
 
   it('refuses a period beyond reporter.maxPeriodDays and a tenant whose report another process generates', () => {

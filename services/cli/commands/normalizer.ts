@@ -49,7 +49,10 @@ export function registerDlq(program: Command): void {
       // Without KAFKA_BROKERS, the local broker of a running `mcp-audit start`.
       const brokers = config.kafka.brokers ?? [`127.0.0.1:${config.kafka.localPort}`]
       const letters = await replayDeadLetters({
-        kafka: createKafka({ brokers, clientId: `${config.kafka.clientId}-dlq-replay` }, logger),
+        kafka: createKafka(
+          { brokers, clientId: `${config.kafka.clientId}-dlq-replay`, security: config.kafka },
+          logger,
+        ),
         dlqTopic: config.kafka.topics.dlq,
         sourceTopics: [config.kafka.topics.raw, config.kafka.topics.receipts],
         defaultTopic: config.kafka.topics.raw,

@@ -13,6 +13,7 @@ import {
   readSignedManifest,
   verifyReportFiles,
 } from '../../reporter/manifest.js'
+import { Locale } from '../../../schemas/locale.js'
 import { previousPeriod, type PeriodKind } from '../../reporter/period.js'
 import { createReports } from '../../reporter/reports.js'
 import {
@@ -41,6 +42,12 @@ function parseFormats(value: string): ReportFormat[] {
   return formats as ReportFormat[]
 }
 
+function parseLocale(value: string): Locale {
+  const parsed = Locale.safeParse(value)
+  if (!parsed.success) throw new InvalidArgumentError(`use ${Locale.options.join(' or ')}`)
+  return parsed.data
+}
+
 function parsePeriod(value: string): PeriodKind {
   if (value !== 'last-day' && value !== 'last-week' && value !== 'last-month') {
     throw new InvalidArgumentError('use last-day, last-week or last-month')
@@ -56,6 +63,7 @@ interface GenerateOptions {
   format: ReportFormat[]
   out?: string
   name?: string
+  locale?: Locale
 }
 
 async function generateNow(options: GenerateOptions): Promise<void> {
@@ -76,7 +84,10 @@ async function generateNow(options: GenerateOptions): Promise<void> {
   const store = openStore(config)
   const selfAudit = config.kafka.brokers
     ? createKafkaSelfAudit(
-        createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId }, logger),
+        createKafka(
+          { brokers: config.kafka.brokers, clientId: config.kafka.clientId, security: config.kafka },
+          logger,
+        ),
         config,
         logger,
       )
@@ -99,6 +110,7 @@ async function generateNow(options: GenerateOptions): Promise<void> {
       requestedByRole: 'admin',
       requestedVia: 'cli',
       ...(options.name ? { name: options.name } : {}),
+      ...(options.locale ? { locale: options.locale } : {}),
       ...(options.out ? { outDir: options.out } : {}),
     })
     const dir = options.out
@@ -191,9 +203,14 @@ export function registerReport(program: Command): void {
     ] as ReportFormat[])
     .option('--out <dir>', 'write the files under DIR/<report id> instead of <dataDir>/reports/<tenant>/')
     .option('--name <text>', 'report title')
+    .option(
+      '--locale <locale>',
+      "report language: en or zh-CN (default: the tenant's tenants[].locale, else en)",
+      parseLocale,
+    )
     .addHelpText(
       'after',
-      '\nExamples:\n  mcp-audit report --tenant acme --from 2026-11-01T00:00:00Z --to 2026-12-01T00:00:00Z --format pdf,csv\n  mcp-audit report --tenant acme --period last-week\n  mcp-audit report verify ./data/reports/acme/rpt_20261101_ab12cd34ef/report.pdf',
+      '\nExamples:\n  mcp-audit report --tenant acme --from 2026-11-01T00:00:00Z --to 2026-12-01T00:00:00Z --format pdf,csv\n  mcp-audit report --tenant acme --period last-week\n  mcp-audit report --tenant acme --period last-month --locale zh-CN\n  mcp-audit report verify ./data/reports/acme/rpt_20261101_ab12cd34ef/report.pdf',
     )
     .action(generateNow)
   report

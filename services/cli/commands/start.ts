@@ -51,7 +51,10 @@ async function startDemo(runtime: Runtime, store: Store, target: DemoTarget): Pr
   const consoleUrl = runtime.console?.url ?? ''
   if (!collectorUrl || !runtime.reporter) throw new Error('--demo needs the collector and reporter running')
   const { config, brokers, logger } = runtime.context
-  const kafka = createKafka({ brokers, clientId: `${config.kafka.clientId}-demo` }, logger)
+  const kafka = createKafka(
+    { brokers, clientId: `${config.kafka.clientId}-demo`, security: config.kafka },
+    logger,
+  )
   console.log(
     `demo: sending a simulated day of ${target.tenantId}'s gateway traffic with every attack scenario…`,
   )

@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type LogEntry } from 'kafkajs'
 import type { Logger } from '../logger.js'
+import { kafkaSecurityOptions, type KafkaSecurity } from './security.js'
 
 /** The connection to the cluster; producers, consumers and admin clients are made from it here, in platform/kafka. */
 export type { Kafka }
@@ -9,6 +10,8 @@ export type { IHeaders, Message, TopicMessages } from 'kafkajs'
 export interface KafkaSettings {
   brokers: string[]
   clientId: string
+  /** `config.kafka` for the brokers of `kafka.brokers`: its `ssl` and `sasl`, if any. */
+  security?: KafkaSecurity
 }
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -27,6 +30,7 @@ export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
   return new Kafka({
     clientId: settings.clientId,
     brokers: settings.brokers,
+    ...kafkaSecurityOptions(settings.security ?? {}),
     connectionTimeout: 5_000,
     requestTimeout: 30_000,
     retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5_000 },

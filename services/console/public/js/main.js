@@ -1,5 +1,6 @@
 import { api, session, whenUnauthorized } from './api.js'
 import { clear, h } from './dom.js'
+import { locale, setLocale, t, translateStatic } from './i18n.js'
 import { renderAlerts } from './pages/alerts.js'
 import { renderEvent, renderEvents } from './pages/events.js'
 import { renderOverview } from './pages/overview.js'
@@ -34,7 +35,8 @@ async function render() {
   const { name, id, params } = parseHash()
   const page = clear($('page'))
   const mine = ++generation
-  $('page-title').textContent = id ? `${PAGES[name].title} · detail` : PAGES[name].title
+  const title = t(PAGES[name].title)
+  $('page-title').textContent = id ? t('{page} · detail', { page: title }) : title
   for (const link of document.querySelectorAll('.sidebar a'))
     link.classList.toggle('active', link.dataset.page === name)
   page.setAttribute('aria-busy', 'true')
@@ -44,7 +46,8 @@ async function render() {
     else await PAGES[name].render(holder, currentRange(), params, render)
     if (mine === generation) page.append(holder)
   } catch (err) {
-    if (mine === generation) page.append(h('div.notice.bad', {}, `Could not load this page: ${err.message}`))
+    if (mine === generation)
+      page.append(h('div.notice.bad', {}, t('Could not load this page: {error}', { error: err.message })))
   } finally {
     if (mine === generation) {
       page.removeAttribute('aria-busy')
@@ -64,15 +67,15 @@ function showLogin(message = '') {
 async function showShell() {
   const me = await api.get('/whoami')
   $('whoami').replaceChildren(
-    h('div', {}, 'Tenant ', h('strong', {}, me.tenant)),
-    h('div', {}, 'Token ', h('strong', {}, me.token), ` (${me.scope})`),
+    h('div', {}, `${t('Tenant')} `, h('strong', {}, me.tenant)),
+    h('div', {}, `${t('Token')} `, h('strong', {}, me.token), ` (${me.scope})`),
   )
   $('login').hidden = true
   $('shell').hidden = false
   await render()
 }
 
-whenUnauthorized(() => showLogin('Your token was not accepted. Sign in again.'))
+whenUnauthorized(() => showLogin(t('Your token was not accepted. Sign in again.')))
 
 $('login-form').addEventListener('submit', async (event) => {
   event.preventDefault()
@@ -83,7 +86,7 @@ $('login-form').addEventListener('submit', async (event) => {
     await showShell()
     $('token').value = ''
   } catch (err) {
-    showLogin(err.status === 403 ? err.message : 'That token was not accepted: use a read or admin token.')
+    showLogin(err.status === 403 ? err.message : t('That token was not accepted: use a read or admin token.'))
   }
 })
 $('logout').addEventListener('click', () => showLogin())
@@ -95,6 +98,18 @@ $('refresh').addEventListener('click', () => void render())
 window.addEventListener('hashchange', () => {
   if (session.token) void render()
 })
+
+// The language switch: remembered in localStorage, so the console opens in it next time.
+for (const select of document.querySelectorAll('.language-select')) {
+  select.value = locale()
+  select.addEventListener('change', () => {
+    setLocale(select.value)
+    for (const other of document.querySelectorAll('.language-select')) other.value = select.value
+    translateStatic()
+    if (session.token && !$('shell').hidden) void render()
+  })
+}
+translateStatic()
 
 const savedRange = sessionStorage.getItem('mcp-audit-range')
 if (savedRange) $('range').value = savedRange

@@ -1,4 +1,5 @@
 import { api } from '../api.js'
+import { t } from '../i18n.js'
 import { badge, card, fmtInt, fmtTime, h, table } from '../dom.js'
 
 const STATUSES = ['open', 'acknowledged', 'resolved']
@@ -76,11 +77,15 @@ export async function renderAlerts(page, range, params, rerender) {
             ? h(
                 'button',
                 { type: 'button', onclick: (ev) => act(a, 'acknowledge', ev.currentTarget) },
-                'Acknowledge',
+                t('Acknowledge'),
               )
             : null,
           a.status !== 'resolved'
-            ? h('button', { type: 'button', onclick: (ev) => act(a, 'resolve', ev.currentTarget) }, 'Resolve')
+            ? h(
+                'button',
+                { type: 'button', onclick: (ev) => act(a, 'resolve', ev.currentTarget) },
+                t('Resolve'),
+              )
             : null,
         ),
       ),
@@ -98,16 +103,23 @@ export async function renderAlerts(page, range, params, rerender) {
           [STATUSES.join(','), 'all'],
         ]),
         filter('severity', severity, [['', 'any'], ...SEVERITIES.map((s) => [s, s])]),
-        h('span.muted', {}, 'Alerts seen in the last 30 days'),
+        h('span.muted', {}, t('Alerts seen in the last 30 days')),
       ),
     ),
     card(
-      'Alerts',
+      t('Alerts'),
       message,
       rows.length === 0
-        ? h('div.empty', {}, 'No alerts match')
+        ? h('div.empty', {}, t('No alerts match'))
         : table(
-            ['Severity', 'Rule', { label: 'Events', num: true }, 'First / last seen', 'Status', ''],
+            [
+              t('Severity'),
+              t('Rule'),
+              { label: t('Events'), num: true },
+              t('First / last seen'),
+              t('Status'),
+              '',
+            ],
             rows,
           ),
     ),

@@ -1,4 +1,5 @@
 import { api } from '../api.js'
+import { t } from '../i18n.js'
 import { badge, card, fmtMs, fmtTime, h, table } from '../dom.js'
 
 const FILTERS = ['server', 'tool', 'user', 'status']
@@ -32,8 +33,8 @@ export async function renderEvents(page, range, params) {
     field('tool', filters.tool),
     field('user', filters.user),
     field('status', filters.status, ['success', 'error', 'denied', 'timeout']),
-    h('button.primary', { type: 'submit' }, 'Apply'),
-    h('button', { type: 'button', onclick: () => (location.hash = '#/events') }, 'Clear'),
+    h('button.primary', { type: 'submit' }, t('Apply')),
+    h('button', { type: 'button', onclick: () => (location.hash = '#/events') }, t('Clear')),
   )
   const result = await api.get('/events', {
     ...filters,
@@ -62,37 +63,37 @@ export async function renderEvents(page, range, params) {
   const nextParams = new URLSearchParams(params)
   if (result.next_cursor) nextParams.set('cursor', result.next_cursor)
   page.append(
-    card('Filter', form),
+    card(t('Filter'), form),
     card(
-      `Events${cursor ? ' (older page)' : ''}`,
+      cursor ? t('Events (older page)') : t('Events'),
       rows.length === 0
-        ? h('div.empty', {}, 'No events match these filters in this time range')
+        ? h('div.empty', {}, t('No events match these filters in this time range'))
         : table(
             [
-              'Time',
-              'Server',
-              'Tool',
-              'Status',
-              { label: 'Duration', num: true },
-              'User',
-              'Client',
-              { label: 'Redactions', num: true },
+              t('Time'),
+              t('Server'),
+              t('Tool'),
+              t('Status'),
+              { label: t('Duration'), num: true },
+              t('User'),
+              t('Client'),
+              { label: t('Redactions'), num: true },
             ],
             rows,
           ),
       h(
         'div.toolbar',
         {},
-        h('span.muted', {}, `${rows.length} shown`),
+        h('span.muted', {}, t('{count} shown', { count: rows.length })),
         h(
           'div.actions',
           {},
-          cursor ? h('button', { type: 'button', onclick: () => history.back() }, 'Newer') : null,
+          cursor ? h('button', { type: 'button', onclick: () => history.back() }, t('Newer')) : null,
           result.next_cursor
             ? h(
                 'button',
                 { type: 'button', onclick: () => (location.hash = `#/events?${nextParams}`) },
-                'Older',
+                t('Older'),
               )
             : null,
         ),

@@ -1,4 +1,5 @@
 import { api } from '../api.js'
+import { t } from '../i18n.js'
 import { fillBuckets, timeChart } from '../charts.js'
 import { badge, card, fmtInt, fmtMs, fmtPct, h, table } from '../dom.js'
 
@@ -15,10 +16,16 @@ function kpi(label, value, sub) {
 }
 
 function rankTable(rows, first, link) {
-  if (rows.length === 0) return h('div.empty', {}, 'No traffic in this range')
+  if (rows.length === 0) return h('div.empty', {}, t('No traffic in this range'))
   const max = Math.max(...rows.map((r) => r.calls), 1)
   return table(
-    [first, { label: 'Calls', num: true }, '', { label: 'Errors', num: true }, { label: 'p95', num: true }],
+    [
+      first,
+      { label: t('Calls'), num: true },
+      '',
+      { label: t('Errors'), num: true },
+      { label: 'p95', num: true },
+    ],
     rows.map((row) =>
       h(
         'tr.clickable',
@@ -41,7 +48,7 @@ function rankTable(rows, first, link) {
 
 export async function renderOverview(page, range) {
   const s = await api.get('/summary', { from: range.from.toISOString(), to: range.to.toISOString() })
-  const t = s.totals
+  const totals = s.totals
   const openAlerts = SEVERITIES.reduce((sum, sev) => sum + (s.open_alerts[sev] ?? 0), 0)
   const traffic = fillBuckets(s.series, range.from.getTime(), range.to.getTime(), s.bucket_seconds, [
     'calls',
@@ -64,59 +71,73 @@ export async function renderOverview(page, range) {
     h(
       'div.kpis',
       {},
-      kpi('MCP calls', fmtInt(t.calls), `${fmtInt(t.users)} users · ${fmtInt(t.servers)} servers`),
-      kpi('Error rate', fmtPct(t.error_rate), `${fmtInt(t.errors)} failed · ${fmtInt(t.denied)} denied`),
-      kpi('p95 latency', fmtMs(t.p95_ms), 'tool call duration'),
       kpi(
-        'Open alerts',
+        t('MCP calls'),
+        fmtInt(totals.calls),
+        t('{users} users · {servers} servers', {
+          users: fmtInt(totals.users),
+          servers: fmtInt(totals.servers),
+        }),
+      ),
+      kpi(
+        t('Error rate'),
+        fmtPct(totals.error_rate),
+        t('{errors} failed · {denied} denied', {
+          errors: fmtInt(totals.errors),
+          denied: fmtInt(totals.denied),
+        }),
+      ),
+      kpi(t('p95 latency'), fmtMs(totals.p95_ms), t('tool call duration')),
+      kpi(
+        t('Open alerts'),
         fmtInt(openAlerts),
         SEVERITIES.filter((sev) => s.open_alerts[sev])
-          .map((sev) => `${s.open_alerts[sev]} ${sev}`)
-          .join(' · ') || 'none',
+          .map((sev) => `${s.open_alerts[sev]} ${t(sev)}`)
+          .join(' · ') || t('none'),
       ),
-      kpi('Redactions', fmtInt(t.redactions), 'PII and secrets removed'),
+      kpi(t('Redactions'), fmtInt(totals.redactions), t('PII and secrets removed')),
     ),
     h(
       'div.grid-2',
       {},
       card(
-        'Calls and errors',
+        t('Calls and errors'),
         timeChart({
           data: traffic,
           series: [
-            { label: 'Calls', color: '#4f46e5', fill: 'rgba(79,70,229,0.10)' },
-            { label: 'Errors', color: '#dc2626', fill: 'rgba(220,38,38,0.10)' },
+            { label: t('Calls'), color: '#4f46e5', fill: 'rgba(79,70,229,0.10)' },
+            { label: t('Errors'), color: '#dc2626', fill: 'rgba(220,38,38,0.10)' },
           ],
           yFormat: fmtInt,
           integer: true,
         }),
       ),
       card(
-        'p95 latency',
+        t('p95 latency'),
         timeChart({
           data: latency,
-          series: [{ label: 'p95 latency', color: '#0891b2' }],
+          series: [{ label: t('p95 latency'), color: '#0891b2' }],
           yFormat: (v) => fmtMs(v),
         }),
       ),
       card(
-        'Top tools',
+        t('Top tools'),
         rankTable(
           s.top_tools,
-          'Tool',
+          t('Tool'),
           (row) => `#/events?server=${encodeURIComponent(row.server)}&tool=${encodeURIComponent(row.tool)}`,
         ),
       ),
       card(
-        'Top servers',
-        rankTable(s.top_servers, 'Server', (row) => `#/events?server=${encodeURIComponent(row.server)}`),
+        t('Top servers'),
+        rankTable(s.top_servers, t('Server'), (row) => `#/events?server=${encodeURIComponent(row.server)}`),
       ),
     ),
     card(
-      'Alerts over time',
+      t('Alerts over time'),
       timeChart({
         data: alerts,
-        series: [{ label: 'Alerts fired', color: '#f59e0b', bars: true }],
+        series: [{ label: t('Alerts fired'), color: '#f59e0b', bars: true }],
         height: 180,
         yFormat: fmtInt,
         integer: true,
@@ -124,8 +145,8 @@ export async function renderOverview(page, range) {
       h(
         'div.legend',
         {},
-        'Open now: ',
-        SEVERITIES.map((sev) => h('span', {}, badge(`${sev} ${s.open_alerts[sev] ?? 0}`, sev))),
+        t('Open now: '),
+        SEVERITIES.map((sev) => h('span', {}, badge(`${t(sev)} ${s.open_alerts[sev] ?? 0}`, sev))),
       ),
     ),
   )

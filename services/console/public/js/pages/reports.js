@@ -1,14 +1,15 @@
 import { api } from '../api.js'
 import { badge, card, fmtTime, h, saveBlob, table } from '../dom.js'
+import { locale, localeChosen, t } from '../i18n.js'
 
 const KINDS = ['pdf', 'html', 'csv', 'json', 'manifest']
 
 function verification(report) {
-  if (report.status !== 'ready') return badge('failed')
-  if (!report.verification) return badge('not checked', 'none')
+  if (report.status !== 'ready') return badge(t('failed'), 'failed')
+  if (!report.verification) return badge(t('not checked'), 'none')
   return report.verification.ok
-    ? badge('verified')
-    : h('span', { title: report.verification.problems.join('\n') }, badge('tampered'))
+    ? badge(t('verified'), 'verified')
+    : h('span', { title: report.verification.problems.join('\n') }, badge(t('tampered'), 'tampered'))
 }
 
 async function download(report, kind, message) {
@@ -28,7 +29,7 @@ export async function renderReports(page, range, _params, rerender) {
   try {
     result = await api.get('/reports')
   } catch (err) {
-    page.append(card('Reports', h('div.notice.bad', {}, err.message)))
+    page.append(card(t('Reports'), h('div.notice.bad', {}, err.message)))
     return
   }
   const generate = h(
@@ -37,22 +38,24 @@ export async function renderReports(page, range, _params, rerender) {
       type: 'button',
       onclick: async () => {
         generate.disabled = true
-        generate.textContent = 'Generating…'
+        generate.textContent = t('Generating…')
         try {
           await api.post('/reports', {
             from: range.from.toISOString(),
             to: range.to.toISOString(),
             formats: ['pdf', 'html', 'csv', 'json'],
+            // A language picked in the console is the report's too; else the tenant's applies.
+            ...(localeChosen() ? { locale: locale() } : {}),
           })
           rerender()
         } catch (err) {
           message.textContent = err.message
           generate.disabled = false
-          generate.textContent = 'Generate now'
+          generate.textContent = t('Generate now')
         }
       },
     },
-    'Generate now',
+    t('Generate now'),
   )
   const available = (report) => new Set([...report.files.map((f) => f.kind), 'manifest'])
   const rows = result.reports.map((r) =>
@@ -60,9 +63,19 @@ export async function renderReports(page, range, _params, rerender) {
       'tr',
       { dataset: { reportId: r.report_id } },
       h('td', {}, h('strong', {}, r.name), h('div.muted.mono', {}, r.report_id)),
-      h('td.mono.nowrap', {}, fmtTime(r.period_from), h('div.muted', {}, `to ${fmtTime(r.period_to)}`)),
-      h('td', {}, fmtTime(r.created_at), h('div.muted', {}, `by ${r.created_by} · ${r.schedule}`)),
-      h('td.nowrap', {}, `${r.checks.pass} pass · ${r.checks.warn} warn · ${r.checks.fail} fail`),
+      h(
+        'td.mono.nowrap',
+        {},
+        fmtTime(r.period_from),
+        h('div.muted', {}, t('to {time}', { time: fmtTime(r.period_to) })),
+      ),
+      h(
+        'td',
+        {},
+        fmtTime(r.created_at),
+        h('div.muted', {}, t('by {who} · {schedule}', { who: r.created_by, schedule: r.schedule })),
+      ),
+      h('td.nowrap', {}, t('{pass} pass · {warn} warn · {fail} fail', r.checks)),
       h('td', {}, verification(r)),
       h(
         'td',
@@ -92,17 +105,22 @@ export async function renderReports(page, range, _params, rerender) {
         h(
           'span.muted',
           {},
-          'Compliance reports are signed (Ed25519); verification re-checks each file against its manifest.',
+          t(
+            'Compliance reports are signed (Ed25519); verification re-checks each file against its manifest.',
+          ),
         ),
         h('div.actions', {}, generate),
       ),
       message,
     ),
     card(
-      'Reports',
+      t('Reports'),
       rows.length === 0
-        ? h('div.empty', {}, 'No reports yet: generate one for the selected time range')
-        : table(['Report', 'Period', 'Created', 'Checks', 'Verification', 'Download'], rows),
+        ? h('div.empty', {}, t('No reports yet: generate one for the selected time range'))
+        : table(
+            [t('Report'), t('Period'), t('Created'), t('Checks'), t('Verification'), t('Download')],
+            rows,
+          ),
     ),
   )
 }
