@@ -13,6 +13,7 @@ const SERVICE_FOLDERS = [
   'collector',
   'console',
   'detector',
+  'exporter',
   'integrity',
   'normalizer',
   'platform',
@@ -29,6 +30,7 @@ const MAY_IMPORT = {
   collector: SHARED,
   normalizer: SHARED,
   detector: SHARED,
+  exporter: SHARED,
   // Seals and their verification: the normalizer's runtime wiring starts the sealer; the console
   // and the reporter verify through its public entry.
   integrity: ['platform'],

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import cron from 'node-cron'
 import { z } from 'zod'
+import { ExportConfig, sinkTenantIssues } from './export.js'
 import { RbacConfig } from './rbac.js'
 import { Locale } from './locale.js'
 import { RedactionSettings } from './redaction.js'
@@ -287,6 +288,7 @@ export const AppConfig = z
       })
       .prefault({}),
     reports: z.array(ReportScheduleConfig).default([]),
+    export: ExportConfig.prefault({}),
     reporter: z
       .object({
         /**
@@ -375,6 +377,8 @@ export const AppConfig = z
         })
       }
     })
+    for (const issue of sinkTenantIssues(config.export.sinks, seen))
+      ctx.addIssue({ code: 'custom', ...issue })
     config.reports.forEach((report, index) => {
       if (!seen.has(report.tenant)) {
         ctx.addIssue({

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander'
 import { ConfigError } from '../platform/config.js'
 import { registerCollector } from './commands/collector.js'
 import { registerConsole } from './commands/console.js'
+import { registerExport, registerExporter } from './commands/export.js'
 import { registerDetector, registerDlq, registerNormalizer } from './commands/normalizer.js'
 import { registerMigrate } from './commands/migrate.js'
 import { registerQuery } from './commands/query.js'
@@ -24,7 +25,9 @@ registerCollector(program)
 registerNormalizer(program)
 registerDetector(program)
 registerConsole(program)
+registerExporter(program)
 registerDlq(program)
+registerExport(program)
 registerMigrate(program)
 registerQuery(program)
 registerReport(program)

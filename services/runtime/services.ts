@@ -2,6 +2,7 @@ import { startCollector, type CollectorHandle } from '../collector/service.js'
 import type { ProducerOptions } from '../collector/producer.js'
 import { startConsole, type ConsoleHandle } from '../console/service.js'
 import { eventConflictCandidates } from '../detector/event-conflict-rule.js'
+import { startExporter, type ExporterHandle } from '../exporter/index.js'
 import {
   createDetectorParts,
   startDetector,
@@ -22,7 +23,7 @@ import { startReporter, type Reporter } from '../reporter/service.js'
 import type { Reports } from '../reporter/types.js'
 import type { RuntimeContext } from './context.js'
 
-export type ServiceName = 'collector' | 'normalizer' | 'detector' | 'reporter' | 'console'
+export type ServiceName = 'collector' | 'normalizer' | 'detector' | 'reporter' | 'console' | 'exporter'
 
 export interface ServiceSelection {
   services: readonly ServiceName[]
@@ -48,6 +49,7 @@ export interface Runtime {
   /** Reports for the console when the reporter runs elsewhere (they share `<dataDir>/reports`). */
   reports?: Reports
   console?: ConsoleHandle
+  exporter?: ExporterHandle
   selfAudit?: SelfAudit
   ops?: Listener
   /** The combined health of every service of the process, as `/readyz` answers it. */
@@ -139,6 +141,30 @@ export async function startServices(context: RuntimeContext, selection: ServiceS
       onEventsCommitted: sealer.committed,
     })
     runtime.started.push({ name: 'normalizer' })
+  }
+  if (wanted.has('exporter')) {
+    const sinks = config.export.sinks
+    if (sinks.length > 0) {
+      if (brokers.length === 0)
+        throw new Error(
+          "the exporter needs Kafka (KAFKA_BROKERS): it reads the normalizer's committed offsets there",
+        )
+      runtime.exporter = startExporter({
+        config,
+        brokers,
+        store: requireStore(context, 'exporter'),
+        logger,
+        registry,
+        lifecycle,
+      })
+    }
+    runtime.started.push({
+      name: 'exporter',
+      detail:
+        sinks.length > 0
+          ? sinks.map((sink) => `${sink.name} (${sink.type})`).join(', ')
+          : 'no sinks configured (export.sinks)',
+    })
   }
   if (wanted.has('collector')) {
     runtime.collector = await startCollector({

@@ -13,7 +13,7 @@ import { checkTarget, systemResolver, type Resolver } from './ssrf.js'
 
 export interface WebhookRequest {
   url: string
-  body: string
+  body: string | Buffer
   headers: Record<string, string>
 }
 
@@ -26,11 +26,23 @@ export interface WebhookTransport {
   post(request: WebhookRequest): Promise<DeliveryReceipt>
 }
 
+/** How errors name the receiver, and what they advise on a 4xx answer (the exporter's sinks are receivers too). */
+export interface ReceiverWording {
+  noun: string
+  clientErrorAdvice: string
+}
+
+const WEBHOOK_WORDING: ReceiverWording = {
+  noun: 'webhook',
+  clientErrorAdvice: 'not retried: check the webhook URL, its secret or routing key, and its format',
+}
+
 export interface HttpTransportOptions {
   /** Parsed `alerts.allowPrivateNetworks`. */
   allowList: readonly Cidr[]
   timeoutMs?: number
   resolve?: Resolver
+  wording?: ReceiverWording
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000
@@ -53,16 +65,21 @@ interface Answer {
   snippet: string
 }
 
-function describeAnswer(host: string, answer: Answer): string {
+function describeAnswer(host: string, answer: Answer, noun: string): string {
   const snippet = answer.snippet.replace(/\s+/g, ' ').trim().slice(0, 200)
-  return `webhook ${host} answered ${answer.status}${snippet ? ` (${snippet})` : ''}`
+  return `${noun} ${host} answered ${answer.status}${snippet ? ` (${snippet})` : ''}`
 }
 
 /** What a receiver's status means for this delivery: undefined for success, else the typed failure. */
-export function classifyAnswer(host: string, answer: Answer, nowMs: number): DeliveryError | undefined {
+export function classifyAnswer(
+  host: string,
+  answer: Answer,
+  nowMs: number,
+  wording: ReceiverWording = WEBHOOK_WORDING,
+): DeliveryError | undefined {
   const { status } = answer
   if (status >= 200 && status < 300) return undefined
-  const said = describeAnswer(host, answer)
+  const said = describeAnswer(host, answer, wording.noun)
   if (status === 410) {
     return new DeliveryError(`${said}: the receiver asks for no more deliveries`, {
       failure: 'gone',
@@ -82,7 +99,7 @@ export function classifyAnswer(host: string, answer: Answer, nowMs: number): Del
   const advice =
     status >= 300 && status < 400
       ? 'redirects are not followed: configure the final URL'
-      : 'not retried: check the webhook URL, its secret or routing key, and its format'
+      : wording.clientErrorAdvice
   return new DeliveryError(`${said}; ${advice}`, { failure: 'http', retryable: false, status })
 }
 
@@ -144,6 +161,8 @@ function errorCode(err: unknown): string {
 export function createHttpTransport(options: HttpTransportOptions): WebhookTransport {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
   const resolveHost = options.resolve ?? systemResolver
+  const wording = options.wording ?? WEBHOOK_WORDING
+  const noun = wording.noun
 
   return {
     async post(request) {
@@ -154,25 +173,25 @@ export function createHttpTransport(options: HttpTransportOptions): WebhookTrans
       try {
         const target = await abortable(checkTarget(url, options.allowList, resolveHost), controller.signal)
         if (target.kind === 'refused') {
-          throw new DeliveryError(`refused to call webhook ${host}: ${target.reason}`, {
+          throw new DeliveryError(`refused to call ${noun} ${host}: ${target.reason}`, {
             failure: 'blocked',
             retryable: false,
           })
         }
         const answer = await sendOnce(url, request, target.lookup, controller.signal)
-        const failure = classifyAnswer(host, answer, Date.now())
+        const failure = classifyAnswer(host, answer, Date.now(), wording)
         if (failure) throw failure
         return { status: answer.status }
       } catch (err) {
         if (err instanceof DeliveryError) throw err
         if (controller.signal.aborted) {
-          throw new DeliveryError(`webhook ${host} did not answer within ${timeoutMs} ms`, {
+          throw new DeliveryError(`${noun} ${host} did not answer within ${timeoutMs} ms`, {
             failure: 'timeout',
             retryable: true,
             cause: err,
           })
         }
-        throw new DeliveryError(`cannot reach webhook ${host} (${errorCode(err)})`, {
+        throw new DeliveryError(`cannot reach ${noun} ${host} (${errorCode(err)})`, {
           failure: 'network',
           retryable: true,
           cause: err,

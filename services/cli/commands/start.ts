@@ -98,7 +98,7 @@ export function registerStart(program: Command): void {
           target = flags.demo ? demoTarget(context.config, context.devTenant) : undefined
           if (target) context.config = withDemoSettings(context.config, target)
           return {
-            services: ['collector', 'normalizer', 'detector', 'reporter', 'console'],
+            services: ['collector', 'normalizer', 'detector', 'reporter', 'console', 'exporter'],
             allowGeneratedKey: true,
           }
         },

@@ -21,6 +21,7 @@ const TABLES = [
   'reports',
   'schema_migrations',
   'integrity_seals',
+  'export_checkpoints',
 ]
 const NAME = `(?:${TABLES.join('|')})\\b`
 // `alerts` and `reports` are also config keys and folder names: quoted, only the others are surely tables.

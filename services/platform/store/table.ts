@@ -14,6 +14,7 @@ export type TableName =
   | 'reports'
   | 'schema_migrations'
   | 'integrity_seals'
+  | 'export_checkpoints'
 
 /** `database.table` for SQL text: the database is a validated plain identifier (schemas/config.ts). */
 export function tableName(database: string, table: TableName): string {
