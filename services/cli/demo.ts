@@ -1,4 +1,4 @@
-import type { AppConfig } from '../../schemas/config.js'
+import type { AppConfig, TenantConfig } from '../../schemas/config.js'
 import type { Store } from '../platform/clickhouse.js'
 import type { DevTenant } from '../platform/dev-tenant.js'
 import type { Logger } from '../platform/logger.js'
@@ -6,7 +6,17 @@ import { ALERTS } from '../platform/store/alerts.js'
 import { AUDIT_EVENTS } from '../platform/store/audit-events.js'
 import { tableName } from '../platform/store/table.js'
 import type { Reports } from '../reporter/types.js'
-import { createTraffic, runSimulation, SIM_FORMATS, type TrafficOptions } from '../simulator/index.js'
+import { isDeepStrictEqual } from 'node:util'
+import { DEFAULT_ROLES } from '../../schemas/rbac.js'
+import { ResidencyConfig } from '../../schemas/residency.js'
+import {
+  createTraffic,
+  regionOf,
+  runSimulation,
+  SIM_FORMATS,
+  SIMULATED_ROLE_PERMISSIONS,
+  type TrafficOptions,
+} from '../simulator/index.js'
 
 /**
  * `mcp-audit start --demo`: a simulated day of gateway traffic with every attack scenario, pushed
@@ -63,9 +73,12 @@ function demoTraffic(target: DemoTarget, now: number): TrafficOptions {
 }
 
 /**
- * The config the demo runs with: the simulated automation accounts are declared as service accounts
- * (so people-only rules skip them, as an operator would configure), and windowed rules look back over
- * the whole simulated day on their first evaluation instead of the last hour.
+ * The config the demo runs with, as the simulated company's operator would configure it: the
+ * simulated automation accounts are declared as service accounts (so people-only rules skip them);
+ * the demo tenant, unless its config says otherwise, maps the roles the simulated gateways send and
+ * allows the one region its servers run in (so its report judges access control and residency
+ * instead of warning that nothing is configured); and windowed rules look back over the whole
+ * simulated day on their first evaluation instead of the last hour.
  */
 export function withDemoSettings(config: AppConfig, target: DemoTarget, now = Date.now()): AppConfig {
   const { serviceAccounts } = createTraffic({ ...demoTraffic(target, now), calls: 0 })
@@ -76,6 +89,21 @@ export function withDemoSettings(config: AppConfig, target: DemoTarget, now = Da
       serviceAccounts: [...new Set([...config.pseudonymization.serviceAccounts, ...serviceAccounts])],
     },
     detector: { ...config.detector, backfillMs: Math.max(config.detector.backfillMs, DAY_MS + 3_600_000) },
+    tenants: config.tenants.map((tenant) =>
+      tenant.id === target.tenantId ? withDemoPolicies(tenant) : tenant,
+    ),
+  }
+}
+
+function withDemoPolicies(tenant: TenantConfig): TenantConfig {
+  const region = regionOf(tenant.timezone)
+  return {
+    ...tenant,
+    residency:
+      tenant.residency ?? ResidencyConfig.parse({ allowedRegions: [region], serverRegions: { '*': region } }),
+    rbac: isDeepStrictEqual(tenant.rbac.roles, DEFAULT_ROLES)
+      ? { ...tenant.rbac, roles: SIMULATED_ROLE_PERMISSIONS }
+      : tenant.rbac,
   }
 }
 

@@ -3,7 +3,8 @@ export { buildRequest, toRequests, type OutgoingRequest } from './batches.js'
 export { BUILTIN_SERVERS, loadCatalogue } from './catalogue/index.js'
 export { createTraffic, generateTraffic, type Traffic, type TrafficOptions } from './generate.js'
 export { FatalResponseError, type HttpStats } from './http-sink.js'
-export { SAMPLE_TENANTS } from './population.js'
+export { SIMULATED_ROLE_PERMISSIONS } from './people.js'
+export { regionOf, SAMPLE_TENANTS } from './population.js'
 export {
   runSimulation,
   type SimulationOptions,

@@ -1,3 +1,4 @@
+import type { Permission } from '../../schemas/rbac.js'
 import type { Rng } from './rng.js'
 import type { ClientProfile, SimUser } from './types.js'
 
@@ -87,6 +88,21 @@ const SERVICE_TEMPLATES: ReadonlyArray<{ id: string; name: string; client: Clien
     },
   },
 ]
+
+/**
+ * What the simulated company lets each of its roles do, as its operator would write
+ * `tenants[].rbac.roles`: every role the simulated gateways send is mapped.
+ */
+export const SIMULATED_ROLE_PERMISSIONS: Record<string, Permission[]> = {
+  developer: ['read', 'execute', 'write'],
+  maintainer: ['read', 'execute', 'write'],
+  shell: ['read', 'execute', 'admin'],
+  sre: ['read', 'execute', 'write'],
+  'data-analyst': ['read', 'execute'],
+  support: ['read', 'execute', 'write'],
+  'security-analyst': ['read', 'execute'],
+  admin: ['read', 'execute', 'write', 'admin'],
+}
 
 const ROLE_MIX: ReadonlyArray<{ roles: string[]; weight: number }> = [
   { roles: ['developer'], weight: 30 },

@@ -32,7 +32,8 @@ const REPOS = [
 ]
 const CHANNELS = ['eng', 'incidents', 'deploys', 'support', 'data', 'random']
 
-function regionOf(timezone: string): string {
+/** The cloud region a simulated tenant's servers run in, from its time zone. */
+export function regionOf(timezone: string): string {
   if (timezone.startsWith('Europe/')) return 'eu-central-1'
   if (timezone.startsWith('America/')) return 'us-east-1'
   if (timezone.startsWith('Asia/') || timezone.startsWith('Australia/')) return 'ap-northeast-1'
