@@ -1,60 +1,20 @@
 import { describe, expect, it } from 'vitest'
 import type { AuditRow } from '../../../schemas/audit-row.js'
 import { MatchRule } from '../../../schemas/rules.js'
+import { auditRow } from '../../../test/helpers/audit-row.js'
 import { createLogger } from '../../platform/logger.js'
 import type { AlertCandidate } from '../alerts.js'
 import { createStreamDetector } from '../stream.js'
 import { matchHits } from './fire.js'
 
-const row = (eventId: string, roles: string[]): AuditRow => ({
-  tenant_id: 'acme',
-  event_id: eventId,
-  schema_version: 1,
-  occurred_at: '2026-11-24T10:00:00.000Z',
-  received_at: '2026-11-24T10:00:00.100Z',
-  ingested_at: '2026-11-24T10:00:00.200Z',
-  gateway: 'gw',
-  gateway_format: 'generic',
-  method: 'tools/call',
-  server_name: 'filesystem',
-  server_version: '',
-  server_transport: '',
-  tool: 'read_file',
-  resource_uri: '',
-  prompt: '',
-  session_id: '',
-  request_id: '',
-  trace_id: '',
-  client_name: '',
-  client_version: '',
-  user_id: 'u:3f2a',
-  user_id_kind: 'pseudonym',
-  user_roles: roles,
-  auth_method: '',
-  source_ip: '',
-  user_agent: '',
-  arguments: '',
-  arguments_bytes: 0,
-  arguments_truncated: false,
-  result: '',
-  result_bytes: 0,
-  result_truncated: false,
-  status: 'success',
-  error_class: '',
-  error_code: null,
-  error_message: '',
-  duration_ms: null,
-  decision: '',
-  data_region: '',
-  tls: null,
-  attributes: { team: 'payments' },
-  redaction_findings: {},
-  retention_until: '2027-11-24',
-  source_partition: 0,
-  source_offset: 0,
-  origin: 'gateway',
-  content_hash: '',
-})
+const row = (eventId: string, roles: string[]): AuditRow =>
+  auditRow({
+    event_id: eventId,
+    gateway: 'gw',
+    user_id: 'u:3f2a',
+    user_roles: roles,
+    attributes: { team: 'payments' },
+  })
 
 /** The groups the stream would raise alerts for, captured at the alert store. */
 async function streamGroups(rule: MatchRule, rows: AuditRow[]): Promise<Array<Record<string, string>>> {

@@ -1,57 +1,31 @@
 import { describe, expect, it } from 'vitest'
 import type { AuditRow } from '../../../schemas/audit-row.js'
 import { MatchRule, type Condition } from '../../../schemas/rules.js'
+import { auditRow } from '../../../test/helpers/audit-row.js'
 import { compileCondition, compileMatchRule, type RowLike } from './match.js'
 
-const ROW: AuditRow = {
-  tenant_id: 'acme',
-  event_id: 'e1',
-  schema_version: 1,
-  occurred_at: '2026-11-24T10:00:00.000Z',
-  received_at: '2026-11-24T10:00:00.100Z',
-  ingested_at: '2026-11-24T10:00:00.200Z',
-  gateway: 'gw-eu-1',
-  gateway_format: 'generic',
-  method: 'tools/call',
-  server_name: 'filesystem',
+const ROW: AuditRow = auditRow({
   server_version: '1.2.0',
   server_transport: 'stdio',
   tool: 'Read_File',
-  resource_uri: '',
-  prompt: '',
   session_id: 's-1',
   request_id: '7',
-  trace_id: '',
   client_name: 'claude-desktop',
   client_version: '1.4.0',
   user_id: 'u:3f2a',
-  user_id_kind: 'pseudonym',
   user_roles: ['mcp-developer', 'Admin'],
   auth_method: 'oauth2',
   source_ip: '10.1.2.3',
-  user_agent: '',
   arguments: '{"path":"../../etc/passwd"}',
   arguments_bytes: 28,
-  arguments_truncated: false,
-  result: '',
-  result_bytes: 0,
-  result_truncated: false,
-  status: 'success',
-  error_class: '',
-  error_code: null,
-  error_message: '',
   duration_ms: 12.5,
   decision: 'allow',
   data_region: 'eu-west-1',
   tls: true,
   attributes: { local_hour: '07', team: 'payments' },
   redaction_findings: { AWS_ACCESS_KEY: 2, EMAIL: 1 },
-  retention_until: '2027-11-24',
-  source_partition: 0,
   source_offset: 41,
-  origin: 'gateway',
-  content_hash: '',
-}
+})
 
 const holds = (condition: Condition, row: RowLike = ROW) => compileCondition(condition)(row)
 
