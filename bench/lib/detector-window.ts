@@ -25,7 +25,7 @@ import { percentile } from './stats.js'
  */
 
 export const WINDOW_RULE = 'mcp-high-error-rate'
-const FAILING_SERVER = 'flaky-db'
+export const FAILING_SERVER = 'flaky-db'
 const FAILING_CALLS = 60
 const BUCKET_MS = 5 * 60_000
 const ALIGN_MS = 30 * 60_000
@@ -140,7 +140,7 @@ function* bucketRows(templates: readonly AuditRow[], templateEnd: number, bucket
  * one, the embedded store reuses the token of the session's previous insert (chDB keeps per-query
  * settings), and audit_events drops the insert as a duplicate.
  */
-async function insertBucket(rig: Rig, bucketEnd: number, rows: Iterable<AuditRow>): Promise<void> {
+export async function insertBucket(rig: Rig, bucketEnd: number, rows: Iterable<AuditRow>): Promise<void> {
   let batch: AuditRow[] = []
   let inserts = 0
   const flush = async () => {

@@ -3,8 +3,9 @@ import type { Store } from '../../platform/clickhouse.js'
 import { healthy, unhealthy, type Health } from '../../platform/health.js'
 import type { Logger } from '../../platform/logger.js'
 import { readWatermarks, writeWatermark } from '../../platform/store/detector-watermarks.js'
-import { evaluateWindows, type WindowCandidate } from './evaluate.js'
+import { evaluateWindows, type WindowResult } from './evaluate.js'
 import {
+  bucketRuns,
   evaluationStepSeconds,
   isWindowedRule,
   pendingWindows,
@@ -18,15 +19,15 @@ import {
  * buckets after it (oldest first, at most `maxWindowsPerTick`) in ranges of at most `maxRangeMs`,
  * one query per range (evaluateWindows: the candidates of one query per bucket, found with one).
  * Live, a tick finds one bucket due and its range is that bucket; after an outage a 25-hour day of
- * one-minute buckets takes five queries instead of 1,500. Each bucket's candidates go to
- * `onCandidates` in order, and then the watermark moves to the end of the range. A tick that leaves
+ * one-minute buckets takes five queries instead of 1,500. The range's candidates go to
+ * `onCandidates` together, bucket by bucket in order, and then the watermark moves to its end. A tick that leaves
  * buckets due is followed at once by the next, so a catch-up does not wait `intervalMs` per tick.
  *
  * At-least-once: a crash after `onCandidates` and before the watermark insert evaluates that range
  * again after the restart and reports the same candidates again. Alert ids are derived from tenant,
  * rule, group and time (services/detector/alerts.ts), so the repeat updates the same incident
- * instead of opening another. A failed evaluation or `onCandidates` leaves the watermark after the
- * last bucket handed over, and the rest is retried on the next tick. Run one scheduler per store.
+ * instead of opening another. A failed evaluation or `onCandidates` leaves the watermark at the end
+ * of the previous range, and the range is retried on the next tick. Run one scheduler per store.
  */
 
 export interface WindowSchedulerOptions {
@@ -46,8 +47,11 @@ export interface WindowSchedulerOptions {
   /** A tick running longer than this counts as a stuck scheduler on `/readyz`. */
   stuckAfterMs?: number
   logger: Logger
-  /** Called for each evaluated bucket that has candidates, before the watermark moves past it. */
-  onCandidates: (rule: WindowedRule, rows: WindowCandidate[], window: Window) => Promise<void>
+  /**
+   * Called once per evaluated range with its buckets that have candidates, oldest first, before
+   * the watermark moves past them.
+   */
+  onCandidates: (rule: WindowedRule, found: WindowResult[]) => Promise<void>
 }
 
 export const DEFAULT_LAG_MS = 30_000
@@ -74,13 +78,6 @@ export interface WindowScheduler {
   runOnce: (now?: Date) => Promise<RuleTickReport[]>
   /** Unhealthy while a tick runs too long, or after a tick that failed as a whole (store unreachable). */
   health: () => Health
-}
-
-/** Consecutive runs of at most `size` buckets. */
-function ranges(windows: readonly Window[], size: number): Window[][] {
-  const out: Window[][] = []
-  for (let start = 0; start < windows.length; start += size) out.push(windows.slice(start, start + size))
-  return out
 }
 
 function catchingUp(reports: readonly RuleTickReport[]): boolean {
@@ -114,36 +111,34 @@ export function createWindowScheduler(options: WindowSchedulerOptions): WindowSc
       candidates: 0,
       behind: due.length > maxWindows,
     }
-    for (const range of ranges(due.slice(0, maxWindows), Math.max(1, Math.floor(maxRangeMs / stepMs)))) {
-      // Each bucket's candidates are handed over in order; the watermark then moves once per range,
-      // to the end of the last bucket handed over (also when a later one failed).
-      let done: Window | undefined
+    for (const range of bucketRuns(due.slice(0, maxWindows), stepMs, maxRangeMs)) {
+      // The range's candidates are handed over together (one alert store call: one insert, one
+      // lookup per incident), and then the watermark moves to the range's end.
+      const last = range.at(-1)!
       try {
-        for (const { window, rows } of await evaluateWindows(store, rule, range)) {
-          if (rows.length > 0) await onCandidates(rule, rows, window)
-          done = window
-          report.windows.push(window)
-          report.candidates += rows.length
-        }
+        const results = await evaluateWindows(store, rule, range)
+        const found = results.filter((result) => result.rows.length > 0)
+        if (found.length > 0) await onCandidates(rule, found)
+        report.candidates += found.reduce((sum, result) => sum + result.rows.length, 0)
       } catch (err) {
         logger.error(
-          { err, rule_id: rule.id, from: range[0]!.from.toISOString(), to: range.at(-1)!.to.toISOString() },
+          { err, rule_id: rule.id, from: range[0]!.from.toISOString(), to: last.to.toISOString() },
           'windowed_rule_failed',
         )
         report.error = err instanceof Error ? err.message : String(err)
         report.behind = true
+        break
       }
-      if (done) {
-        try {
-          await writeWatermark(store, rule.id, done.to)
-        } catch (err) {
-          // These buckets are evaluated again next tick: their candidates update the same alerts.
-          logger.error({ err, rule_id: rule.id }, 'watermark_write_failed')
-          report.error = err instanceof Error ? err.message : String(err)
-          report.behind = true
-        }
+      report.windows.push(...range)
+      try {
+        await writeWatermark(store, rule.id, last.to)
+      } catch (err) {
+        // The range is evaluated again next tick: its candidates update the same alerts.
+        logger.error({ err, rule_id: rule.id }, 'watermark_write_failed')
+        report.error = err instanceof Error ? err.message : String(err)
+        report.behind = true
+        break
       }
-      if (report.error) break
     }
     if (report.behind && !report.error) {
       logger.warn({ rule_id: rule.id, evaluated: report.windows.length }, 'windowed_rule_catching_up')
