@@ -1,4 +1,4 @@
-import { between, MAX_SAMPLE_EVENT_IDS, type Builder, type CompiledQuery } from './query.js'
+import { between, MAX_SAMPLE_EVENT_IDS, where, type Builder, type CompiledQuery } from './query.js'
 import { EVENT_MS, type BucketRange } from './range.js'
 import type { WindowedRule } from './windows.js'
 
@@ -46,7 +46,7 @@ export function compileAbsenceRange(rule: AbsenceRule, b: Builder, range: Bucket
   const events = `(
     SELECT tenant_id, ${group.select.join(', ')}, ${EVENT_MS} AS ms, event_id
     FROM ${b.table} FINAL
-    WHERE ${[between(params, scanFrom, range.to), ...b.filters(spec.where)].map((c) => `(${c})`).join(' AND ')}
+    WHERE ${where([between(params, scanFrom, range.to), ...b.filters(spec.where)])}
   )`
   const lower = seasonal ? `window_to - ${history}` : `window_from - ${silence} - ${history}`
   const bounds = seasonal

@@ -7,6 +7,7 @@ import {
   type Builder,
   type CompiledQuery,
   type QueryScope,
+  where,
 } from './query.js'
 import { bucketOf, bucketRange, EVENT_MS, type BucketRange } from './range.js'
 import { compileCondition, groupValueOf } from './sql.js'
@@ -59,7 +60,7 @@ function threshold(
 FROM (
   SELECT ${inner.join(', ')}
   FROM ${b.table} FINAL
-  WHERE ${[between(params, range.from, range.to), ...b.filters(spec.where)].map((c) => `(${c})`).join(' AND ')}
+  WHERE ${where([between(params, range.from, range.to), ...b.filters(spec.where)])}
 )
 GROUP BY window_from, tenant_id, ${group.names.join(', ')}
 HAVING ${thresholdPasses(spec, params)}
@@ -106,7 +107,7 @@ FROM (
     SELECT tenant_id, event_id, occurred_at, ${EVENT_MS} AS ms, ${[...group.select, ...steps].join(', ')},
       ${firstAligned} AS first_aligned, ${lastAligned} AS last_aligned
     FROM ${b.table} FINAL
-    WHERE ${conditions.map((c) => `(${c})`).join(' AND ')}
+    WHERE ${where(conditions)}
   )
 )
 GROUP BY window_from, tenant_id, ${group.names.join(', ')}
@@ -131,7 +132,6 @@ function newTerm(
   const historyMs = spec.history * 1000
   const history = params.add('Int64', historyMs)
   const rangeFrom = params.add('Int64', range.from)
-  const and = (conditions: string[]) => conditions.map((c) => `(${c})`).join(' AND ')
   /**
    * The latest event per group and per bucket its time plus `shiftMs` falls in (times before the
    * range in one bucket before all others): the latest of the bucket just before a bucket's start,
@@ -145,7 +145,7 @@ function newTerm(
     SELECT tenant_id, ${select.join(', ')}, ${EVENT_MS} AS ms,
       if(ms + ${shift} < ${rangeFrom}, ${rangeFrom} - 1, ${bucketOf(params, range, `ms + ${shift}`)}) AS slot
     FROM ${b.table} FINAL
-    WHERE ${and([between(params, range.from - historyMs, range.to - shiftMs), ...conditions])}
+    WHERE ${where([between(params, range.from - historyMs, range.to - shiftMs), ...conditions])}
   )
   GROUP BY tenant_id, ${names.join(', ')}, slot
 )`
@@ -173,7 +173,7 @@ FROM (
   FROM (
     SELECT tenant_id, event_id, occurred_at, ${group.select.join(', ')}, ${bucketOf(params, range, EVENT_MS)} AS window_from
     FROM ${b.table} FINAL
-    WHERE ${and([between(params, range.from, range.to), ...filters, ...termPresent])}
+    WHERE ${where([between(params, range.from, range.to), ...filters, ...termPresent])}
   )
   GROUP BY window_from, tenant_id, ${group.names.join(', ')}
 ) AS c
