@@ -36,7 +36,7 @@ const FULL: Plan = {
   match: { probes: 15, warmup: 2, backgroundRate: 1_500, backgroundWarmupMs: 3_000, loadedMaxMs: 80_000 },
   bucketRows: [10_000, 100_000],
   queryRepeats: 3,
-  catchUp: { stride: 5, sampleEvery: 1 },
+  catchUp: { stride: 10, sampleEvery: 1 },
 }
 
 const QUICK: Plan = {
