@@ -155,7 +155,7 @@ function querySection({ windows }: DetectorResults): ReportSection {
   return {
     title: 'Windowed rules: one evaluation query per rule',
     description:
-      "Each windowed rule's compiled SQL run alone on the bucket the timed tick judged, after the tick: the one-bucket query (evaluateWindow) / the range query on that bucket alone (evaluateWindows, what a live tick runs); median of the repeats, candidates in brackets.",
+      "Each windowed rule's compiled SQL run alone on the bucket the timed tick judged, after the tick: the one-bucket query (evaluateWindow) / the range query on that bucket alone (evaluateWindows; a live tick runs the one-bucket query, catch-up ticks the range query); median of the repeats, candidates in brackets.",
     table: {
       headers: ['rule', 'window', ...windows.map((run) => `${count(run.rows)} rows in the bucket`)],
       rows: rules.map((rule) => [
