@@ -239,8 +239,12 @@ export const AppConfig = z
          * a new rule); afterwards its watermark decides. 0 starts with the latest complete window.
          */
         backfillMs: z.coerce.number().int().nonnegative().default(3_600_000),
-        /** Windows per rule per tick at most, so catching up after an outage stays bounded. */
-        maxWindowsPerTick: z.coerce.number().int().positive().default(60),
+        /**
+         * Windows per rule per tick at most, so a tick after an outage stays bounded (a day of
+         * one-minute windows; they are evaluated six hours per query, and a tick that leaves
+         * windows due is followed at once by the next).
+         */
+        maxWindowsPerTick: z.coerce.number().int().positive().default(1_440),
         /** /healthz, /readyz and /metrics when the detector runs on its own. */
         opsPort: Port.default(9465),
       })

@@ -110,17 +110,20 @@ export function createDetectorScheduler(options: {
     backfillMs: config.detector.backfillMs,
     maxWindowsPerTick: config.detector.maxWindowsPerTick,
     logger,
-    onCandidates: async (rule, rows) => {
-      const candidates: AlertCandidate[] = rows.map((row) => ({
-        rule,
-        tenantId: row.tenant_id,
-        group: row.group,
-        count: row.count,
-        value: row.value,
-        firstSeen: new Date(row.first_seen),
-        lastSeen: new Date(row.last_seen),
-        sampleEventIds: row.sample_event_ids,
-      }))
+    // One record() per range: the buckets' candidates in order, as one bucket after another would.
+    onCandidates: async (rule, found) => {
+      const candidates: AlertCandidate[] = found
+        .flatMap(({ rows }) => rows)
+        .map((row) => ({
+          rule,
+          tenantId: row.tenant_id,
+          group: row.group,
+          count: row.count,
+          value: row.value,
+          firstSeen: new Date(row.first_seen),
+          lastSeen: new Date(row.last_seen),
+          sampleEventIds: row.sample_event_ids,
+        }))
       await parts.alerts.record(candidates)
     },
   })

@@ -371,12 +371,14 @@ describe('windowed rules compiled to ClickHouse', () => {
           lagMs: 30_000,
           maxWindowsPerTick: 3,
           logger,
-          onCandidates: (_rule, rows, w) => {
+          onCandidates: (_rule, found) => {
             if (failNext) {
               failNext = false
               return Promise.reject(new Error('alert store unavailable'))
             }
-            seen.push({ from: w.from.toISOString(), to: w.to.toISOString(), count: rows[0]!.count })
+            for (const { window: w, rows } of found) {
+              seen.push({ from: w.from.toISOString(), to: w.to.toISOString(), count: rows[0]!.count })
+            }
             return Promise.resolve()
           },
         })

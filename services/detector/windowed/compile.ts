@@ -1,6 +1,14 @@
-import type { Condition } from '../../../schemas/rules.js'
-import { AUDIT_EVENTS } from '../../platform/store/audit-events.js'
-import { tableName } from '../../platform/store/table.js'
+import {
+  between,
+  builder,
+  candidateColumns,
+  COMPARISON,
+  MAX_SAMPLE_EVENT_IDS,
+  where,
+  type Builder,
+  type CompiledQuery,
+  type QueryScope,
+} from './query.js'
 import { compileCondition, groupValueOf, numericValueOf, QueryParams, RuleCompileError } from './sql.js'
 import type { WindowedRule } from './windows.js'
 
@@ -30,85 +38,54 @@ import type { WindowedRule } from './windows.js'
  * everywhere (also in new_term history and absence history).
  */
 
-export interface CompileOptions {
-  /** A validated identifier (schemas/config.ts); checked again here because it is spliced. */
-  database: string
-  /** Only this tenant's events; all tenants when absent (rows carry their tenant_id). */
-  tenantId?: string
+export interface CompileOptions extends QueryScope {
   from: Date
   to: Date
 }
 
-export interface CompiledQuery {
-  sql: string
-  params: Record<string, unknown>
-}
+export type { CompiledQuery } from './query.js'
 
-export const MAX_SAMPLE_EVENT_IDS = 10
-
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
-const COMPARISON = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const
-
-interface Builder {
-  params: QueryParams
-  table: string
-  /** Tenant, `where` and exceptions, as conditions joined with AND. */
-  filters: (where: Condition | undefined) => string[]
-  /** Group expressions selected as g0, g1, … and the map that names them. */
-  groups: (fields: readonly string[]) => { select: string[]; names: string[]; map: string }
-}
-
-function builder(rule: WindowedRule, options: CompileOptions): Builder {
-  if (!IDENTIFIER.test(options.database)) {
-    throw new RuleCompileError(`database "${options.database}" is not a plain identifier`)
-  }
+function windowBuilder(rule: WindowedRule, options: CompileOptions): Builder {
   if (!(options.from.getTime() < options.to.getTime())) {
     throw new RuleCompileError(
       `rule ${rule.id}: window from ${options.from.toISOString()} is not before to ${options.to.toISOString()}`,
     )
   }
-  const params = new QueryParams()
-  return {
-    params,
-    table: tableName(options.database, AUDIT_EVENTS),
-    filters(where) {
-      const out: string[] = []
-      if (options.tenantId !== undefined) out.push(`tenant_id = ${params.add('String', options.tenantId)}`)
-      if (where) out.push(compileCondition(where, params))
-      if (rule.exceptions.length > 0) {
-        out.push(`NOT (${rule.exceptions.map((c) => compileCondition(c, params)).join(' OR ')})`)
+  return builder(rule, options)
+}
+
+type ThresholdSpec = Extract<WindowedRule, { threshold: unknown }>['threshold']
+
+/** The threshold's aggregate: the columns the inner select adds, and the value over a group. */
+export function thresholdMeasure(
+  spec: ThresholdSpec,
+  params: QueryParams,
+): { columns: string[]; value: string } {
+  switch (spec.aggregate.type) {
+    case 'count':
+      return { columns: [], value: 'count()' }
+    case 'distinct':
+      return {
+        columns: [`${groupValueOf(spec.aggregate.field, params)} AS measured`],
+        value: "uniqExactIf(measured, measured != '')",
       }
-      return out
-    },
-    groups(fields) {
-      const unique = [...new Set(fields)]
-      const names = unique.map((_, index) => `g${index}`)
-      const select = unique.map((field, index) => `${groupValueOf(field, params)} AS g${index}`)
-      const pairs = unique.map((field, index) => `${params.add('String', field)}, g${index}`)
-      return { select, names, map: `CAST(map(${pairs.join(', ')}), 'Map(String, String)')` }
-    },
+    case 'ratio':
+      return {
+        columns: [`${compileCondition(spec.aggregate.numerator, params)} AS measured`],
+        value: 'countIf(measured) / count()',
+      }
+    case 'quantile':
+      return {
+        columns: [`${numericValueOf(spec.aggregate.field, params)} AS measured`],
+        value: `quantileExact(${params.add('Float64', spec.aggregate.q)})(measured)`,
+      }
   }
 }
 
-function between(params: QueryParams, from: Date | number, to: Date | number): string {
-  return `occurred_at >= ${params.time(from)} AND occurred_at < ${params.time(to)}`
-}
-
-function where(conditions: string[]): string {
-  return conditions.map((c) => `(${c})`).join('\n    AND ')
-}
-
-function candidateColumns(map: string, value: string, samples: 'first' | 'last'): string {
-  const order = samples === 'first' ? 'occurred_at' : '-toUnixTimestamp64Milli(occurred_at)'
-  return [
-    'tenant_id',
-    `${map} AS \`group\``,
-    'count() AS count',
-    `CAST(${value}, 'Nullable(Float64)') AS value`,
-    'min(occurred_at) AS first_seen',
-    'max(occurred_at) AS last_seen',
-    `arrayMap(e -> e.2, groupArraySorted(${MAX_SAMPLE_EVENT_IDS})((${order}, event_id))) AS sample_event_ids`,
-  ].join(',\n  ')
+/** The HAVING of a threshold group: enough events, and the value past the threshold. */
+export function thresholdPasses(spec: ThresholdSpec, params: QueryParams): string {
+  return `count >= ${params.add('UInt64', spec.min_count)}
+  AND ifNull(value ${COMPARISON[spec.op]} ${params.add('Float64', spec.value)}, 0)`
 }
 
 function threshold(
@@ -116,45 +93,27 @@ function threshold(
   options: CompileOptions,
 ): CompiledQuery {
   const spec = rule.threshold
-  const b = builder(rule, options)
+  const b = windowBuilder(rule, options)
   const { params } = b
   const group = b.groups(spec.group_by)
-  const inner = ['tenant_id', 'event_id', 'occurred_at', ...group.select]
-  let value: string
-  switch (spec.aggregate.type) {
-    case 'count':
-      value = 'count()'
-      break
-    case 'distinct':
-      inner.push(`${groupValueOf(spec.aggregate.field, params)} AS measured`)
-      value = "uniqExactIf(measured, measured != '')"
-      break
-    case 'ratio':
-      inner.push(`${compileCondition(spec.aggregate.numerator, params)} AS measured`)
-      value = 'countIf(measured) / count()'
-      break
-    case 'quantile':
-      inner.push(`${numericValueOf(spec.aggregate.field, params)} AS measured`)
-      value = `quantileExact(${params.add('Float64', spec.aggregate.q)})(measured)`
-      break
-  }
+  const measure = thresholdMeasure(spec, params)
+  const inner = ['tenant_id', 'event_id', 'occurred_at', ...group.select, ...measure.columns]
   const sql = `SELECT
-  ${candidateColumns(group.map, value, 'first')}
+  ${candidateColumns(group.map, measure.value, 'first')}
 FROM (
   SELECT ${inner.join(', ')}
   FROM ${b.table} FINAL
   WHERE ${where([between(params, options.from, options.to), ...b.filters(spec.where)])}
 )
 GROUP BY tenant_id, ${group.names.join(', ')}
-HAVING count >= ${params.add('UInt64', spec.min_count)}
-  AND ifNull(value ${COMPARISON[spec.op]} ${params.add('Float64', spec.value)}, 0)
+HAVING ${thresholdPasses(spec, params)}
 ORDER BY tenant_id, ${group.names.join(', ')}`
   return { sql, params: params.values }
 }
 
 function newTerm(rule: Extract<WindowedRule, { new_term: unknown }>, options: CompileOptions): CompiledQuery {
   const spec = rule.new_term
-  const b = builder(rule, options)
+  const b = windowBuilder(rule, options)
   const { params } = b
   const fields = [...new Set([...spec.group_by, ...spec.fields])]
   const group = b.groups(fields)
@@ -206,7 +165,7 @@ function sequence(
   options: CompileOptions,
 ): CompiledQuery {
   const spec = rule.sequence
-  const b = builder(rule, options)
+  const b = windowBuilder(rule, options)
   const { params } = b
   const group = b.groups(spec.by)
   const keyPresent = spec.by
@@ -240,7 +199,7 @@ ORDER BY tenant_id, ${group.names.join(', ')}`
 
 function absence(rule: Extract<WindowedRule, { absence: unknown }>, options: CompileOptions): CompiledQuery {
   const spec = rule.absence
-  const b = builder(rule, options)
+  const b = windowBuilder(rule, options)
   const { params } = b
   const group = b.groups(spec.group_by)
   const silenceMs = spec.window * 1000
@@ -274,7 +233,7 @@ function seasonalAbsence(
   options: CompileOptions,
 ): CompiledQuery {
   const spec = rule.absence
-  const b = builder(rule, options)
+  const b = windowBuilder(rule, options)
   const { params } = b
   const group = b.groups(spec.group_by)
   const silenceMs = spec.window * 1000

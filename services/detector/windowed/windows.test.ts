@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { Rule } from '../../../schemas/rules.js'
 import {
+  bucketRuns,
   evaluationStepSeconds,
   isWindowedRule,
   pendingWindows,
@@ -149,5 +150,14 @@ describe('rule windows', () => {
       match: { field: 'tool', equals: 'x' },
     })
     expect(isWindowedRule(match)).toBe(false)
+  })
+})
+
+describe('bucketRuns', () => {
+  it('cuts consecutive buckets into runs of at most maxRangeMs, at least one bucket each', () => {
+    const windows = pendingWindows({ watermark: T, stepMs: MINUTE, horizon: T + 7 * MINUTE, max: 10 })
+    expect(bucketRuns(windows, MINUTE, 3 * MINUTE).map((run) => run.length)).toEqual([3, 3, 1])
+    expect(bucketRuns(windows, MINUTE, 30_000).map((run) => run.length)).toEqual([1, 1, 1, 1, 1, 1, 1])
+    expect(bucketRuns([], MINUTE, 3 * MINUTE)).toEqual([])
   })
 })

@@ -86,3 +86,11 @@ export function pendingWindows({
   }
   return windows
 }
+
+/** Consecutive buckets in runs covering at most `maxRangeMs` each (at least one bucket per run). */
+export function bucketRuns(windows: readonly Window[], stepMs: number, maxRangeMs: number): Window[][] {
+  const size = Math.max(1, Math.floor(maxRangeMs / stepMs))
+  const runs: Window[][] = []
+  for (let start = 0; start < windows.length; start += size) runs.push(windows.slice(start, start + size))
+  return runs
+}
