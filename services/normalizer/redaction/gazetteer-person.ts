@@ -129,7 +129,6 @@ function blankBefore(text: string, start: number, end: number): number {
 export const gazetteerPerson: Detector = {
   name: 'person-gazetteer',
   requires: CharClass.UPPER,
-  ownPass: true,
   prefilter: new RegExp(`[${UPPER}][${LOWER}]`),
   pattern: `(?<![${UPPER}${LOWER}0-9_@./-])${WORD}(?:[ \\t]+(?:${INITIAL}|${WORD})){0,3}`,
   classify(text, start, end) {
