@@ -42,7 +42,9 @@ const TRIGGERS: Record<string, readonly string[]> = {
   ipv4: ['1.', '192.168.', 'version '],
   ipv6: ['::', 'fe80:', '1:2:'],
   phone: ['+', '+1 ', '(555) ', 'Tel: ', '1 ', '00 '],
-  'street-address': ['1 ', '12 Main ', 'Via ', 'Hauptstrasse ', 'P.O. Box ', 'A-', '1 A', 'strasse'],
+  'street-address': ['1 ', '12 Main ', 'A-', '1 A'],
+  'street-address-name-first': ['Via ', 'Hauptstrasse ', 'A-', 'strasse', 'Rue A '],
+  'street-address-box': ['P.O. Box ', 'PSC 1 Box ', 'Unit 1, Box '],
   person: ['Mr ', 'Name: ', 'Dear ', 'my name is ', 'Anna-'],
   'person-gazetteer': ['Anna ', 'Anna Smith ', 'by Anna', 'Anna-', 'A. '],
   'cn-person': ['联系人', '姓名：', '"name":"', '王先生', '张'],
@@ -57,6 +59,8 @@ const HAND_WRITTEN: Record<string, Array<{ name: string; make: (n: number) => st
   'street-address': [
     { name: "'A-' repeated + ' 1 A'", make: (n) => repeatTo('A-', n - 4) + ' 1 A' },
     { name: "'1 ' + 'A-' repeated", make: (n) => '1 ' + repeatTo('A-', n - 2) },
+  ],
+  'street-address-name-first': [
     { name: "'Via ' + 'A.' repeated", make: (n) => 'Via ' + repeatTo('A.', n - 4) },
     { name: "'A' + ' ' run + 'strasse 1'", make: (n) => 'A' + repeatTo(' ', n - 10) + 'strasse 1' },
     { name: "'strasse' repeated, no digit", make: (n) => repeatTo('strasse ', n) },
@@ -81,8 +85,8 @@ const HAND_WRITTEN: Record<string, Array<{ name: string; make: (n: number) => st
 }
 
 /**
- * The scanner as it runs, and with every detector in the combined regex whatever the prefilters say
- * (as in a text that holds every trigger); the second, slower one on the sparser inputs only.
+ * The scanner as it runs, and with every detector scanning whatever the prefilters say (as in a text
+ * that holds every trigger); the second, slower one on the sparser inputs only.
  */
 const scanners = [
   { label: 'with prefilters', scanner: createScanner(), dense: true },
