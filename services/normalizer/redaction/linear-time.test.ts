@@ -143,6 +143,28 @@ describe('every detector scans in linear time', () => {
   }
 })
 
+/**
+ * The scan merges the candidates of every detector by position: a text holding the triggers of all of
+ * them, back to back, makes every regex stop at almost every position and every merge step compare
+ * all of them; candidates at every word with the other detectors' triggers only at the end would
+ * make a merge that searched every regex again at each step rescan the text from each word.
+ */
+const ALL_TRIGGERS = Object.values(TRIGGERS).flat()
+const TAIL = ' ' + ALL_TRIGGERS.join(' ')
+const MERGE_INPUTS: Array<{ name: string; make: (n: number) => string }> = [
+  { name: 'every trigger, space-separated', make: (n) => repeatTo(ALL_TRIGGERS.join(' ') + ' ', n) },
+  { name: 'every trigger, back to back', make: (n) => repeatTo(ALL_TRIGGERS.join(''), n) },
+  { name: 'every trigger, a line each', make: (n) => repeatTo(ALL_TRIGGERS.join('\n') + '\n', n) },
+  { name: "'Anna ' repeated, every trigger at the end", make: (n) => repeatTo('Anna ', n) + TAIL },
+]
+
+describe('merging the candidates of all detectors is linear', () => {
+  it('every detector triggered everywhere', () => {
+    const slow = scanners.flatMap(({ label, scanner }) => superlinear(label, scanner, MERGE_INPUTS))
+    expect(slow).toEqual([])
+  }, 180_000)
+})
+
 const b64 = (text: string): string => Buffer.from(text).toString('base64')
 
 /** Encodings within encodings, printable base64 (decoded and scanned again), escapes back to back. */
