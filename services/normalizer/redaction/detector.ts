@@ -8,10 +8,10 @@ export interface Hit {
 }
 
 /**
- * One alternative of the combined scanning regex. `pattern` must not match the empty string and must
- * not contain capture groups or backreferences (the scanner numbers the alternatives itself). Its left
- * edge should be guarded by a lookbehind so that it can only start at a token boundary: together with
- * bounded quantifiers this keeps each alternative linear and the whole scan single-pass.
+ * One kind of value the scanner looks for. `pattern` (scanned as a global regex of its own) must not
+ * match the empty string and must not contain backreferences. Its left edge should be guarded by a
+ * lookbehind so that it can only start at a token boundary: together with bounded quantifiers this
+ * keeps each pattern linear, and the scan linear in the text.
  */
 export interface Detector {
   readonly name: string
@@ -31,13 +31,6 @@ export interface Detector {
   readonly keywords?: readonly string[]
   /** Validates a regex match (checksums, context, shape); `null` lets later alternatives try the same spot. */
   classify(text: string, start: number, end: number): Hit | null
-  /**
-   * Scan `pattern` in a pass of its own instead of as an alternative of the combined regex, still
-   * tried after every other detector at the same position. For patterns that match most words of
-   * prose (capitalised words) and are rarely accepted: in the combined regex each of those matches
-   * would cost a result array with a slot per detector and a trip through the retries.
-   */
-  readonly ownPass?: boolean
 }
 
 /** Character classes a detector may require (bit flags), learnt in one pass (text-profile.ts). */

@@ -73,6 +73,22 @@ const isStrong = (word: string): boolean => isStrongKind(kindOf(word))
 const isInitial = (word: string): boolean => /^[A-ZÀ-ÖØ-ÞĀ-ſ]\.?$/.test(word)
 const isEnglish = (word: string): boolean => WORDS.has(word.toLowerCase())
 
+const isBlank = (code: number): boolean => code === 32 || code === 9
+
+/** The first space or tab in `text[start, end)`, or `end`. */
+function blankAfter(text: string, start: number, end: number): number {
+  let at = start
+  while (at < end && !isBlank(text.charCodeAt(at))) at++
+  return at
+}
+
+/** The last space or tab in `text[start, end)`, or `start - 1`. */
+function blankBefore(text: string, start: number, end: number): number {
+  let at = end - 1
+  while (at >= start && !isBlank(text.charCodeAt(at))) at--
+  return at
+}
+
 /** The words of a candidate run, with their offsets, and whether a stop word cut it. */
 function runWords(
   text: string,
@@ -80,14 +96,16 @@ function runWords(
   end: number,
 ): { words: Array<{ word: string; at: number }>; cut: boolean } {
   const words: Array<{ word: string; at: number }> = []
-  const re = /[^ \t]+/g
-  const run = text.slice(start, end)
-  let match: RegExpExecArray | null
-  while ((match = re.exec(run)) !== null) {
-    if (STOP_WORDS.has(match[0].replace(/\.$/, ''))) return { words, cut: true }
-    words.push({ word: match[0], at: start + match.index })
+  let at = start
+  for (;;) {
+    while (at < end && isBlank(text.charCodeAt(at))) at++
+    if (at === end) return { words, cut: false }
+    const stop = blankAfter(text, at, end)
+    const word = text.slice(at, stop)
+    if (STOP_WORDS.has(word.endsWith('.') ? word.slice(0, -1) : word)) return { words, cut: true }
+    words.push({ word, at })
+    at = stop
   }
-  return { words, cut: false }
 }
 
 /** Two or more words: a known first name, or an unknown capitalised word before a known family name. */
@@ -110,26 +128,9 @@ function isLoneName(text: string, start: number, end: number, word: string): boo
   return LONE_NAME_AFTER.test(after) || (LIST_BEFORE.test(before) && LIST_AFTER.test(after))
 }
 
-const isBlank = (code: number): boolean => code === 32 || code === 9
-
-/** The first space or tab in `text[start, end)`, or `end`. */
-function blankAfter(text: string, start: number, end: number): number {
-  let at = start
-  while (at < end && !isBlank(text.charCodeAt(at))) at++
-  return at
-}
-
-/** The last space or tab in `text[start, end)`, or `start - 1`. */
-function blankBefore(text: string, start: number, end: number): number {
-  let at = end - 1
-  while (at >= start && !isBlank(text.charCodeAt(at))) at--
-  return at
-}
-
 export const gazetteerPerson: Detector = {
   name: 'person-gazetteer',
   requires: CharClass.UPPER,
-  ownPass: true,
   prefilter: new RegExp(`[${UPPER}][${LOWER}]`),
   pattern: `(?<![${UPPER}${LOWER}0-9_@./-])${WORD}(?:[ \\t]+(?:${INITIAL}|${WORD})){0,3}`,
   classify(text, start, end) {

@@ -1,4 +1,4 @@
-import { CharClass, type Detector } from './detector.js'
+import { CharClass, type Detector, type Hit } from './detector.js'
 import { gazetteerPerson } from './gazetteer-person.js'
 
 /**
@@ -73,24 +73,55 @@ const STREET_WORD = `[${UPPER}][A-Za-zß-öø-ÿ'’.-]{0,${MAX_WORD}}`
 const COMPOUND_STREET = `[${UPPER}][a-zß-öø-ÿ]{0,${MAX_WORD}}(?:strasse|straße|str\\.|weg|gasse|platz|allee|katu|gatan|vägen|vej|gade|straat|laan)`
 const ROMANCE_STREET = `(?:Via|Viale|Piazza|Corso|Rua|Avenida|Avda\\.|Calle|Carrer|Rue|ul\\.|Ulica)(?:[ \\t]+${STREET_WORD}){1,4}`
 
-/**
- * The street words are not followed by a check for a digit later on the line (`…[^\\n]*\\d`): a line
- * full of them would rescan the line from each one. `requires: DIGIT` still skips short digitless texts.
- */
-const STREET_PREFILTER = new RegExp(
-  `\\d[A-Za-z]?[ \\t]+[${UPPER}]|strasse|straße|str\\.|weg|gasse|platz|allee|katu|gatan|vägen|vej|gade|straat|laan|Strasse|Straße|Via|Viale|Piazza|Corso|Rua|Avenida|Avda\\.|Calle|Carrer|Rue|ul\\.|Ulica|Box[ \\t]+\\d`,
-)
+const wholeAddress = (_text: string, start: number, end: number): Hit => ({
+  type: 'STREET_ADDRESS',
+  start,
+  end,
+})
 
-const streetAddress: Detector = {
+/**
+ * Three shapes of street address, each a detector of its own so that each runs only where its own
+ * trigger is (a number before a capital, a street word, `Box`): the street words alone cost more to
+ * look for than all the rest, and appear in few texts. In this order, as one alternation would try
+ * them. No pattern checks for a digit later on the line (`…[^\n]*\d`): a line full of street words
+ * would rescan the line from each one.
+ */
+const numberFirstStreet: Detector = {
   name: 'street-address',
   requires: CharClass.DIGIT,
-  prefilter: STREET_PREFILTER,
-  pattern: [
-    `(?<![A-Za-z0-9])\\d{1,5}[A-Za-z]?(?:[ \\t]+${STREET_WORD}){1,4}?[ \\t]+${STREET_TYPE}${UNIT}`,
-    `(?<![A-Za-z0-9])(?:(?:${STREET_WORD}[ \\t]+)?(?:${COMPOUND_STREET}|Strasse|Straße)|${ROMANCE_STREET})[ \\t]+\\d{1,5}[A-Za-z]?(?![0-9])${UNIT}`,
-    '(?<![A-Za-z0-9])(?:P\\.? ?O\\.?[ \\t]+Box|PSC[ \\t]+\\d{1,5},?[ \\t]+Box|Unit[ \\t]+\\d{1,5},?[ \\t]+Box)[ \\t]+\\d{1,6}',
-  ].join('|'),
-  classify: (_text, start, end) => ({ type: 'STREET_ADDRESS', start, end }),
+  prefilter: new RegExp(`\\d[A-Za-z]?[ \\t]+[${UPPER}]`),
+  pattern: `(?<![A-Za-z0-9])\\d{1,5}[A-Za-z]?(?:[ \\t]+${STREET_WORD}){1,4}?[ \\t]+${STREET_TYPE}${UNIT}`,
+  classify: wholeAddress,
 }
 
-export const HEURISTIC_DETECTORS: readonly Detector[] = [streetAddress, person, gazetteerPerson]
+const nameFirstStreet: Detector = {
+  name: 'street-address-name-first',
+  requires: CharClass.DIGIT,
+  keywords: [
+    ...['strasse', 'straße', 'str.', 'weg', 'gasse', 'platz', 'allee', 'katu', 'gatan', 'vägen', 'vej'],
+    ...['gade', 'straat', 'laan', 'via', 'piazza', 'corso', 'rua', 'avenida', 'avda.', 'calle'],
+    ...['carrer', 'rue', 'ul.', 'ulica'],
+  ],
+  prefilter:
+    /strasse|straße|str\.|weg|gasse|platz|allee|katu|gatan|vägen|vej|gade|straat|laan|Strasse|Straße|Via|Viale|Piazza|Corso|Rua|Avenida|Avda\.|Calle|Carrer|Rue|ul\.|Ulica/,
+  pattern: `(?<![A-Za-z0-9])(?:(?:${STREET_WORD}[ \\t]+)?(?:${COMPOUND_STREET}|Strasse|Straße)|${ROMANCE_STREET})[ \\t]+\\d{1,5}[A-Za-z]?(?![0-9])${UNIT}`,
+  classify: wholeAddress,
+}
+
+const postBox: Detector = {
+  name: 'street-address-box',
+  requires: CharClass.DIGIT,
+  keywords: ['box'],
+  prefilter: /Box[ \t]+\d/,
+  pattern:
+    '(?<![A-Za-z0-9])(?:P\\.? ?O\\.?[ \\t]+Box|PSC[ \\t]+\\d{1,5},?[ \\t]+Box|Unit[ \\t]+\\d{1,5},?[ \\t]+Box)[ \\t]+\\d{1,6}',
+  classify: wholeAddress,
+}
+
+export const HEURISTIC_DETECTORS: readonly Detector[] = [
+  numberFirstStreet,
+  nameFirstStreet,
+  postBox,
+  person,
+  gazetteerPerson,
+]
