@@ -141,7 +141,9 @@ describe('exporter killed with SIGKILL in the middle of a stream', () => {
       normalizer.kill('SIGTERM')
       expect(await exited(normalizer)).toBe(0)
 
-      const unique = () => new Set(hec.events.map((event) => (event.event as ExportRecord).id)).size
+      const hecEvents = () =>
+        hec.events.map((event) => event.event as ExportRecord).filter((record) => record.kind === 'event')
+      const unique = () => new Set(hecEvents().map((record) => record.id)).size
       const atKill: number[] = []
       for (let kill = 0; kill < KILLS; kill++) {
         const before = unique()
@@ -172,7 +174,7 @@ describe('exporter killed with SIGKILL in the middle of a stream', () => {
       })
       const lake = jsonValues<ExportRecord>(
         await readTopic(kafka, exportTopic, EVENTS, { timeoutMs: 120_000 }),
-      )
+      ).filter((record) => record.kind === 'event')
       const finalSeconds = (Date.now() - startedMs) / 1000
       final.kill('SIGTERM')
       expect(await exited(final)).toBe(0)
@@ -180,7 +182,7 @@ describe('exporter killed with SIGKILL in the middle of a stream', () => {
       await hec.close()
 
       const expected = Array.from({ length: EVENTS }, (_, i) => `xcrash-${String(i).padStart(6, '0')}`)
-      const hecIds = hec.events.map((event) => (event.event as ExportRecord).id)
+      const hecIds = hecEvents().map((record) => record.id)
       const lakeIds = lake.map((record) => record.id)
       for (const ids of [hecIds, lakeIds]) expect([...new Set(ids)].sort()).toEqual(expected)
       const repeats = { hec: hecIds.length - EVENTS, lake: lakeIds.length - EVENTS }
