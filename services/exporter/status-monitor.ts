@@ -25,6 +25,7 @@ export interface StatusMonitorOptions {
 
 export function startStatusMonitor(options: StatusMonitorOptions): { stop(): Promise<void> } {
   const { watch, metrics, logger } = options
+  for (const status of options.status()) metrics.lagging.set({ sink: status.name }, 0)
   const save = () =>
     exportSinkStatusTable(options.store).insert(
       options.status().map((status) => statusRow(status, Date.now())),

@@ -74,7 +74,15 @@ beforeAll(async () => {
       pollMs: 100,
       sinks: [
         { name: 'lake', type: 'kafka', brokers, topic: exportTopic, tenants: ['acme'] },
-        { name: 'soc', type: 'splunk-hec', url: hec.url, token: HEC_TOKEN, tenants: ['acme'] },
+        // From the start of each stream: a restart that lost its checkpoints would send all again.
+        {
+          name: 'soc',
+          type: 'splunk-hec',
+          url: hec.url,
+          token: HEC_TOKEN,
+          tenants: ['acme'],
+          startFrom: 'earliest',
+        },
         // Only what it lists: no events, no reports.
         {
           name: 'alerts-only',
@@ -217,5 +225,16 @@ describe('alerts and report notices exported as records', () => {
     expect(new Set(keys).size).toBe(keys.length)
     const metrics = await runtime.context.registry.getSingleMetricAsString('mcp_audit_export_records_total')
     expect(metrics).toMatch(/kind="report",sink="soc"} 1\b|sink="soc",kind="report"} 1\b/)
+
+    // A restart resumes each kind from its own checkpoint: nothing is sent again.
+    await runtime.stop('test')
+    runtime = await startTestRuntime(
+      config,
+      store,
+      { services: ['normalizer', 'exporter'], exporter: { noticeSettleMs: 500 } },
+      new Lifecycle(logger),
+    )
+    await new Promise((resolve) => setTimeout(resolve, 3_000))
+    expect(hecRecords().map(({ record }) => `${record.kind}:${record.id}`)).toEqual(keys)
   })
 })
