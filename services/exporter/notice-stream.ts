@@ -26,6 +26,12 @@ import type { RecordStream } from './stream.js'
 /** Time left to writes in flight: far above an insert's duration, still a few seconds to the SIEM. */
 export const NOTICE_SETTLE_MS = 10_000
 
+/**
+ * After a read that found nothing, the next waits this long: alerts and reports are rare, and a
+ * sink working through an event backlog passes many times a second.
+ */
+const IDLE_READ_INTERVAL_MS = 1_000
+
 export interface NoticeRow {
   position: RecordPosition
   record: ExportRecord
@@ -49,6 +55,7 @@ export function createNoticeStream(options: NoticeStreamOptions): RecordStream {
   const { kind, store, sinkName, now, logger } = options
   const settleMs = options.settleMs ?? NOTICE_SETTLE_MS
   let position: RecordPosition | undefined
+  let idleSinceMs: number | undefined
 
   /** The saved position, or a first one saved at once (`latest`: the fence now; `earliest`: the start). */
   const load = async (): Promise<RecordPosition> => {
@@ -68,15 +75,15 @@ export function createNoticeStream(options: NoticeStreamOptions): RecordStream {
     async pass(deliver, paused) {
       position ??= await load()
       if (paused()) return 'idle'
+      if (idleSinceMs !== undefined && now() - idleSinceMs < IDLE_READ_INTERVAL_MS) return 'idle'
       const rows = await options.read(position, now() - settleMs, options.batchMaxRows)
-      if (rows.length === 0) return 'idle'
-      if (
-        !(await deliver(
-          kind,
-          rows.map((row) => row.record),
-        ))
-      )
-        return 'failed'
+      if (rows.length === 0) {
+        idleSinceMs = now()
+        return 'idle'
+      }
+      idleSinceMs = undefined
+      const records = rows.map((row) => row.record)
+      if (!(await deliver(kind, records))) return 'failed'
       position = rows[rows.length - 1]!.position
       await writeRecordCheckpoint(store, sinkName, kind, position, new Date(now()))
       return rows.length >= options.batchMaxRows ? 'more' : 'sent'
