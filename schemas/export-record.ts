@@ -1,17 +1,29 @@
 import { z } from 'zod'
 import { ErrorClass, EventOrigin, UserIdKind } from './audit-row.js'
+import { Severity } from './rules.js'
 
 /**
  * What the exporter sends: one record per stored audit event, built from the stored, redacted row
- * (never from the raw topic), so a SIEM sees exactly what the store holds. Versioned: a consumer
- * checks `schema` and `v`; a change that removes or retypes a field is a new `v`. The JSON Schema
- * (`npm run schemas`, `export-record.schema.json`) is generated from this.
+ * (never from the raw topic), so a SIEM sees exactly what the store holds; one per alert (an
+ * incident, as the alert webhooks carry it); one per ready report (its notice, with the signed
+ * manifest's hash and signature). Versioned: a consumer checks `schema` and `v`; a change that
+ * removes or retypes a field is a new `v`. Additions keep `v` and raise the revision
+ * (`EXPORT_SCHEMA_REVISION`, in the JSON Schema and the Kafka header), so a consumer must skip a
+ * `kind` it does not know. The JSON Schema (`npm run schemas`, `export-record.schema.json`) is
+ * generated from this.
  *
- * `id` is the event id: at-least-once delivery can repeat a record after a crash, and receivers
- * drop repeats by it. Absent values are `null`, never empty strings.
+ * `id` is the event, alert or report id: at-least-once delivery can repeat a record after a crash,
+ * and receivers drop repeats by (`kind`, `id`). Absent values are `null`, never empty strings.
  */
 export const EXPORT_SCHEMA = 'mcp-audit.export'
 export const EXPORT_SCHEMA_VERSION = 1
+/** 1.0: events; 1.1: the kinds `alert` and `report`. */
+export const EXPORT_SCHEMA_REVISION = '1.1'
+
+/** What a sink can receive (`export.sinks[].records`). */
+export const RECORD_KINDS = ['event', 'alert', 'report'] as const
+export const RecordKind = z.enum(RECORD_KINDS)
+export type RecordKind = z.infer<typeof RecordKind>
 
 const Iso = z.iso.datetime({ offset: false })
 const Optional = z.string().min(1).nullable()
@@ -75,6 +87,75 @@ export const ExportEvent = z.object({
 })
 export type ExportEvent = z.infer<typeof ExportEvent>
 
-/** Every kind of export record; alerts and report notices join as further kinds. */
-export const ExportRecord = z.discriminatedUnion('kind', [ExportEvent])
+/** An alert (one incident), with the content of the `alert.fired` webhook, as stored when it is read. */
+export const ExportAlert = z.object({
+  schema: z.literal(EXPORT_SCHEMA),
+  v: z.literal(EXPORT_SCHEMA_VERSION),
+  kind: z.literal('alert'),
+  /** The alert id: stable for the incident (the webhooks' subject too). */
+  id: z.string().min(1),
+  tenant_id: z.string().min(1),
+  /** When the incident was opened, UTC. */
+  time: Iso,
+  rule: z.object({
+    id: z.string().min(1),
+    title: z.string(),
+    severity: Severity,
+    tags: z.array(z.string()),
+    kind: z.enum(['match', 'threshold', 'new_term', 'sequence', 'absence']),
+  }),
+  /** The values of the fields the incident is grouped by (e.g. server_name, session_id). */
+  group: z.record(z.string(), z.string()),
+  count: z.number().int().nonnegative(),
+  /** The aggregate that crossed a threshold, when there is one. */
+  value: z.number().nullable(),
+  first_seen: Iso,
+  last_seen: Iso,
+  /** Event ids behind the alert: the `id`s of event records. */
+  sample_event_ids: z.array(z.string()),
+  summary: z.string(),
+  /** The status when the exporter read it (an analyst may acknowledge or resolve it later). */
+  status: z.enum(['open', 'acknowledged', 'resolved']),
+  /** The alert in the console. */
+  url: z.string(),
+})
+export type ExportAlert = z.infer<typeof ExportAlert>
+
+/** A report that is ready, as its `report.ready` notice tells it, with its signed manifest's proof. */
+export const ExportReport = z.object({
+  schema: z.literal(EXPORT_SCHEMA),
+  v: z.literal(EXPORT_SCHEMA_VERSION),
+  kind: z.literal('report'),
+  /** The report id. */
+  id: z.string().min(1),
+  tenant_id: z.string().min(1),
+  /** When the report was ready, UTC. */
+  time: Iso,
+  name: z.string(),
+  /** `on-demand` or the schedule's name. */
+  schedule: z.string(),
+  period: z.object({ from: Iso, to: Iso, timezone: z.string() }),
+  /** The compliance frameworks the tenant's report covered (empty for reports made before 1.1). */
+  frameworks: z.array(z.string()),
+  formats: z.array(z.string()),
+  checks: z.object({
+    pass: z.number().int().nonnegative(),
+    warn: z.number().int().nonnegative(),
+    fail: z.number().int().nonnegative(),
+  }),
+  manifest: z.object({
+    /** SHA-256 of `manifest.json`: what a copy of the report must match. */
+    sha256: z.string(),
+    /** The Ed25519 signature over the manifest's canonical JSON (null for reports made before 1.1). */
+    signature: z
+      .object({ algorithm: z.literal('Ed25519'), key_id: z.string(), value: z.string() })
+      .nullable(),
+  }),
+  /** The report, its manifest and each format in the console (empty without `console.publicUrl`). */
+  links: z.record(z.string(), z.string()),
+})
+export type ExportReport = z.infer<typeof ExportReport>
+
+/** Every kind of export record: what `Sink.send` takes. */
+export const ExportRecord = z.discriminatedUnion('kind', [ExportEvent, ExportAlert, ExportReport])
 export type ExportRecord = z.infer<typeof ExportRecord>

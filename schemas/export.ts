@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { RECORD_KINDS, RecordKind } from './export-record.js'
 import { ALL_TENANTS } from './webhooks.js'
 
 /**
@@ -30,6 +31,16 @@ const SinkTenants = z
  */
 const StartFrom = z.enum(['latest', 'earliest']).default('latest')
 
+/**
+ * The kinds of record a sink receives (`event`, `alert`, `report`), each from its own checkpoint;
+ * all of them by default. `startFrom` applies to each kind.
+ */
+export const SinkRecords = z
+  .array(RecordKind)
+  .min(1, `list at least one of ${RECORD_KINDS.join(', ')}`)
+  .refine((kinds) => new Set(kinds).size === kinds.length, 'lists a kind twice')
+  .default([...RECORD_KINDS])
+
 export const SplunkHecSinkConfig = z
   .object({
     name: SinkName,
@@ -39,10 +50,12 @@ export const SplunkHecSinkConfig = z
     token: z.string().min(1, 'the HEC token is required (use ${HEC_TOKEN})'),
     index: z.string().min(1).optional(),
     source: z.string().min(1).default('mcp-audit'),
+    /** The events' sourcetype; alerts and reports go as `mcp:audit:alert` and `mcp:audit:report`. */
     sourcetype: z.string().min(1).default('mcp:audit:event'),
     gzip: z.boolean().default(true),
     tenants: SinkTenants,
     startFrom: StartFrom,
+    records: SinkRecords,
   })
   .strict()
 export type SplunkHecSinkConfig = z.output<typeof SplunkHecSinkConfig>
@@ -59,6 +72,7 @@ export const KafkaSinkConfig = z
     topic: z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be a Kafka topic name'),
     tenants: SinkTenants,
     startFrom: StartFrom,
+    records: SinkRecords,
   })
   .strict()
 export type KafkaSinkConfig = z.output<typeof KafkaSinkConfig>
@@ -97,6 +111,13 @@ export const ExportConfig = z.object({
   pollMs: z.coerce.number().int().positive().default(500),
   /** `/readyz` turns not ready when a sink has failed this long without a successful send. */
   unhealthyAfterSeconds: z.coerce.number().int().positive().default(300),
+  /**
+   * The built-in alert `mcp-audit-export-lagging` is raised when a sink has failed for
+   * `unhealthyAfterSeconds`, or when it is this many committed messages behind. 100,000 is
+   * minutes of a busy pipeline's ingest while a healthy sink stays within a batch or two, so
+   * only a sink that cannot keep up (or a backfill from `startFrom: earliest`) reaches it.
+   */
+  lagAlertMessages: z.coerce.number().int().positive().default(100_000),
   /** /healthz, /readyz and /metrics when the exporter runs on its own. */
   opsPort: z.coerce.number().int().min(0).max(65_535).default(9467),
 })
@@ -109,6 +130,14 @@ export type ExportConfig = z.output<typeof ExportConfig>
 export function sinkTenantFilter(sink: Pick<SinkConfig, 'tenants'>): string[] | undefined {
   const { tenants } = sink
   return tenants === undefined || tenants.includes(ALL_TENANTS) ? undefined : [...tenants]
+}
+
+/**
+ * The kinds a sink receives: its `records`, or events alone for a sink type that has no
+ * `records` option yet.
+ */
+export function sinkRecords(sink: SinkConfig): RecordKind[] {
+  return 'records' in sink ? [...sink.records] : ['event']
 }
 
 /** Problems of the sinks against the configured tenants, as config issues (paths under `export.sinks`). */

@@ -90,5 +90,10 @@ export const ReportRow = z.object({
   checks_fail: z.coerce.number(),
   manifest_sha256: z.string(),
   directory: z.string(),
+  /** Since migration 0010: what the export's report record carries (see 0010_export_records.sql). */
+  frameworks: z.array(z.string()).default([]),
+  signature_key_id: z.string().default(''),
+  signature: z.string().default(''),
+  ready_at: z.string().optional(),
 })
 export type ReportRow = z.infer<typeof ReportRow>

@@ -22,4 +22,19 @@ describe('npm run schemas', () => {
     )
     expect(JSON.stringify(event?.properties.trace_id)).toContain('null')
   })
+
+  it('documents the record kinds event, alert and report under one revision, each with the id to deduplicate on', () => {
+    const schema = jsonSchemaOf('export-record') as {
+      version?: string
+      oneOf?: Array<{ properties: Record<string, { const?: unknown }>; required: string[] }>
+      anyOf?: Array<{ properties: Record<string, { const?: unknown }>; required: string[] }>
+    }
+    expect(schema.version).toBe('1.1')
+    const kinds = (schema.oneOf ?? schema.anyOf ?? []).map((variant) => variant.properties.kind?.const)
+    expect(kinds).toEqual(['event', 'alert', 'report'])
+    for (const variant of schema.oneOf ?? schema.anyOf ?? []) {
+      expect(variant.properties.v?.const).toBe(1)
+      expect(variant.required).toEqual(expect.arrayContaining(['id', 'tenant_id', 'time']))
+    }
+  })
 })

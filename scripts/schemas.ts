@@ -3,7 +3,7 @@ import path from 'node:path'
 import { z } from 'zod'
 import { AppConfig } from '../schemas/config.js'
 import { GenericEvent } from '../schemas/event.js'
-import { ExportRecord } from '../schemas/export-record.js'
+import { EXPORT_SCHEMA_REVISION, ExportRecord } from '../schemas/export-record.js'
 import { IngestReceipt, RawEnvelope } from '../schemas/raw-envelope.js'
 import { packageRoot } from '../services/platform/paths.js'
 
@@ -15,15 +15,21 @@ export const JSON_SCHEMAS = {
   'generic-event': { schema: GenericEvent, title: 'mcp-audit generic event (POST /v1/events)' },
   'raw-envelope': { schema: RawEnvelope, title: 'mcp-audit message on mcp.audit.raw' },
   'ingest-receipt': { schema: IngestReceipt, title: 'mcp-audit message on mcp.audit.receipts' },
-  'export-record': { schema: ExportRecord, title: 'mcp-audit export record (what export sinks receive)' },
+  'export-record': {
+    schema: ExportRecord,
+    title: 'mcp-audit export record (what export sinks receive)',
+    version: EXPORT_SCHEMA_REVISION,
+  },
   config: { schema: AppConfig, title: 'mcp-audit configuration file (mcp-audit.yaml)' },
 } as const
 
 export function jsonSchemaOf(name: keyof typeof JSON_SCHEMAS): Record<string, unknown> {
-  const { schema, title } = JSON_SCHEMAS[name]
+  const entry: { schema: z.ZodType; title: string; version?: string } = JSON_SCHEMAS[name]
+  const { schema, title, version } = entry
   return {
     $id: `https://mcp-audit.dev/schemas/${name}.schema.json`,
     title,
+    ...(version === undefined ? {} : { version }),
     ...z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }),
   }
 }

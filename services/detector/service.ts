@@ -54,19 +54,18 @@ export interface DetectorParts {
 }
 
 /**
- * The pieces every process that detects needs: rules, the alert store, and the outbox that new
- * alerts are enqueued to. The normalizer uses `stream` on stored rows; the detector process also
- * runs the windowed scheduler and the delivery loop (see startDetector).
+ * The alert store and the outbox its new alerts are enqueued to (not started: the detector's
+ * delivery loop sends what any process enqueued). For processes that raise built-in alerts only,
+ * such as the exporter alone.
  */
-export function createDetectorParts(options: {
+export function createAlertRecorder(options: {
   config: AppConfig
   store: Store
   logger: Logger
   registry: Registry
-}): DetectorParts {
+}): { alerts: AlertStore; outbox: DeliveryOutbox } {
   const { config, store, registry } = options
   const logger = options.logger.child({ component: 'detector' })
-  const rules = loadConfiguredRules(config)
   const outbox = createDeliveryOutbox({
     store,
     webhooks: config.alerts.webhooks,
@@ -82,7 +81,24 @@ export function createDetectorParts(options: {
     consoleUrl: consoleUrl(config),
     onNewAlert: (alert) => outbox.enqueueAlert(alert),
   })
-  const policies = accessPolicies(config.tenants)
+  return { alerts, outbox }
+}
+
+/**
+ * The pieces every process that detects needs: rules, the alert store, and the outbox that new
+ * alerts are enqueued to. The normalizer uses `stream` on stored rows; the detector process also
+ * runs the windowed scheduler and the delivery loop (see startDetector).
+ */
+export function createDetectorParts(options: {
+  config: AppConfig
+  store: Store
+  logger: Logger
+  registry: Registry
+}): DetectorParts {
+  const logger = options.logger.child({ component: 'detector' })
+  const rules = loadConfiguredRules(options.config)
+  const { alerts, outbox } = createAlertRecorder(options)
+  const policies = accessPolicies(options.config.tenants)
   const stream = createStreamDetector(rules, alerts, logger, (rows) => privilegeCandidates(rows, policies.of))
   return { rules, alerts, outbox, stream }
 }

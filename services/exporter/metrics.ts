@@ -1,12 +1,13 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client'
 
 export interface ExportMetrics {
-  records: Counter<'sink'>
+  records: Counter<'sink' | 'kind'>
   failures: Counter<'sink' | 'retryable'>
   lag: Gauge<'sink'>
   paused: Gauge<'sink'>
   lastSuccess: Gauge<'sink'>
   sendSeconds: Histogram<'sink'>
+  lagging: Gauge<'sink'>
 }
 
 /** Registered once per registry, so an exporter and a replay in one process (tests) share them. */
@@ -18,8 +19,8 @@ export function exportMetrics(registry: Registry): ExportMetrics {
   const metrics: ExportMetrics = {
     records: new Counter({
       name: 'mcp_audit_export_records_total',
-      help: 'Records a sink has taken (repeats after a crash or a failed checkpoint write included)',
-      labelNames: ['sink'],
+      help: 'Records a sink has taken, by kind (event, alert, report; repeats after a crash or a failed checkpoint write included)',
+      labelNames: ['sink', 'kind'],
       registers: [registry],
     }),
     failures: new Counter({
@@ -51,6 +52,12 @@ export function exportMetrics(registry: Registry): ExportMetrics {
       help: 'Duration of one successful send of a batch to a sink',
       labelNames: ['sink'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    lagging: new Gauge({
+      name: 'mcp_audit_export_lagging',
+      help: '1 while a sink is in a lagging episode (alert mcp-audit-export-lagging: failing for export.unhealthyAfterSeconds, or export.lagAlertMessages behind), else 0',
+      labelNames: ['sink'],
       registers: [registry],
     }),
   }

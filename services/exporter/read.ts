@@ -29,9 +29,9 @@ const COLUMNS = `tenant_id, event_id,
   toString(source_offset) AS offset_text`
 
 /** `undefined` tenants: every tenant. */
-const TENANT_SCOPE = `({all_tenants:Bool} OR tenant_id IN {tenants:Array(String)})`
+export const TENANT_SCOPE = `({all_tenants:Bool} OR tenant_id IN {tenants:Array(String)})`
 
-function tenantParams(tenants: readonly string[] | undefined) {
+export function tenantParams(tenants: readonly string[] | undefined) {
   return { all_tenants: tenants === undefined, tenants: tenants ?? [] }
 }
 

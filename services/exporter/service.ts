@@ -1,6 +1,7 @@
 import type { Registry } from 'prom-client'
 import type { AppConfig } from '../../schemas/config.js'
-import { sinkTenantFilter } from '../../schemas/export.js'
+import { sinkRecords, sinkTenantFilter, type SinkConfig } from '../../schemas/export.js'
+import type { RecordKind } from '../../schemas/export-record.js'
 import type { Store } from '../platform/clickhouse.js'
 import { healthy, unhealthy } from '../platform/health.js'
 import { createKafka } from '../platform/kafka/client.js'
@@ -8,10 +9,17 @@ import { createGroupOffsetsReader } from '../platform/kafka/group-offsets.js'
 import type { Lifecycle } from '../platform/lifecycle.js'
 import type { Logger } from '../platform/logger.js'
 import { parseAllowList } from '../webhooks/ssrf.js'
-import { exportMetrics } from './metrics.js'
+import { createEventStream } from './event-stream.js'
+import { createLagWatch, type ExportLagEpisode } from './lag-watch.js'
+import { exportMetrics, type ExportMetrics } from './metrics.js'
+import { readAlerts, readReports } from './notice-read.js'
+import { createNoticeStream } from './notice-stream.js'
 import type { Positions } from './position.js'
+import { toExportAlert, toExportReport } from './record.js'
 import { createSinkRunner, type SinkRunner, type SinkStatus } from './sink-runner.js'
 import { createSink } from './sinks/index.js'
+import { startStatusMonitor } from './status-monitor.js'
+import type { RecordStream } from './stream.js'
 
 export interface ExporterOptions {
   config: AppConfig
@@ -21,10 +29,22 @@ export interface ExporterOptions {
   logger: Logger
   registry: Registry
   lifecycle: Lifecycle
+  /** The console's address for alert links (`console.publicUrl`, else its local address). */
+  consoleUrl: string
+  /**
+   * Raises the alert `mcp-audit-export-lagging` for an episode (the runtime records it where the
+   * detector's webhooks deliver it); a rejection is retried at the next check.
+   */
+  onLagging?: (episode: ExportLagEpisode) => Promise<void>
+  /** How often statuses are saved and checked (tests shorten it). */
+  statusIntervalMs?: number
+  /** How long alerts and reports are left to settle before they are read (tests shorten it). */
+  noticeSettleMs?: number
 }
 
 export interface ExporterHandle {
   runners: Map<string, SinkRunner>
+  /** Every sink's status as this process sees it (the console reads the saved copy: exportStatus). */
   status(): SinkStatus[]
 }
 
@@ -46,10 +66,68 @@ function sharedCommitted(read: () => Promise<Map<number, number>>, maxAgeMs: num
   }
 }
 
+interface StreamContext {
+  options: ExporterOptions
+  sinkConfig: SinkConfig
+  committed: () => Promise<Positions>
+  metrics: ExportMetrics
+  logger: Logger
+}
+
+/** The stream of one kind of record for one sink, each with its own checkpoint. */
+function createStream(kind: RecordKind, context: StreamContext): RecordStream {
+  const { options, sinkConfig, logger } = context
+  const { store, config } = options
+  const settings = config.export
+  const tenants = sinkTenantFilter(sinkConfig)
+  const common = {
+    sinkName: sinkConfig.name,
+    startFrom: sinkConfig.startFrom,
+    tenants,
+    store,
+    batchMaxRows: settings.batchMaxRows,
+    logger: logger.child({ sink: sinkConfig.name, kind }),
+    now: Date.now,
+  }
+  const settle = options.noticeSettleMs === undefined ? {} : { settleMs: options.noticeSettleMs }
+  switch (kind) {
+    case 'event':
+      return createEventStream({
+        ...common,
+        committed: context.committed,
+        batchMaxWaitMs: settings.batchMaxWaitMs,
+        metrics: context.metrics,
+      })
+    case 'alert':
+      return createNoticeStream({
+        ...common,
+        ...settle,
+        kind,
+        read: async (after, fenceMs, limit) =>
+          (await readAlerts(store, after, fenceMs, tenants, limit)).map((row) => ({
+            position: { atMs: row.created_ms, id: row.alert_id },
+            record: toExportAlert(row, options.consoleUrl),
+          })),
+      })
+    case 'report':
+      return createNoticeStream({
+        ...common,
+        ...settle,
+        kind,
+        read: async (after, fenceMs, limit) =>
+          (await readReports(store, after, fenceMs, tenants, limit)).map((row) => ({
+            position: { atMs: row.ready_ms, id: row.report_id },
+            record: toExportReport(row, config.console.publicUrl),
+          })),
+      })
+  }
+}
+
 /**
  * The exporter: one loop per configured sink (`export.sinks`), each streaming the stored, redacted
- * events of its tenants from its checkpoint. Registered on the lifecycle so that it stops before
- * the store closes, and on the health registry with each failing sink's detail.
+ * events, the alerts and the ready reports of its tenants (`records:`) from its checkpoints.
+ * Registered on the lifecycle so that it stops before the store closes, and on the health
+ * registry with each failing sink's detail.
  */
 export function startExporter(options: ExporterOptions): ExporterHandle {
   const { config, store, lifecycle } = options
@@ -72,14 +150,10 @@ export function startExporter(options: ExporterOptions): ExporterHandle {
       clientId: config.kafka.clientId,
       logger,
     })
+    const context = { options, sinkConfig, committed, metrics, logger }
     const runner = createSinkRunner({
       sink,
-      startFrom: sinkConfig.startFrom,
-      tenants: sinkTenantFilter(sinkConfig),
-      store,
-      committed,
-      batchMaxRows: settings.batchMaxRows,
-      batchMaxWaitMs: settings.batchMaxWaitMs,
+      streams: sinkRecords(sinkConfig).map((kind) => createStream(kind, context)),
       pollMs: settings.pollMs,
       unhealthyAfterMs: settings.unhealthyAfterSeconds * 1000,
       logger,
@@ -88,8 +162,25 @@ export function startExporter(options: ExporterOptions): ExporterHandle {
     runners.set(sinkConfig.name, runner)
     runner.start()
   }
+  const status = () => [...runners.values()].map((runner) => runner.status())
+  const allTenants = config.tenants.map((tenant) => tenant.id)
+  const tenantsOf = new Map(settings.sinks.map((sink) => [sink.name, sinkTenantFilter(sink) ?? allTenants]))
+  const monitor = startStatusMonitor({
+    store,
+    status,
+    watch: createLagWatch({
+      unhealthyAfterMs: settings.unhealthyAfterSeconds * 1000,
+      lagAlertMessages: settings.lagAlertMessages,
+      tenantsOf: (sink) => tenantsOf.get(sink) ?? [],
+    }),
+    intervalMs: options.statusIntervalMs,
+    onLagging: options.onLagging,
+    metrics,
+    logger,
+  })
   lifecycle.register('exporter', async () => {
     await Promise.all([...runners.values()].map((runner) => runner.stop()))
+    await monitor.stop()
     await offsets.close()
   })
   lifecycle.health.register('exporter', () => {
@@ -100,8 +191,10 @@ export function startExporter(options: ExporterOptions): ExporterHandle {
     return reasons.length === 0 ? healthy : unhealthy(reasons.join('; '))
   })
   logger.info(
-    { sinks: settings.sinks.map((sink) => ({ name: sink.name, type: sink.type })) },
+    {
+      sinks: settings.sinks.map((sink) => ({ name: sink.name, type: sink.type, records: sinkRecords(sink) })),
+    },
     'exporter_started',
   )
-  return { runners, status: () => [...runners.values()].map((runner) => runner.status()) }
+  return { runners, status }
 }

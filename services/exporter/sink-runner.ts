@@ -1,41 +1,29 @@
-import type { Store } from '../platform/clickhouse.js'
+import type { ExportRecord, RecordKind } from '../../schemas/export-record.js'
 import { healthy, unhealthy, type Health } from '../platform/health.js'
 import type { Logger } from '../platform/logger.js'
-import { readCheckpoint, writeCheckpoint } from '../platform/store/export-checkpoints.js'
 import { retryDelayMs, type BackoffOptions } from '../webhooks/backoff.js'
 import { createPollLoop } from '../webhooks/poll-loop.js'
 import type { ExportMetrics } from './metrics.js'
-import { advance, changed, lagOf, wentBack, windowsFor, type Positions } from './position.js'
-import { readWindows, type StoredEvent } from './read.js'
-import { toExportEvent } from './record.js'
 import { sendFailure, type Sink } from './sinks/index.js'
+import type { RecordStream } from './stream.js'
 
 /**
- * One sink's loop: read the stored rows past its checkpoint (below the normalizer's committed
- * offsets, see position.ts), send them as a batch when the batch is full or its first row has
- * waited `batchMaxWaitMs`, then save the checkpoint. Each sink has its own loop, checkpoint and
- * backoff, so a failing sink waits alone while the others go on.
- *
- * At least once: a crash between a send and its checkpoint write sends that batch again on
- * restart (at most one batch per sink per crash); receivers drop repeats by event id.
+ * One sink's loop: each pass runs the sink's streams (events, alerts, reports: stream.ts) in
+ * turn; a stream reads past its own checkpoint and sends through this runner, which records
+ * failures and backs off. Each sink has its own loop and backoff, so a failing sink waits alone
+ * while the others go on; while it waits, none of its kinds is sent.
  */
 
 /** Retries of a failed send: 1 s, 2 s, 4 s … up to a minute, with full jitter. */
 export const EXPORT_BACKOFF: BackoffOptions = { baseMs: 1_000, maxMs: 60_000, factor: 2 }
 
-/** Offsets of other tenants' rows passed without a send are saved at most this often. */
-const SKIP_SAVE_INTERVAL_MS = 5_000
+/** Throughput (`recordsPerSecond`) is measured over this much recent time. */
+const RATE_WINDOW_MS = 60_000
 
 export interface SinkRunnerOptions {
   sink: Sink
-  startFrom: 'latest' | 'earliest'
-  /** `undefined`: every tenant. */
-  tenants: string[] | undefined
-  store: Pick<Store, 'client' | 'database'>
-  /** The normalizer's committed offsets per partition of the raw topic: the stored stream's end. */
-  committed: () => Promise<Positions>
-  batchMaxRows: number
-  batchMaxWaitMs: number
+  /** The sink's streams, in the order each pass runs them. */
+  streams: RecordStream[]
   pollMs: number
   unhealthyAfterMs: number
   backoff?: BackoffOptions
@@ -47,12 +35,18 @@ export interface SinkRunnerOptions {
 export interface SinkStatus {
   name: string
   type: string
-  /** Committed messages not yet passed (undefined before the first pass). */
+  /** The kinds of record the sink receives (`records:`). */
+  records: RecordKind[]
+  /** Committed event messages not yet passed (undefined before the first pass). */
   lag: number | undefined
   paused: boolean
   failingSinceMs: number | undefined
   lastError: string | undefined
   lastSuccessMs: number | undefined
+  /** Records taken by the sink since this process started, per kind. */
+  sentTotal: Record<RecordKind, number>
+  /** Records taken per second over the last minute. */
+  recordsPerSecond: number
 }
 
 export interface SinkRunner {
@@ -65,17 +59,12 @@ export interface SinkRunner {
 }
 
 export function createSinkRunner(options: SinkRunnerOptions): SinkRunner {
-  const { sink, store, metrics, batchMaxRows } = options
+  const { sink, metrics, streams } = options
   const now = options.now ?? Date.now
   const backoff = options.backoff ?? EXPORT_BACKOFF
   const logger = options.logger.child({ component: 'exporter', sink: sink.name })
   const labels = { sink: sink.name }
 
-  let positions: Positions | undefined
-  let saved: Positions = new Map()
-  let savedAtMs = 0
-  let waitingSinceMs: number | undefined
-  let lag: number | undefined
   let failures = 0
   let retryAtMs = 0
   let failingSinceMs: number | undefined
@@ -83,33 +72,10 @@ export function createSinkRunner(options: SinkRunnerOptions): SinkRunner {
   let passFailingSinceMs: number | undefined
   let lastError: string | undefined
   let lastSuccessMs: number | undefined
-  let behindCommitted: string | undefined
+  const sentTotal: Record<RecordKind, number> = { event: 0, alert: 0, report: 0 }
+  const recent: Array<{ atMs: number; records: number }> = []
 
-  const save = async (next: Positions) => {
-    const delta = changed(saved, next)
-    if (delta.size > 0) await writeCheckpoint(store, sink.name, delta, new Date(now()))
-    saved = next
-    savedAtMs = now()
-  }
-
-  /** The saved checkpoint, or a first one saved at once, so a restart never starts over at `latest`. */
-  const load = async (committed: Positions): Promise<Positions> => {
-    const stored = await readCheckpoint(store, sink.name)
-    if (stored) {
-      saved = stored
-      return stored
-    }
-    const first = new Map(
-      [...committed].map(([partition, fence]) => [partition, options.startFrom === 'latest' ? fence : 0]),
-    )
-    saved = new Map()
-    await save(first)
-    logger.info(
-      { start_from: options.startFrom, positions: Object.fromEntries(first) },
-      'export_checkpoint_created',
-    )
-    return first
-  }
+  const paused = () => now() < retryAtMs
 
   const failed = (err: unknown) => {
     const failure = sendFailure(err)
@@ -126,18 +92,20 @@ export function createSinkRunner(options: SinkRunnerOptions): SinkRunner {
     )
   }
 
-  const deliver = async (rows: readonly StoredEvent[]): Promise<boolean> => {
+  const deliver = async (kind: RecordKind, records: readonly ExportRecord[]): Promise<boolean> => {
     const startedMs = now()
     try {
-      await sink.send(rows.map(toExportEvent))
+      await sink.send(records)
     } catch (err) {
       failed(err)
       return false
     }
     metrics.sendSeconds.observe(labels, (now() - startedMs) / 1000)
-    metrics.records.inc(labels, rows.length)
+    metrics.records.inc({ ...labels, kind }, records.length)
     metrics.paused.set(labels, 0)
+    sentTotal[kind] += records.length
     lastSuccessMs = now()
+    recent.push({ atMs: lastSuccessMs, records: records.length })
     metrics.lastSuccess.set(labels, lastSuccessMs / 1000)
     if (failures > 0) logger.info({ attempts: failures + 1 }, 'export_sink_recovered')
     failures = 0
@@ -147,46 +115,13 @@ export function createSinkRunner(options: SinkRunnerOptions): SinkRunner {
   }
 
   const pass = async () => {
-    const committed = await options.committed()
-    positions ??= await load(committed)
-    lag = lagOf(positions, committed)
-    metrics.lag.set(labels, lag)
-    const back = wentBack(positions, committed)
-    if (back.length > 0 && !behindCommitted) {
-      logger.error(
-        {
-          partitions: back,
-          positions: Object.fromEntries(positions),
-          committed: Object.fromEntries(committed),
-        },
-        'export_committed_offsets_went_back',
-      )
+    let more = false
+    for (const stream of streams) {
+      const outcome = await stream.pass(deliver, paused)
+      if (outcome === 'failed') return
+      if (outcome === 'more') more = true
     }
-    behindCommitted =
-      back.length === 0
-        ? undefined
-        : `the normalizer's committed offsets of partition(s) ${back.join(', ')} went back below this sink's position (offsets reset or expired, or the raw topic recreated): events stored at the lower offsets are not exported; send them with export replay`
-    if (now() < retryAtMs) return
-    const windows = windowsFor(positions, committed, batchMaxRows)
-    if (windows.length === 0) {
-      waitingSinceMs = undefined
-      return
-    }
-    const rows = await readWindows(store, windows, options.tenants, batchMaxRows)
-    const next = advance(positions, windows, rows, batchMaxRows)
-    if (rows.length > 0 && rows.length < batchMaxRows) {
-      // A batch that is not full waits for more rows until its first one has waited long enough.
-      waitingSinceMs ??= now()
-      if (now() - waitingSinceMs < options.batchMaxWaitMs) return
-    }
-    if (rows.length > 0 && !(await deliver(rows))) return
-    waitingSinceMs = undefined
-    positions = next
-    lag = lagOf(next, committed)
-    metrics.lag.set(labels, lag)
-    // Passing other tenants' offsets sends nothing: saving that at once would be a write per poll.
-    if (rows.length > 0 || now() - savedAtMs >= SKIP_SAVE_INTERVAL_MS) await save(next)
-    if (rows.length >= batchMaxRows) loop.wake()
+    if (more) loop.wake()
   }
 
   const guardedPass = async () => {
@@ -206,14 +141,23 @@ export function createSinkRunner(options: SinkRunnerOptions): SinkRunner {
       ? (failingSinceMs ?? passFailingSinceMs)
       : Math.min(failingSinceMs, passFailingSinceMs)
 
+  const recordsPerSecond = () => {
+    const since = now() - RATE_WINDOW_MS
+    while (recent.length > 0 && recent[0]!.atMs < since) recent.shift()
+    return recent.reduce((sum, entry) => sum + entry.records, 0) / (RATE_WINDOW_MS / 1000)
+  }
+
   const status = (): SinkStatus => ({
     name: sink.name,
     type: sink.type,
-    lag,
-    paused: now() < retryAtMs,
+    records: streams.map((stream) => stream.kind),
+    lag: streams.find((stream) => stream.kind === 'event')?.lag(),
+    paused: paused(),
     failingSinceMs: troubleSinceMs(),
     lastError,
     lastSuccessMs,
+    sentTotal: { ...sentTotal },
+    recordsPerSecond: recordsPerSecond(),
   })
 
   return {
@@ -222,16 +166,19 @@ export function createSinkRunner(options: SinkRunnerOptions): SinkRunner {
     async stop() {
       await loop.stop()
       // What was passed without a send is saved, so a restart does not read it again.
-      if (positions)
-        await save(positions).catch((err: unknown) => logger.warn({ err }, 'export_checkpoint_save_failed'))
+      for (const stream of streams) {
+        await stream.flush().catch((err: unknown) => logger.warn({ err }, 'export_checkpoint_save_failed'))
+      }
       await sink.close()
     },
     status,
     health() {
-      if (behindCommitted) return unhealthy(`sink ${sink.name} (${sink.type}): ${behindCommitted}`)
+      const blocked = streams.map((stream) => stream.blocked()).find((reason) => reason !== undefined)
+      if (blocked) return unhealthy(`sink ${sink.name} (${sink.type}): ${blocked}`)
       const since = troubleSinceMs()
       if (since === undefined || now() - since < options.unhealthyAfterMs) return healthy
       const seconds = Math.round((now() - since) / 1000)
+      const lag = status().lag
       return unhealthy(
         `sink ${sink.name} (${sink.type}) has failed for ${seconds} s, ${lag ?? 'unknown'} messages behind: ${lastError ?? 'unknown error'}`,
       )

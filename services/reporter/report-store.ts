@@ -9,6 +9,11 @@ import type { ReportFile, ReportFormat, ReportRecord } from './types.js'
 
 export interface StoredReport extends ReportRecord {
   directory: string
+  /** The tenant's frameworks the report covered, and the manifest's signature (for the export). */
+  frameworks?: readonly string[]
+  signature?: { key_id: string; value: string }
+  /** When the report was ready (its row written); created_at when absent. */
+  ready_at?: string
 }
 
 function toRecord(row: ReportRow): StoredReport {
@@ -80,6 +85,10 @@ export function reportsTable(store: Store): ReportsTable {
           checks_fail: report.checks.fail,
           manifest_sha256: report.manifest_sha256,
           directory: report.directory,
+          frameworks: [...(report.frameworks ?? [])],
+          signature_key_id: report.signature?.key_id ?? '',
+          signature: report.signature?.value ?? '',
+          ready_at: clickhouseTime(new Date(report.ready_at ?? report.created_at)),
         },
       ])
     },

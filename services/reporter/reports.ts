@@ -198,6 +198,7 @@ export function createReports(deps: ReportsDeps): Reports {
         checks: { pass: 0, warn: 0, fail: 0 },
         manifest_sha256: '',
         directory: dir,
+        frameworks: tenant.frameworks,
       }
       const audit = (outcome: 'success' | 'error', details: Record<string, unknown>) =>
         selfAudit.record({
@@ -259,10 +260,8 @@ export function createReports(deps: ReportsDeps): Reports {
             sha256,
           })),
         }
-        writeFileSync(
-          path.join(dir, MANIFEST_FILE),
-          `${JSON.stringify(signManifest(manifest, signingKey), null, 2)}\n`,
-        )
+        const signed = signManifest(manifest, signingKey)
+        writeFileSync(path.join(dir, MANIFEST_FILE), `${JSON.stringify(signed, null, 2)}\n`)
         const manifestFile = await describeFile(dir, MANIFEST_FILE, 'manifest')
         const record: StoredReport = {
           ...base,
@@ -270,6 +269,8 @@ export function createReports(deps: ReportsDeps): Reports {
           files: [...files, manifestFile],
           checks,
           manifest_sha256: manifestFile.sha256,
+          signature: { key_id: signed.signature.key_id, value: signed.signature.value },
+          ready_at: new Date().toISOString(),
         }
         await table.insert(record)
         audit('success', { checks })

@@ -2,8 +2,11 @@ import { startCollector, type CollectorHandle } from '../collector/service.js'
 import type { ProducerOptions } from '../collector/producer.js'
 import { startConsole, type ConsoleHandle } from '../console/service.js'
 import { eventConflictCandidates } from '../detector/event-conflict-rule.js'
-import { startExporter, type ExporterHandle } from '../exporter/index.js'
+import { exportLaggingCandidates } from '../detector/export-lagging-rule.js'
+import { startExporter, type ExporterHandle, type ExporterOptions } from '../exporter/index.js'
 import {
+  consoleUrl,
+  createAlertRecorder,
   createDetectorParts,
   startDetector,
   type DetectorHandle,
@@ -34,6 +37,8 @@ export interface ServiceSelection {
   /** The normalizer's key may be generated into the data directory (`start`) or must be configured. */
   allowGeneratedKey?: boolean
   collectorProducer?: ProducerOptions
+  /** Shorter status checks and notice settling for tests. */
+  exporter?: Pick<ExporterOptions, 'statusIntervalMs' | 'noticeSettleMs'>
 }
 
 export interface Runtime {
@@ -149,13 +154,22 @@ export async function startServices(context: RuntimeContext, selection: ServiceS
         throw new Error(
           "the exporter needs Kafka (KAFKA_BROKERS): it reads the normalizer's committed offsets there",
         )
+      const store = requireStore(context, 'exporter')
+      // Alone, the exporter records its alert for the detector's outbox to deliver.
+      const alerts =
+        runtime.detection?.alerts ?? createAlertRecorder({ config, store, logger, registry }).alerts
       runtime.exporter = startExporter({
         config,
         brokers,
-        store: requireStore(context, 'exporter'),
+        store,
         logger,
         registry,
         lifecycle,
+        consoleUrl: consoleUrl(config),
+        onLagging: async (episode) => {
+          await alerts.record(exportLaggingCandidates(episode))
+        },
+        ...selection.exporter,
       })
     }
     runtime.started.push({

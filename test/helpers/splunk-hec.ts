@@ -192,8 +192,14 @@ function handle(
   return answer(200, 0, 'Success')
 }
 
-/** A HEC receiver on a free loopback port, taking the given tokens. */
-export async function startHecReceiver(tokens: readonly HecToken[]): Promise<HecReceiver> {
+/**
+ * A HEC receiver on a free loopback port, taking the given tokens; on `port` when given (a receiver
+ * that comes back where a stopped one was).
+ */
+export async function startHecReceiver(
+  tokens: readonly HecToken[],
+  options: { port?: number } = {},
+): Promise<HecReceiver> {
   const byValue = new Map(tokens.map((token) => [token.value, token]))
   const server = http.createServer()
   const receiver: HecReceiver = {
@@ -216,7 +222,7 @@ export async function startHecReceiver(tokens: readonly HecToken[]): Promise<Hec
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))
     })
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve))
   receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   return receiver
 }

@@ -18,7 +18,8 @@ import { waitFor } from '../helpers/wait.js'
 /**
  * `mcp-audit exporter` killed with SIGKILL in the middle of a stream, three times: after the last
  * run every stored event is at both receivers, none missing; repeats are counted and stay within one
- * batch per sink per kill (the batch sent but not yet checkpointed).
+ * batch per sink per kill (the batch sent but not yet checkpointed). An alert the normalizer raised
+ * reaches both receivers too.
  */
 
 const brokers = inject('kafkaBrokers')
@@ -50,7 +51,7 @@ async function groupCaughtUp(groupId: string, topic: string): Promise<boolean> {
   }
 }
 
-function envelope(i: number) {
+function envelope(i: number, status = 'success') {
   return {
     v: 1,
     tenant_id: 'acme',
@@ -65,7 +66,7 @@ function envelope(i: number) {
       tool: 'read_file',
       user: { id: `user${i % 50}@example.com` },
       arguments: { note: `mail me at user${i % 50}@example.com` },
-      status: 'success',
+      status,
     },
   }
 }
@@ -124,6 +125,13 @@ describe('exporter killed with SIGKILL in the middle of a stream', () => {
           })),
         })
       }
+      // The first event again with another status: the normalizer refuses it and raises an alert,
+      // which goes out through the kills beside the events.
+      await producer.send({
+        topic: topics.raw,
+        acks: -1,
+        messages: [{ key: 's-0', value: JSON.stringify(envelope(0, 'error')) }],
+      })
       await producer.disconnect()
       const env = {
         MCP_AUDIT_CONFIG: configFile,
@@ -141,7 +149,9 @@ describe('exporter killed with SIGKILL in the middle of a stream', () => {
       normalizer.kill('SIGTERM')
       expect(await exited(normalizer)).toBe(0)
 
-      const unique = () => new Set(hec.events.map((event) => (event.event as ExportRecord).id)).size
+      const hecEvents = () =>
+        hec.events.map((event) => event.event as ExportRecord).filter((record) => record.kind === 'event')
+      const unique = () => new Set(hecEvents().map((record) => record.id)).size
       const atKill: number[] = []
       for (let kill = 0; kill < KILLS; kill++) {
         const before = unique()
@@ -170,9 +180,10 @@ describe('exporter killed with SIGKILL in the middle of a stream', () => {
         intervalMs: 100,
         until: (received) => received >= EVENTS,
       })
-      const lake = jsonValues<ExportRecord>(
-        await readTopic(kafka, exportTopic, EVENTS, { timeoutMs: 120_000 }),
+      const lakeRecords = jsonValues<ExportRecord>(
+        await readTopic(kafka, exportTopic, EVENTS + 1, { timeoutMs: 120_000 }),
       )
+      const lake = lakeRecords.filter((record) => record.kind === 'event')
       const finalSeconds = (Date.now() - startedMs) / 1000
       final.kill('SIGTERM')
       expect(await exited(final)).toBe(0)
@@ -180,7 +191,7 @@ describe('exporter killed with SIGKILL in the middle of a stream', () => {
       await hec.close()
 
       const expected = Array.from({ length: EVENTS }, (_, i) => `xcrash-${String(i).padStart(6, '0')}`)
-      const hecIds = hec.events.map((event) => (event.event as ExportRecord).id)
+      const hecIds = hecEvents().map((record) => record.id)
       const lakeIds = lake.map((record) => record.id)
       for (const ids of [hecIds, lakeIds]) expect([...new Set(ids)].sort()).toEqual(expected)
       const repeats = { hec: hecIds.length - EVENTS, lake: lakeIds.length - EVENTS }
@@ -191,6 +202,12 @@ describe('exporter killed with SIGKILL in the middle of a stream', () => {
       expect(repeats.hec).toBeLessThanOrEqual(KILLS * BATCH)
       expect(repeats.lake).toBeLessThanOrEqual(KILLS * BATCH)
       expect(JSON.stringify(lake.slice(0, 500))).not.toContain('@example.com')
+      const conflictAlert = (record: ExportRecord) =>
+        record.kind === 'alert' &&
+        record.rule.id === 'mcp-audit-event-conflict' &&
+        record.sample_event_ids.includes('xcrash-000000')
+      expect(hec.events.some((event) => conflictAlert(event.event as ExportRecord))).toBe(true)
+      expect(lakeRecords.some(conflictAlert)).toBe(true)
     },
   )
 })

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { AppConfig } from '../../schemas/config.js'
-import { ExportRecord } from '../../schemas/export-record.js'
+import { ExportRecord, type ExportEvent } from '../../schemas/export-record.js'
 import { replayToSink } from '../../services/exporter/index.js'
 import { createKafka } from '../../services/platform/kafka/client.js'
 import { Lifecycle } from '../../services/platform/lifecycle.js'
@@ -78,8 +78,8 @@ async function storedIds(): Promise<string[]> {
 
 const hecIds = () => hec.events.map((event) => (event.event as ExportRecord).id)
 
-async function lakeRecords(count: number): Promise<ExportRecord[]> {
-  return jsonValues<ExportRecord>(await readTopic(kafka, exportTopic, count, { settleMs: 1_500 }))
+async function lakeRecords(count: number): Promise<ExportEvent[]> {
+  return jsonValues<ExportEvent>(await readTopic(kafka, exportTopic, count, { settleMs: 1_500 }))
 }
 
 async function startPipeline(): Promise<Runtime> {
@@ -105,8 +105,17 @@ beforeAll(async () => {
       pollMs: 100,
       unhealthyAfterSeconds: 1,
       sinks: [
-        { name: 'lake', type: 'kafka', brokers, topic: exportTopic, tenants: ['acme'] },
-        { name: 'soc', type: 'splunk-hec', url: hec.url, token: HEC_TOKEN, index: 'mcp', tenants: ['acme'] },
+        // Events only: alerts and reports at these sinks are export-records.int.test.ts's.
+        { name: 'lake', type: 'kafka', brokers, topic: exportTopic, tenants: ['acme'], records: ['event'] },
+        {
+          name: 'soc',
+          type: 'splunk-hec',
+          url: hec.url,
+          token: HEC_TOKEN,
+          index: 'mcp',
+          tenants: ['acme'],
+          records: ['event'],
+        },
       ],
     },
   })

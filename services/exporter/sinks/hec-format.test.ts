@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { splitConcatenatedJson } from '../../../test/helpers/splunk-hec.js'
-import { toExportEvent } from '../record.js'
+import { toExportAlert, toExportEvent, toExportReport } from '../record.js'
 import { storedEventFixture } from '../../../test/helpers/stored-event.js'
+import { readyReportFixture, storedAlertFixture } from '../../../test/helpers/stored-notice.js'
 import { hecBody, hecEndpoint, hecEvent } from './hec-format.js'
 
 const sink = { source: 'mcp-audit', sourcetype: 'mcp:audit:event', index: 'mcp' }
@@ -58,5 +59,24 @@ describe('hecEvent', () => {
     }>
     expect(parsed.map((event) => event.event.id)).toEqual([records[0]!.id, 'e2'])
     expect(parsed[1]!.fields).not.toHaveProperty('mcp_tool')
+  })
+
+  it('sends alerts and reports with their own sourcetype, mcp-audit as host and their ids as fields', () => {
+    const alert = hecEvent(toExportAlert(storedAlertFixture(), 'https://audit.example.com'), sink)
+    expect(alert).toMatchObject({ sourcetype: 'mcp:audit:alert', host: 'mcp-audit', time: 1795514401.25 })
+    expect(alert.fields).toEqual({
+      tenant_id: 'acme',
+      alert_id: '9b1f0c2d3e4f5a6b7c8d9e0f1a2b3c4d',
+      rule_id: 'mcp-audit-event-conflict',
+      severity: 'high',
+      status: 'open',
+    })
+    const report = hecEvent(toExportReport(readyReportFixture(), undefined), sink)
+    expect(report).toMatchObject({ sourcetype: 'mcp:audit:report', host: 'mcp-audit', index: 'mcp' })
+    expect(report.fields).toEqual({
+      tenant_id: 'acme',
+      report_id: 'rpt_20261123_a1b2c3d4e5',
+      schedule: 'daily',
+    })
   })
 })

@@ -1,6 +1,6 @@
 import { parseIp, type Cidr } from '../../../schemas/cidr.js'
 import type { KafkaSinkConfig } from '../../../schemas/export.js'
-import { EXPORT_SCHEMA, EXPORT_SCHEMA_VERSION } from '../../../schemas/export-record.js'
+import { EXPORT_SCHEMA, EXPORT_SCHEMA_REVISION, type ExportRecord } from '../../../schemas/export-record.js'
 import { createKafka } from '../../platform/kafka/client.js'
 import { createProducer, type KafkaProducer } from '../../platform/kafka/producer.js'
 import { ensureTopics } from '../../platform/kafka/topics.js'
@@ -42,8 +42,17 @@ async function checkBrokers(brokers: readonly string[], allowList: readonly Cidr
 }
 
 /**
- * A Kafka topic: one message per record, keyed by the event id (a compacted topic keeps one copy;
- * consumers drop repeats by key), the record's JSON as value and the schema in a header. Sent with
+ * The message key: the event id for events (as in 1.0), `alert:<id>` and `report:<id>` for the
+ * other kinds, so ids of different kinds never share a key in a compacted topic.
+ */
+export function messageKey(record: ExportRecord): string {
+  return record.kind === 'event' ? record.id : `${record.kind}:${record.id}`
+}
+
+/**
+ * A Kafka topic: one message per record, keyed by its id (`messageKey`: a compacted topic keeps
+ * one copy; consumers drop repeats by key), the record's JSON as value, the schema revision, kind
+ * and tenant in headers. Sent with
  * the pipeline's idempotent `acks=all` producer; the topic is created when missing.
  */
 export function createKafkaSink(options: KafkaSinkOptions): Sink {
@@ -73,10 +82,11 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
         {
           topic: config.topic,
           messages: records.map((record) => ({
-            key: record.id,
+            key: messageKey(record),
             value: JSON.stringify(record),
             headers: {
-              'mcp-audit-schema': `${EXPORT_SCHEMA}/${EXPORT_SCHEMA_VERSION}`,
+              'mcp-audit-schema': `${EXPORT_SCHEMA}/${EXPORT_SCHEMA_REVISION}`,
+              'mcp-audit-kind': record.kind,
               'mcp-audit-tenant': record.tenant_id,
             },
           })),

@@ -15,6 +15,8 @@ export type TableName =
   | 'schema_migrations'
   | 'integrity_seals'
   | 'export_checkpoints'
+  | 'export_record_checkpoints'
+  | 'export_sink_status'
 
 /** `database.table` for SQL text: the database is a validated plain identifier (schemas/config.ts). */
 export function tableName(database: string, table: TableName): string {
