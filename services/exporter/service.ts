@@ -71,6 +71,7 @@ export function startExporter(options: ExporterOptions): ExporterHandle {
       pipelineBrokers: options.brokers,
       clientId: config.kafka.clientId,
       logger,
+      metrics,
     })
     const runner = createSinkRunner({
       sink,

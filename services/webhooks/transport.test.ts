@@ -80,7 +80,7 @@ describe('createHttpTransport against a local receiver', () => {
     transport.post({ url: `${base}${path}`, body: '{}', headers: { 'content-type': 'application/json' } })
 
   it('posts and resolves on 2xx', async () => {
-    expect(await post('/ok')).toEqual({ status: 202 })
+    expect(await post('/ok')).toEqual({ status: 202, body: '{"status":"success"}' })
   })
 
   it('does not follow redirects', async () => {
