@@ -201,9 +201,10 @@ const CERTIFICATE_ERRORS = new Set([
 function unreachable(noun: string, host: string, err: unknown, wording: ReceiverWording): string {
   const code = errorCode(err)
   if (!CERTIFICATE_ERRORS.has(code)) return `cannot reach ${noun} ${host} (${code})`
-  const reason = (err as { reason?: unknown; message?: unknown }).reason ?? (err as Error).message
+  const { reason, message } = err as { reason?: unknown; message?: unknown }
+  const why = typeof reason === 'string' ? reason : typeof message === 'string' ? message : code
   const advice = wording.certificateAdvice ? `; ${wording.certificateAdvice}` : ''
-  return `the TLS certificate of ${noun} ${host} is not trusted (${code}: ${String(reason)})${advice}`
+  return `the TLS certificate of ${noun} ${host} is not trusted (${code}: ${why})${advice}`
 }
 
 export function createHttpTransport(options: HttpTransportOptions): WebhookTransport {

@@ -68,7 +68,9 @@ describe('otlpRequest', () => {
   })
 
   it('leaves out what is absent, and the tool attributes on other methods', () => {
-    const attributes = attributesOf(onlyLog({ method: 'resources/read', tool: '', resource_uri: 'file:///a' }))
+    const attributes = attributesOf(
+      onlyLog({ method: 'resources/read', tool: '', resource_uri: 'file:///a' }),
+    )
     expect(attributes['mcp.resource.uri']).toEqual({ stringValue: 'file:///a' })
     for (const key of ['gen_ai.operation.name', 'gen_ai.tool.name', 'mcp.session.id', 'error.type']) {
       expect(attributes).not.toHaveProperty([key])
@@ -77,7 +79,12 @@ describe('otlpRequest', () => {
   })
 
   it('sets severity and error.type from the outcome', () => {
-    const toolError = onlyLog({ status: 'error', error_class: 'tool_error', error_code: -32000, error_message: 'x' })
+    const toolError = onlyLog({
+      status: 'error',
+      error_class: 'tool_error',
+      error_code: -32000,
+      error_message: 'x',
+    })
     expect(toolError).toMatchObject({ severityNumber: 17, severityText: 'ERROR' })
     expect(attributesOf(toolError)['error.type']).toEqual({ stringValue: 'tool_error' })
     expect(toolError.body.stringValue).toBe('tools/call read_file on filesystem: error (tool_error) in 13 ms')
@@ -130,7 +137,10 @@ describe('partialSuccessOf', () => {
     expect(
       partialSuccessOf('{"partialSuccess":{"rejectedLogRecords":"2","errorMessage":"attributes too long"}}'),
     ).toEqual({ rejected: 2, message: 'attributes too long' })
-    expect(partialSuccessOf('{"partialSuccess":{"rejectedLogRecords":5}}')).toEqual({ rejected: 5, message: '' })
+    expect(partialSuccessOf('{"partialSuccess":{"rejectedLogRecords":5}}')).toEqual({
+      rejected: 5,
+      message: '',
+    })
   })
 
   it('keeps a warning that rejects nothing', () => {

@@ -110,7 +110,8 @@ function errorType(error: ExportEvent['error']): string | undefined {
 class Attributes {
   readonly list: KeyValue[] = []
   string(key: string, value: string | null | undefined): this {
-    if (value !== null && value !== undefined && value !== '') this.list.push({ key, value: { stringValue: value } })
+    if (value !== null && value !== undefined && value !== '')
+      this.list.push({ key, value: { stringValue: value } })
     return this
   }
   int(key: string, value: number | null): this {
@@ -127,7 +128,10 @@ class Attributes {
   }
   strings(key: string, values: readonly string[]): this {
     if (values.length > 0)
-      this.list.push({ key, value: { arrayValue: { values: values.map((value) => ({ stringValue: value })) } } })
+      this.list.push({
+        key,
+        value: { arrayValue: { values: values.map((value) => ({ stringValue: value })) } },
+      })
     return this
   }
 }
