@@ -103,6 +103,12 @@ describe('otlp-http sink', () => {
     expect(request!.body.resourceLogs[0]!.scopeLogs[0]!.logRecords).toHaveLength(2)
   })
 
+  it('reads its tls files when created: a missing CA file stops the start naming the sink and key', () => {
+    expect(() => sinkWith({ tls: { caFile: '/nonexistent/otel-ca.pem' } })).toThrow(
+      'export.sinks "otel": tls.caFile /nonexistent/otel-ca.pem cannot be read (ENOENT)',
+    )
+  })
+
   it('sends plain JSON when gzip is off', async () => {
     const { sink } = sinkWith({ gzip: false })
     await sink.send(records)
