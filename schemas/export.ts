@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { RECORD_KINDS, RecordKind } from './export-record.js'
+import { SinkTlsConfig } from './sink-tls.js'
 import { ALL_TENANTS } from './webhooks.js'
 
 /**
@@ -53,12 +54,43 @@ export const SplunkHecSinkConfig = z
     /** The events' sourcetype; alerts and reports go as `mcp:audit:alert` and `mcp:audit:report`. */
     sourcetype: z.string().min(1).default('mcp:audit:event'),
     gzip: z.boolean().default(true),
+    tls: SinkTlsConfig.optional(),
     tenants: SinkTenants,
     startFrom: StartFrom,
     records: SinkRecords,
   })
   .strict()
 export type SplunkHecSinkConfig = z.output<typeof SplunkHecSinkConfig>
+
+/** Headers the OTLP sink sets itself: the body's type, encoding and length, and the target host. */
+const RESERVED_HEADERS = new Set(['content-type', 'content-encoding', 'content-length', 'host'])
+
+export const OtlpHttpSinkConfig = z
+  .object({
+    name: SinkName,
+    type: z.literal('otlp-http'),
+    /** The collector's base URL (`https://otel:4318`); `/v1/logs` is added when no path is given. */
+    url: z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }),
+    /** Sent with every request (an API key, a tenant header); values may be secrets and are never logged. */
+    headers: z
+      .record(
+        z
+          .string()
+          .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'must be an HTTP header name')
+          .refine((name) => !RESERVED_HEADERS.has(name.toLowerCase()), {
+            message: `is set by the sink (${[...RESERVED_HEADERS].join(', ')})`,
+          }),
+        z.string().regex(/^[^\r\n]*$/, 'must be one line'),
+      )
+      .default({}),
+    gzip: z.boolean().default(true),
+    tls: SinkTlsConfig.optional(),
+    tenants: SinkTenants,
+    startFrom: StartFrom,
+    records: SinkRecords,
+  })
+  .strict()
+export type OtlpHttpSinkConfig = z.output<typeof OtlpHttpSinkConfig>
 
 export const KafkaSinkConfig = z
   .object({
@@ -77,14 +109,18 @@ export const KafkaSinkConfig = z
   .strict()
 export type KafkaSinkConfig = z.output<typeof KafkaSinkConfig>
 
-const SINK_TYPES = ['splunk-hec', 'kafka'] as const
+const SINK_TYPES = ['splunk-hec', 'otlp-http', 'kafka'] as const
 
-export const SinkConfig = z.discriminatedUnion('type', [SplunkHecSinkConfig, KafkaSinkConfig], {
-  error: (issue) =>
-    issue.code === 'invalid_union'
-      ? `type must be one of ${SINK_TYPES.join(', ')} (otlp-http, syslog and s3 are not available in this version)`
-      : undefined,
-})
+export const SinkConfig = z.discriminatedUnion(
+  'type',
+  [SplunkHecSinkConfig, OtlpHttpSinkConfig, KafkaSinkConfig],
+  {
+    error: (issue) =>
+      issue.code === 'invalid_union'
+        ? `type must be one of ${SINK_TYPES.join(', ')} (syslog and s3 are not available in this version)`
+        : undefined,
+  },
+)
 export type SinkConfig = z.output<typeof SinkConfig>
 
 export const ExportConfig = z.object({

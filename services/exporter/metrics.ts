@@ -3,6 +3,7 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client'
 export interface ExportMetrics {
   records: Counter<'sink' | 'kind'>
   failures: Counter<'sink' | 'retryable'>
+  rejected: Counter<'sink'>
   lag: Gauge<'sink'>
   paused: Gauge<'sink'>
   lastSuccess: Gauge<'sink'>
@@ -27,6 +28,12 @@ export function exportMetrics(registry: Registry): ExportMetrics {
       name: 'mcp_audit_export_failures_total',
       help: 'Failed sends to a sink, by whether the failure is retryable (false: the sink is paused until fixed)',
       labelNames: ['sink', 'retryable'],
+      registers: [registry],
+    }),
+    rejected: new Counter({
+      name: 'mcp_audit_export_rejected_records_total',
+      help: 'Records a receiver took the batch without and will never take (OTLP partial success): not sent again',
+      labelNames: ['sink'],
       registers: [registry],
     }),
     lag: new Gauge({

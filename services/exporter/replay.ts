@@ -1,10 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import { Registry } from 'prom-client'
 import type { AppConfig } from '../../schemas/config.js'
 import { sinkTenantFilter } from '../../schemas/export.js'
 import type { Store } from '../platform/clickhouse.js'
 import type { Logger } from '../platform/logger.js'
 import { retryDelayMs } from '../webhooks/backoff.js'
 import { parseAllowList } from '../webhooks/ssrf.js'
+import { exportMetrics } from './metrics.js'
 import { readOccurred, type ReplayCursor } from './read.js'
 import { toExportEvent } from './record.js'
 import { EXPORT_BACKOFF } from './sink-runner.js'
@@ -76,6 +78,8 @@ export async function replayToSink(options: ReplayOptions): Promise<number> {
     pipelineBrokers: options.brokers,
     clientId: config.kafka.clientId,
     logger: options.logger,
+    // A replay is a one-off command: what a receiver rejects is in its log, not in a scraped metric.
+    metrics: exportMetrics(new Registry()),
   })
   const tenants = sinkTenantFilter(sinkConfig)
   const limit = config.export.batchMaxRows

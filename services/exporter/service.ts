@@ -149,6 +149,7 @@ export function startExporter(options: ExporterOptions): ExporterHandle {
       pipelineBrokers: options.brokers,
       clientId: config.kafka.clientId,
       logger,
+      metrics,
     })
     const context = { options, sinkConfig, committed, metrics, logger }
     const runner = createSinkRunner({

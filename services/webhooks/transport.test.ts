@@ -1,6 +1,11 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import http from 'node:http'
+import https from 'node:https'
 import type { AddressInfo } from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { selfSignedCert } from '../../test/helpers/tls-cert.js'
 import { DeliveryError } from './errors.js'
 import { parseAllowList } from './ssrf.js'
 import { classifyAnswer, createHttpTransport, parseRetryAfter } from './transport.js'
@@ -48,6 +53,16 @@ describe('classifyAnswer', () => {
     expect(answer(302)?.message).toContain('redirects are not followed')
     expect(answer(302)?.retryable).toBe(false)
   })
+
+  it('lets a receiver narrow what is retried (OTLP: 429, 502, 503, 504 only)', () => {
+    const otlp = (status: number) =>
+      classifyAnswer('otel.example', { status, retryAfter: undefined, snippet: '' }, NOW, undefined, (code) =>
+        [429, 502, 503, 504].includes(code),
+      )
+    expect(otlp(503)?.retryable).toBe(true)
+    expect(otlp(500)?.retryable).toBe(false)
+    expect(otlp(408)?.retryable).toBe(false)
+  })
 })
 
 describe('createHttpTransport against a local receiver', () => {
@@ -80,7 +95,7 @@ describe('createHttpTransport against a local receiver', () => {
     transport.post({ url: `${base}${path}`, body: '{}', headers: { 'content-type': 'application/json' } })
 
   it('posts and resolves on 2xx', async () => {
-    expect(await post('/ok')).toEqual({ status: 202 })
+    expect(await post('/ok')).toEqual({ status: 202, body: '{"status":"success"}' })
   })
 
   it('does not follow redirects', async () => {
@@ -124,6 +139,63 @@ describe('createHttpTransport against a local receiver', () => {
     await expect(closed.post({ url: 'http://127.0.0.1:1/', body: '{}', headers: {} })).rejects.toMatchObject({
       failure: 'network',
       retryable: true,
+    })
+  })
+})
+
+describe('createHttpTransport over TLS', () => {
+  let dir: string
+  let server: https.Server
+  let url: string
+  let ca: Buffer
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'mcp-audit-transport-tls-'))
+    const { certFile, keyFile } = selfSignedCert(dir)
+    ca = readFileSync(certFile)
+    server = https.createServer({ cert: ca, key: readFileSync(keyFile) }, (req, res) => {
+      req.resume()
+      req.on('end', () => res.writeHead(200).end('{}'))
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/v1/logs`
+  })
+  afterAll(async () => {
+    server.closeAllConnections()
+    await new Promise((resolve) => server.close(resolve))
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  const allowList = parseAllowList(['127.0.0.0/8'])
+  const post = (transport: ReturnType<typeof createHttpTransport>, target = url) =>
+    transport.post({ url: target, body: '{}', headers: {} })
+
+  it('trusts a private CA given as TLS material', async () => {
+    expect(await post(createHttpTransport({ allowList, tls: { ca } }))).toMatchObject({ status: 200 })
+  })
+
+  it('names an untrusted certificate and what to do, and leaves it retryable', async () => {
+    const error = (await post(
+      createHttpTransport({
+        allowList,
+        wording: { noun: 'collector', clientErrorAdvice: '', certificateAdvice: 'set tls.caFile' },
+      }),
+    ).catch((err: unknown) => err)) as DeliveryError
+    expect(error).toMatchObject({ failure: 'network', retryable: true })
+    expect(error.message).toMatch(
+      /^the TLS certificate of collector 127\.0\.0\.1:\d+ is not trusted \(DEPTH_ZERO_SELF_SIGNED_CERT: self-signed certificate\); set tls\.caFile$/,
+    )
+  })
+
+  it('checks the certificate against servername when one is given', async () => {
+    const error = (await post(
+      createHttpTransport({ allowList, tls: { ca, servername: 'otel.example' } }),
+    ).catch((err: unknown) => err)) as DeliveryError
+    expect(error.message).toContain('ERR_TLS_CERT_ALTNAME_INVALID')
+    expect(
+      await post(createHttpTransport({ allowList, tls: { ca, servername: 'localhost' } })),
+    ).toMatchObject({
+      status: 200,
     })
   })
 })

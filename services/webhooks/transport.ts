@@ -19,6 +19,8 @@ export interface WebhookRequest {
 
 export interface DeliveryReceipt {
   status: number
+  /** The start of the answer's body (what a receiver says about a partial success). */
+  body: string
 }
 
 export interface WebhookTransport {
@@ -30,11 +32,25 @@ export interface WebhookTransport {
 export interface ReceiverWording {
   noun: string
   clientErrorAdvice: string
+  /** What to do when the receiver's TLS certificate is not trusted. */
+  certificateAdvice?: string
 }
 
 const WEBHOOK_WORDING: ReceiverWording = {
   noun: 'webhook',
   clientErrorAdvice: 'not retried: check the webhook URL, its secret or routing key, and its format',
+  certificateAdvice: 'the receiver needs a certificate for its host name from a publicly trusted CA',
+}
+
+/** Webhooks retry a timeout (408), throttling (429) and every 5xx. */
+const WEBHOOK_RETRYABLE = (status: number) => status === 408 || status === 429 || status >= 500
+
+/** PEM material for https requests: a private CA, a client certificate, the name to verify. */
+export interface TlsMaterial {
+  ca?: Buffer
+  cert?: Buffer
+  key?: Buffer
+  servername?: string
 }
 
 export interface HttpTransportOptions {
@@ -43,11 +59,17 @@ export interface HttpTransportOptions {
   timeoutMs?: number
   resolve?: Resolver
   wording?: ReceiverWording
+  /** Which non-2xx statuses a later retry can fix (OTLP allows only 429/502/503/504). */
+  retryableStatus?: (status: number) => boolean
+  tls?: TlsMaterial
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000
-/** Enough of an error answer to say what the receiver disliked (Slack answers `invalid_token`). */
-const MAX_SNIPPET_BYTES = 512
+/**
+ * Enough of an answer to say what the receiver disliked (Slack answers `invalid_token`) or what it
+ * partly refused (an OTLP `partialSuccess` with its message).
+ */
+const MAX_ANSWER_BYTES = 16_384
 
 /** `Retry-After` as delay-seconds or an HTTP date, in milliseconds from `nowMs`; undefined when absent or unreadable. */
 export function parseRetryAfter(value: string | undefined, nowMs: number): number | undefined {
@@ -76,6 +98,7 @@ export function classifyAnswer(
   answer: Answer,
   nowMs: number,
   wording: ReceiverWording = WEBHOOK_WORDING,
+  retryableStatus: (status: number) => boolean = WEBHOOK_RETRYABLE,
 ): DeliveryError | undefined {
   const { status } = answer
   if (status >= 200 && status < 300) return undefined
@@ -87,7 +110,7 @@ export function classifyAnswer(
       status,
     })
   }
-  if (status === 408 || status === 429 || status >= 500) {
+  if (retryableStatus(status)) {
     const retryAfterMs = parseRetryAfter(answer.retryAfter, nowMs)
     return new DeliveryError(said, {
       failure: 'http',
@@ -108,6 +131,7 @@ function sendOnce(
   request: WebhookRequest,
   lookup: LookupFunction,
   signal: AbortSignal,
+  tls: TlsMaterial,
 ): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const client = url.protocol === 'https:' ? https : http
@@ -117,6 +141,7 @@ function sendOnce(
       lookup,
       agent: false,
       signal,
+      ...(url.protocol === 'https:' ? tls : {}),
     })
     req.on('error', reject)
     req.on('response', (res) => {
@@ -126,13 +151,13 @@ function sendOnce(
         resolve({
           status: res.statusCode ?? 0,
           retryAfter: res.headers['retry-after'],
-          snippet: Buffer.concat(chunks).subarray(0, MAX_SNIPPET_BYTES).toString('utf8'),
+          snippet: Buffer.concat(chunks).subarray(0, MAX_ANSWER_BYTES).toString('utf8'),
         })
       }
       res.on('data', (chunk: Buffer) => {
         chunks.push(chunk)
         size += chunk.length
-        if (size >= MAX_SNIPPET_BYTES) {
+        if (size >= MAX_ANSWER_BYTES) {
           finish()
           res.destroy()
         }
@@ -158,11 +183,36 @@ function errorCode(err: unknown): string {
   return typeof message === 'string' ? message : String(err)
 }
 
+/** OpenSSL's verification failures as Node names them: the receiver's certificate is not trusted for this host. */
+const CERTIFICATE_ERRORS = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+])
+
+/** Why a request got no answer, in words; a certificate failure says what to fix. */
+function unreachable(noun: string, host: string, err: unknown, wording: ReceiverWording): string {
+  const code = errorCode(err)
+  if (!CERTIFICATE_ERRORS.has(code)) return `cannot reach ${noun} ${host} (${code})`
+  const { reason, message } = err as { reason?: unknown; message?: unknown }
+  const why = typeof reason === 'string' ? reason : typeof message === 'string' ? message : code
+  const advice = wording.certificateAdvice ? `; ${wording.certificateAdvice}` : ''
+  return `the TLS certificate of ${noun} ${host} is not trusted (${code}: ${why})${advice}`
+}
+
 export function createHttpTransport(options: HttpTransportOptions): WebhookTransport {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
   const resolveHost = options.resolve ?? systemResolver
   const wording = options.wording ?? WEBHOOK_WORDING
   const noun = wording.noun
+  const tls = options.tls ?? {}
 
   return {
     async post(request) {
@@ -178,10 +228,10 @@ export function createHttpTransport(options: HttpTransportOptions): WebhookTrans
             retryable: false,
           })
         }
-        const answer = await sendOnce(url, request, target.lookup, controller.signal)
-        const failure = classifyAnswer(host, answer, Date.now(), wording)
+        const answer = await sendOnce(url, request, target.lookup, controller.signal, tls)
+        const failure = classifyAnswer(host, answer, Date.now(), wording, options.retryableStatus)
         if (failure) throw failure
-        return { status: answer.status }
+        return { status: answer.status, body: answer.snippet }
       } catch (err) {
         if (err instanceof DeliveryError) throw err
         if (controller.signal.aborted) {
@@ -191,7 +241,8 @@ export function createHttpTransport(options: HttpTransportOptions): WebhookTrans
             cause: err,
           })
         }
-        throw new DeliveryError(`cannot reach ${noun} ${host} (${errorCode(err)})`, {
+        // A certificate can be fixed on the receiver's side without a change here: retried too.
+        throw new DeliveryError(unreachable(noun, host, err, wording), {
           failure: 'network',
           retryable: true,
           cause: err,

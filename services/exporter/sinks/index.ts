@@ -1,7 +1,9 @@
 import type { Cidr } from '../../../schemas/cidr.js'
 import type { SinkConfig } from '../../../schemas/export.js'
 import type { Logger } from '../../platform/logger.js'
+import type { ExportMetrics } from '../metrics.js'
 import { createKafkaSink } from './kafka.js'
+import { createOtlpHttpSink } from './otlp-http.js'
 import type { Sink } from './sink.js'
 import { createSplunkHecSink } from './splunk-hec.js'
 
@@ -12,6 +14,7 @@ export interface SinkDependencies {
   pipelineBrokers: readonly string[]
   clientId: string
   logger: Logger
+  metrics: Pick<ExportMetrics, 'rejected'>
 }
 
 /** The sink of one `export.sinks[]` entry, by type. */
@@ -19,6 +22,13 @@ export function createSink(config: SinkConfig, deps: SinkDependencies): Sink {
   switch (config.type) {
     case 'splunk-hec':
       return createSplunkHecSink({ config, allowList: deps.allowList })
+    case 'otlp-http':
+      return createOtlpHttpSink({
+        config,
+        allowList: deps.allowList,
+        logger: deps.logger,
+        rejected: deps.metrics.rejected,
+      })
     case 'kafka':
       return createKafkaSink({
         config,

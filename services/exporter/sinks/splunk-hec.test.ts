@@ -61,6 +61,15 @@ describe('the Splunk HEC sink against a receiver that enforces the HEC protocol'
     })
   })
 
+  it('reads its tls files when created: a missing CA file stops the start naming the sink and key', () => {
+    expect(() =>
+      createSplunkHecSink({
+        config: sinkConfig({ tls: { caFile: '/nonexistent/hec-ca.pem' } }),
+        allowList: loopback,
+      }),
+    ).toThrow('export.sinks "soc": tls.caFile /nonexistent/hec-ca.pem cannot be read (ENOENT)')
+  })
+
   it('sends plain JSON when gzip is off', async () => {
     await createSplunkHecSink({ config: sinkConfig({ gzip: false }), allowList: loopback }).send(records)
     expect(hec.events).toHaveLength(2)

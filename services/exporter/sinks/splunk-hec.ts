@@ -4,6 +4,7 @@ import type { SplunkHecSinkConfig } from '../../../schemas/export.js'
 import { createHttpTransport } from '../../webhooks/transport.js'
 import { hecBody, hecEndpoint } from './hec-format.js'
 import type { Sink } from './sink.js'
+import { loadSinkTls } from './tls.js'
 
 export interface SplunkHecSinkOptions {
   config: SplunkHecSinkConfig
@@ -24,11 +25,13 @@ export function createSplunkHecSink(options: SplunkHecSinkOptions): Sink {
   const endpoint = hecEndpoint(config.url)
   const transport = createHttpTransport({
     allowList: options.allowList,
+    tls: loadSinkTls(config.name, config.tls),
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     wording: {
       noun: `Splunk HEC (sink ${config.name})`,
       clientErrorAdvice:
         'the sink is paused: check its token (a HEC token, enabled), its index (allowed for the token) and the URL',
+      certificateAdvice: `set tls.caFile of sink ${config.name} to the CA that signed it (and tls.serverName when the certificate names another host)`,
     },
   })
   return {
