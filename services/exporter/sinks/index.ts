@@ -4,6 +4,7 @@ import type { Logger } from '../../platform/logger.js'
 import { createKafkaSink } from './kafka.js'
 import type { Sink } from './sink.js'
 import { createSplunkHecSink } from './splunk-hec.js'
+import { createSyslogSink } from './syslog.js'
 
 export { sendFailure, type SendFailure, type Sink } from './sink.js'
 
@@ -27,5 +28,7 @@ export function createSink(config: SinkConfig, deps: SinkDependencies): Sink {
         allowList: deps.allowList,
         logger: deps.logger,
       })
+    case 'syslog':
+      return createSyslogSink({ config, allowList: deps.allowList, logger: deps.logger })
   }
 }
