@@ -118,21 +118,29 @@ export function createSyslogConnection(target: SyslogTarget, logger: Logger): Sy
     new Promise<void>((resolve, reject) => {
       let pending = Number.POSITIVE_INFINITY
       let settled = false
+      let stalled: Error | undefined
       const watchdog = setInterval(() => {
         if (socket.writableLength === 0 || socket.writableLength < pending) {
           pending = socket.writableLength
           return
         }
-        socket.destroy(new Error(`no write progress for ${target.writeTimeoutMs} ms`))
+        stalled = new Error(`no write progress for ${target.writeTimeoutMs} ms`)
+        socket.destroy(stalled)
       }, target.writeTimeoutMs)
-      const settle = (err: Error | null | undefined) => {
+      const settle = (callbackError: Error | null | undefined) => {
         if (settled) return
         settled = true
         clearInterval(watchdog)
         socket.off('close', onClose)
-        if (err)
+        // Node calls the write callback without an error when the socket was destroyed meanwhile:
+        // nobody knows then whether the bytes left, so the batch counts as failed.
+        const err =
+          stalled ?? callbackError ?? (socket.destroyed ? new Error('the connection closed') : undefined)
+        if (err) {
           reject(new SyslogDeliveryError(`writing to syslog receiver ${where} failed: ${err.message}`, true))
-        else resolve()
+        } else {
+          resolve()
+        }
       }
       const onClose = () => settle(new Error('the connection closed'))
       socket.once('close', onClose)
