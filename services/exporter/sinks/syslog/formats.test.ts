@@ -10,8 +10,10 @@ import { frame } from './framing.js'
 /** Every character the formats must escape or replace, and text beyond ASCII. */
 const HOSTILE =
   'pipe| back\\slash eq=sign new\nline cr\r bracket] quote" tab\t bell\u0007 x=1 ünïcödé 工具 🙂'
-/** What survives where a format has no escape for control characters: each one as `with`. */
-const controlsAs = (with_: string) => HOSTILE.replace(/[\n\r\t\u0007]/g, with_)
+/** HOSTILE with each of `chars` replaced by `by`: what arrives where a format has no escape for them. */
+const hostileWith = (chars: string, by: string) =>
+  [...HOSTILE].map((char) => (chars.includes(char) ? by : char)).join('')
+const controlsAs = (by: string) => hostileWith('\n\r\t\u0007', by)
 
 const hostileRecord = () =>
   toExportEvent(
@@ -94,7 +96,7 @@ describe('syslog formats: CEF', () => {
       product: 'mcp-audit',
       deviceVersion: '1.2.3',
       signatureId: 'tools/call',
-      name: `MCP tools/call ${HOSTILE.replace(/[\t\u0007\n\r]/g, ' ')}`,
+      name: `MCP tools/call ${controlsAs(' ')}`,
       severity: '7',
     })
     expect(cef.extension).toMatchObject({
@@ -102,10 +104,10 @@ describe('syslog formats: CEF', () => {
       externalId: record.id,
       act: 'deny',
       outcome: 'failure',
-      suser: `u ${HOSTILE.replace(/[\t\u0007]/g, ' ')}`,
+      suser: `u ${hostileWith('\t\u0007', ' ')}`,
       src: '10.1.2.3',
       cs1Label: 'mcpTool',
-      cs1: HOSTILE.replace(/[\t\u0007]/g, ' '),
+      cs1: hostileWith('\t\u0007', ' '),
       cs5Label: 'tenant',
       cs5: 'acme',
       cs6: 'denied',
