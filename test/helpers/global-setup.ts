@@ -1,8 +1,10 @@
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { TestProject } from 'vitest/node'
 import { freePort, startLocalKafka, type LocalKafka } from '../../services/platform/local-kafka.js'
+import { packageRoot } from '../../services/platform/paths.js'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -23,6 +25,8 @@ export async function setup(project: TestProject): Promise<void> {
   broker = await startLocalKafka({ dir, port, controllerPort, heapMb: 768 })
   project.provide('kafkaBrokers', broker.brokers)
   project.provide('kafkaDir', dir)
+  // Real export receivers, built or unpacked into .cache once; a failure fails the run with its reason.
+  execFileSync('bash', ['scripts/receivers/rsyslog.sh'], { cwd: packageRoot(), stdio: 'inherit' })
 }
 
 export async function teardown(): Promise<void> {

@@ -23,7 +23,7 @@ describe('the ECS mapping of an export record', () => {
       },
       organization: { id: 'acme' },
       user: { id: 'u_5c2f', roles: ['mcp-developer'] },
-      source: { ip: '10.1.2.3' },
+      source: { ip: '10.1.2.3', address: '10.1.2.3' },
       user_agent: { original: 'claude/1.0' },
       service: { name: 'filesystem', version: '1.2.0' },
       trace: { id: '5b8efff798038103d269b633813fc60c' },

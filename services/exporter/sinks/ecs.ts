@@ -57,7 +57,9 @@ export function toEcs(record: ExportRecord): EcsDocument {
       },
       organization: { id: record.tenant_id },
       user: { id: record.user.id, roles: record.user.roles.length > 0 ? record.user.roles : null },
-      source: { ip: sourceIp },
+      // source.ip is an ip field in Elasticsearch: a redacted address (a pseudonym) would fail the
+      // document, so it goes to the keyword source.address only.
+      source: { ip: sourceIp, address: record.source_ip },
       user_agent: { original: record.user_agent },
       service: { name: record.mcp.server.name, version: record.mcp.server.version },
       error:

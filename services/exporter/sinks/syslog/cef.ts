@@ -46,6 +46,7 @@ export interface CefOptions {
 
 export function cefLine(record: ExportRecord, options: CefOptions): string {
   const timeMs = Date.parse(record.time)
+  const sourceIsIp = record.source_ip !== null && parseIp(record.source_ip) !== undefined
   const strings: Record<(typeof CUSTOM_STRINGS)[number][0], string | null> = {
     cs1: record.mcp.tool,
     cs2: record.mcp.server.name,
@@ -69,7 +70,10 @@ export function cefLine(record: ExportRecord, options: CefOptions): string {
     ['outcome', record.status === 'success' ? 'success' : 'failure'],
     ['suser', record.user.id],
     // src is an IP address field: anything else would fail the receiver's parse of the whole line.
-    ['src', record.source_ip !== null && parseIp(record.source_ip) ? record.source_ip : null],
+    // Redaction usually stores a pseudonym (`[IP_ADDRESS:…]`) instead; that goes to a flex string.
+    ['src', sourceIsIp ? record.source_ip : null],
+    ['flexString1Label', record.source_ip === null || sourceIsIp ? null : 'sourceAddress'],
+    ['flexString1', sourceIsIp ? null : record.source_ip],
     ['requestClientApplication', record.user_agent],
     ['request', record.mcp.resource_uri],
     ['deviceProcessName', record.mcp.server.name],

@@ -117,9 +117,11 @@ describe('syslog formats: CEF', () => {
     })
   })
 
-  it('leaves out src when the stored source is not an IP address', () => {
-    const record = toExportEvent(storedEventFixture({ source_ip: 'not-an-ip' }))
-    expect(parseCef(parseRfc5424(formatter({ format: 'cef' })(record)).msg).extension.src).toBeUndefined()
+  it('puts a redacted source address in a flex string, since src takes IP addresses only', () => {
+    const record = toExportEvent(storedEventFixture({ source_ip: '[IP_ADDRESS:5c2f]' }))
+    const { extension } = parseCef(parseRfc5424(formatter({ format: 'cef' })(record)).msg)
+    expect(extension.src).toBeUndefined()
+    expect(extension).toMatchObject({ flexString1Label: 'sourceAddress', flexString1: '[IP_ADDRESS:5c2f]' })
   })
 })
 

@@ -43,6 +43,8 @@ export function leefLine(record: ExportRecord, options: LeefOptions): string {
     ['cat', record.status],
     ['sev', severityOf(record).siem],
     ['src', sourceIp],
+    // What the store holds for the source: usually a pseudonym (`[IP_ADDRESS:…]`), never an IP then.
+    ['sourceAddress', record.source_ip],
     ['usrName', record.user.id],
     // The user was identified at this address (QRadar's identity source).
     ['identSrc', record.user.id === null ? null : sourceIp],
