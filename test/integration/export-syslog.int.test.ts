@@ -4,6 +4,12 @@ import { ExportRecord } from '../../schemas/export-record.js'
 import { Lifecycle } from '../../services/platform/lifecycle.js'
 import { createLogger } from '../../services/platform/logger.js'
 import { migrate } from '../../services/platform/migrations.js'
+import { toExportEvent } from '../../services/exporter/record.js'
+import { sendFailure } from '../../services/exporter/sinks/index.js'
+import { createSyslogSink } from '../../services/exporter/sinks/syslog.js'
+import { SyslogSinkConfig } from '../../schemas/export.js'
+import { parseAllowList } from '../../services/webhooks/ssrf.js'
+import { storedEventFixture } from '../helpers/stored-event.js'
 import type { Runtime } from '../../services/runtime/index.js'
 import { post, startTestCollector, TOKENS, type TestCollector } from '../helpers/collector.js'
 import { startTestRuntime, TEST_PSEUDONYMIZATION_KEY } from '../helpers/pipeline.js'
@@ -239,6 +245,28 @@ describe('syslog export: collector → Kafka → normalizer → ClickHouse → e
       }
     } finally {
       await runtime.stop('test')
+    }
+  })
+
+  it('verifies the receiver certificate by default: without its CA the TLS sink refuses to send', async () => {
+    const sink = createSyslogSink({
+      config: SyslogSinkConfig.parse({ name: 'no-ca', type: 'syslog', url: secure.url }),
+      allowList: parseAllowList(['127.0.0.0/8']),
+      logger,
+    })
+    const before = secure.messages().length
+    try {
+      const failure = await sink.send([toExportEvent(storedEventFixture())]).then(
+        () => undefined,
+        (err: unknown) => sendFailure(err),
+      )
+      expect(failure).toMatchObject({
+        retryable: false,
+        message: expect.stringMatching(/failed TLS verification .*set tls\.caFile/),
+      })
+      expect(secure.messages()).toHaveLength(before)
+    } finally {
+      await sink.close()
     }
   })
 })

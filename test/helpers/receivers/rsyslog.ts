@@ -78,7 +78,10 @@ function config(
         `  defaultNetstreamDriverKeyFile="${tls.key}")`,
         'module(load="imtcp" streamDriver.name="gtls" streamDriver.mode="1" streamDriver.authMode="anon")',
       ]
-    : [`global(workDirectory="${dir}" maxMessageSize="256k" parser.escapeControlCharactersOnReceive="off")`, 'module(load="imtcp")']
+    : [
+        `global(workDirectory="${dir}" maxMessageSize="256k" parser.escapeControlCharactersOnReceive="off")`,
+        'module(load="imtcp")',
+      ]
   return [
     ...driver,
     'template(name="raw" type="string" string="%rawmsg%\\n")',

@@ -49,6 +49,8 @@ export function parseRfc5424(text: string): SyslogMessage {
           const char = rest[0]
           if (char === undefined) fail('a closed PARAM-VALUE', text)
           if (char === '"') break
+          // §6.3.3: `]` MUST be escaped inside a value (receivers scanning for the element's end rely on it).
+          if (char === ']') fail('a PARAM-VALUE with "]" escaped', rest)
           if (char === '\\' && (rest[1] === '"' || rest[1] === '\\' || rest[1] === ']')) {
             value += rest[1]
             rest = rest.slice(2)
