@@ -99,11 +99,15 @@ describe('the syslog sink over TCP', () => {
 
     sockets[0]?.destroy()
     await waitFor(() => sockets[0]?.destroyed, { description: 'the receiver to drop the connection' })
-    // The close reaches the sink asynchronously: the first send after it fails or reconnects, the
-    // runner's retry sends the batch again on a new connection.
-    await new Promise((resolve) => setTimeout(resolve, 100))
-    await target.send(records(1))
-    await waitFor(() => sockets.length, { description: 'a second connection', until: (n) => n === 2 })
+    // The close reaches the sink asynchronously: a send just after it may still go to the old
+    // connection and fail (the runner would retry it); the sends after it open a new connection.
+    await waitFor(
+      async () => {
+        await target.send(records(1)).catch(() => undefined)
+        return sockets.length
+      },
+      { description: 'a second connection', until: (n) => n === 2 },
+    )
   })
 
   it('fails a send to a receiver that is down as retryable, without crashing', async () => {

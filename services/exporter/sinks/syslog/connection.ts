@@ -149,7 +149,8 @@ export function createSyslogConnection(target: SyslogTarget, logger: Logger): Sy
 
   return {
     async write(bytes) {
-      current ??= await open()
+      // A socket can break between its connect and this write: then it is replaced at once.
+      if (current === undefined || current.destroyed) current = await open()
       await writeAll(current, bytes)
     },
     async close() {
