@@ -42,6 +42,13 @@ export const SinkRecords = z
   .refine((kinds) => new Set(kinds).size === kinds.length, 'lists a kind twice')
   .default([...RECORD_KINDS])
 
+/**
+ * The shape of each record's JSON: `mcp-audit`, the versioned export record as it is; `ecs`, the
+ * same values under Elastic Common Schema field names (services/exporter/sinks/ecs.ts), for sinks
+ * that feed Elasticsearch without an ingest pipeline of ours.
+ */
+const RecordSchema = z.enum(['mcp-audit', 'ecs']).default('mcp-audit')
+
 export const SplunkHecSinkConfig = z
   .object({
     name: SinkName,
@@ -102,6 +109,7 @@ export const KafkaSinkConfig = z
       .min(1)
       .optional(),
     topic: z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be a Kafka topic name'),
+    schema: RecordSchema,
     tenants: SinkTenants,
     startFrom: StartFrom,
     records: SinkRecords,
@@ -109,15 +117,138 @@ export const KafkaSinkConfig = z
   .strict()
 export type KafkaSinkConfig = z.output<typeof KafkaSinkConfig>
 
-const SINK_TYPES = ['splunk-hec', 'otlp-http', 'kafka'] as const
+/** RFC 5424 §6.2.1 facilities by name (PRI = facility × 8 + severity). */
+export const SYSLOG_FACILITIES = {
+  kern: 0,
+  user: 1,
+  mail: 2,
+  daemon: 3,
+  auth: 4,
+  syslog: 5,
+  lpr: 6,
+  news: 7,
+  uucp: 8,
+  cron: 9,
+  authpriv: 10,
+  ftp: 11,
+  ntp: 12,
+  audit: 13,
+  alert: 14,
+  clock: 15,
+  local0: 16,
+  local1: 17,
+  local2: 18,
+  local3: 19,
+  local4: 20,
+  local5: 21,
+  local6: 22,
+  local7: 23,
+} as const
+export type SyslogFacility = keyof typeof SYSLOG_FACILITIES
+
+/** RFC 5424 §6.2 header fields: printable US-ASCII without spaces, at most `max` characters. */
+const printableAscii = (max: number) =>
+  z
+    .string()
+    .regex(new RegExp(`^[!-~]{1,${max}}$`), `must be 1 to ${max} printable ASCII characters without spaces`)
+
+/**
+ * A syslog receiver over TCP (RFC 6587) or TLS (RFC 5425): `tcp://host:port` or `tls://host:port`.
+ * UDP is refused: a datagram that is dropped (full receive buffer, lost packet, message over the
+ * MTU) is gone without any sign, so an audit trail could not be shown complete.
+ */
+const SyslogUrl = z.string().superRefine((value, ctx) => {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be tcp://host:port or tls://host:port' })
+    return
+  }
+  if (url.protocol === 'udp:') {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'udp:// is refused: syslog over UDP drops messages silently (no delivery, no error), so the exported trail could not be shown complete; use tcp:// or, better, tls://',
+    })
+  } else if (url.protocol !== 'tcp:' && url.protocol !== 'tls:') {
+    ctx.addIssue({ code: 'custom', message: 'must be tcp://host:port or tls://host:port' })
+  } else if (url.port === '' || url.hostname === '' || (url.pathname !== '' && url.pathname !== '/')) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must name a host and a port and nothing else (tls://siem.example:6514)',
+    })
+  }
+})
+
+export const SyslogSinkConfig = z
+  .object({
+    name: SinkName,
+    type: z.literal('syslog'),
+    url: SyslogUrl,
+    /** What follows the RFC 5424 header: the record's JSON, or an ArcSight CEF or QRadar LEEF 2.0 line. */
+    format: z.enum(['rfc5424', 'cef', 'leef']).default('rfc5424'),
+    /** The JSON's shape (format rfc5424 only). */
+    schema: RecordSchema,
+    /**
+     * RFC 6587 octet counting (`LEN SP MSG`) by default: it is the only framing RFC 5425 allows over
+     * TLS and survives any byte in a message; `lf` ends each message with a newline for receivers
+     * that only split lines (our messages never hold a raw newline).
+     */
+    framing: z.enum(['octet-counting', 'lf']).default('octet-counting'),
+    /**
+     * local0 by default: the facility RFC 5424 leaves for local use, so a SIEM routes it with one
+     * rule; authpriv (or auth, audit) would land in the receiving host's own login log under
+     * default rules (Debian: /var/log/auth.log), flooding it and mixing our tenants' calls with
+     * that host's sshd and sudo records.
+     */
+    facility: z
+      .enum(Object.keys(SYSLOG_FACILITIES) as [SyslogFacility, ...SyslogFacility[]])
+      .default('local0'),
+    appName: printableAscii(48).default('mcp-audit'),
+    /** The HOSTNAME field; the machine's host name when absent. */
+    hostname: printableAscii(255).optional(),
+    /**
+     * The SD-ID of the structured data element (format rfc5424). `32473` is the private enterprise
+     * number RFC 5612 reserves for documentation: mcp-audit has no PEN of its own, and borrowing
+     * another's would collide; set `name@<your PEN>` to use yours.
+     */
+    structuredDataId: z
+      .string()
+      .regex(/^[!-~]{1,32}$/, 'must be 1 to 32 printable ASCII characters')
+      .refine(
+        (id) => !/[=\]"]/.test(id) && /^[^@]+@\d+(\.\d+)*$/.test(id),
+        'must be name@<private enterprise number>',
+      )
+      .default('mcp-audit@32473'),
+    tls: SinkTlsConfig.optional(),
+    tenants: SinkTenants,
+    startFrom: StartFrom,
+  })
+  .strict()
+  .superRefine((sink, ctx) => {
+    if (sink.tls !== undefined && !sink.url.startsWith('tls:')) {
+      ctx.addIssue({ code: 'custom', path: ['tls'], message: 'tls options need a tls:// url' })
+    }
+    if (sink.schema !== 'mcp-audit' && sink.format !== 'rfc5424') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['schema'],
+        message: `schema applies to the JSON of format rfc5424; ${sink.format} has its own fixed keys`,
+      })
+    }
+  })
+export type SyslogSinkConfig = z.output<typeof SyslogSinkConfig>
+
+const SINK_TYPES = ['splunk-hec', 'otlp-http', 'syslog', 'kafka'] as const
 
 export const SinkConfig = z.discriminatedUnion(
   'type',
-  [SplunkHecSinkConfig, OtlpHttpSinkConfig, KafkaSinkConfig],
+  [SplunkHecSinkConfig, OtlpHttpSinkConfig, SyslogSinkConfig, KafkaSinkConfig],
   {
     error: (issue) =>
       issue.code === 'invalid_union'
-        ? `type must be one of ${SINK_TYPES.join(', ')} (syslog and s3 are not available in this version)`
+        ? `type must be one of ${SINK_TYPES.join(', ')} (s3 is not available in this version)`
         : undefined,
   },
 )

@@ -134,7 +134,19 @@ export async function checkTarget(
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     return { kind: 'refused', reason: `scheme ${url.protocol} is not allowed; use http: or https:` }
   }
-  const host = url.hostname.replace(/^\[(.*)\]$/, '$1')
+  return checkHost(url.hostname, allowList, resolve)
+}
+
+/**
+ * The same check for a host outside an HTTP URL (a syslog receiver's `tcp://` or `tls://` host,
+ * brackets of an IPv6 literal allowed).
+ */
+export async function checkHost(
+  hostname: string,
+  allowList: readonly Cidr[],
+  resolve: Resolver = systemResolver,
+): Promise<TargetCheck> {
+  const host = hostname.replace(/^\[(.*)\]$/, '$1')
   const literal = parseIp(host)
   const addresses: ResolvedAddress[] = literal
     ? [{ address: host, family: literal.family }]

@@ -36,6 +36,7 @@ function installReceiver(name: string): void {
 /** One real Apache Kafka broker for the integration tests, on free ports, removed afterwards; the export receivers. */
 export async function setup(project: TestProject): Promise<void> {
   installReceiver('otelcol')
+  installReceiver('rsyslog')
   dir = mkdtempSync(path.join(os.tmpdir(), 'mcp-audit-test-kafka-'))
   const port = await freePort()
   let controllerPort = await freePort()

@@ -6,6 +6,7 @@ import { createKafkaSink } from './kafka.js'
 import { createOtlpHttpSink } from './otlp-http.js'
 import type { Sink } from './sink.js'
 import { createSplunkHecSink } from './splunk-hec.js'
+import { createSyslogSink } from './syslog.js'
 
 export { sendFailure, type SendFailure, type Sink } from './sink.js'
 
@@ -37,5 +38,7 @@ export function createSink(config: SinkConfig, deps: SinkDependencies): Sink {
         allowList: deps.allowList,
         logger: deps.logger,
       })
+    case 'syslog':
+      return createSyslogSink({ config, allowList: deps.allowList, logger: deps.logger })
   }
 }

@@ -6,6 +6,7 @@ import { createProducer, type KafkaProducer } from '../../platform/kafka/produce
 import { ensureTopics } from '../../platform/kafka/topics.js'
 import type { Logger } from '../../platform/logger.js'
 import { checkAddress, systemResolver, type Resolver } from '../../webhooks/ssrf.js'
+import { ECS_VERSION, toEcs } from './ecs.js'
 import type { Sink } from './sink.js'
 
 export interface KafkaSinkOptions {
@@ -58,6 +59,9 @@ export function messageKey(record: ExportRecord): string {
 export function createKafkaSink(options: KafkaSinkOptions): Sink {
   const { config } = options
   const external = config.brokers !== undefined
+  // With `schema: ecs` the value is the ECS document (sinks/ecs.ts), for a topic Elastic reads.
+  const ecs = config.schema === 'ecs'
+  const schemaHeader = ecs ? `ecs/${ECS_VERSION}` : `${EXPORT_SCHEMA}/${EXPORT_SCHEMA_REVISION}`
   const brokers = [...(config.brokers ?? options.pipelineBrokers)]
   const kafka = createKafka({ brokers, clientId: options.clientId }, options.logger)
   let producer: KafkaProducer | undefined
@@ -83,9 +87,9 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
           topic: config.topic,
           messages: records.map((record) => ({
             key: messageKey(record),
-            value: JSON.stringify(record),
+            value: JSON.stringify(ecs ? toEcs(record) : record),
             headers: {
-              'mcp-audit-schema': `${EXPORT_SCHEMA}/${EXPORT_SCHEMA_REVISION}`,
+              'mcp-audit-schema': schemaHeader,
               'mcp-audit-kind': record.kind,
               'mcp-audit-tenant': record.tenant_id,
             },
