@@ -3,6 +3,7 @@ import path from 'node:path'
 import { z } from 'zod'
 import { AppConfig } from '../schemas/config.js'
 import { GenericEvent } from '../schemas/event.js'
+import { SignedExportManifest } from '../schemas/export-manifest.js'
 import { ExportRecord } from '../schemas/export-record.js'
 import { IngestReceipt, RawEnvelope } from '../schemas/raw-envelope.js'
 import { packageRoot } from '../services/platform/paths.js'
@@ -16,6 +17,10 @@ export const JSON_SCHEMAS = {
   'raw-envelope': { schema: RawEnvelope, title: 'mcp-audit message on mcp.audit.raw' },
   'ingest-receipt': { schema: IngestReceipt, title: 'mcp-audit message on mcp.audit.receipts' },
   'export-record': { schema: ExportRecord, title: 'mcp-audit export record (what export sinks receive)' },
+  'export-manifest': {
+    schema: SignedExportManifest,
+    title: 'mcp-audit signed manifest of one hour of an S3 export archive',
+  },
   config: { schema: AppConfig, title: 'mcp-audit configuration file (mcp-audit.yaml)' },
 } as const
 

@@ -8,7 +8,7 @@ import { parseAllowList } from '../webhooks/ssrf.js'
 import { readOccurred, type ReplayCursor } from './read.js'
 import { toExportEvent } from './record.js'
 import { EXPORT_BACKOFF } from './sink-runner.js'
-import { createSink, sendFailure, type Sink } from './sinks/index.js'
+import { createSink, manifestSigningKey, sendFailure, type Sink } from './sinks/index.js'
 
 /** Why a replay stopped: bad arguments (an unknown sink, an empty range), or the sink refused a batch. */
 export class ReplayError extends Error {
@@ -24,7 +24,7 @@ export class ReplayError extends Error {
 
 export interface ReplayOptions {
   config: AppConfig
-  store: Pick<Store, 'client' | 'database'>
+  store: Pick<Store, 'client' | 'database' | 'mode'>
   /** The pipeline's brokers (a Kafka sink without brokers of its own sends there). */
   brokers: string[]
   sinkName: string
@@ -76,9 +76,11 @@ export async function replayToSink(options: ReplayOptions): Promise<number> {
     pipelineBrokers: options.brokers,
     clientId: config.kafka.clientId,
     logger: options.logger,
+    store,
+    signingKey: manifestSigningKey(config, options.logger),
   })
   const tenants = sinkTenantFilter(sinkConfig)
-  const limit = config.export.batchMaxRows
+  const limit = ('batchMaxRows' in sinkConfig ? sinkConfig.batchMaxRows : undefined) ?? config.export.batchMaxRows
   let cursor: ReplayCursor | undefined
   let sent = 0
   try {

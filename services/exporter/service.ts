@@ -11,7 +11,7 @@ import { parseAllowList } from '../webhooks/ssrf.js'
 import { exportMetrics } from './metrics.js'
 import type { Positions } from './position.js'
 import { createSinkRunner, type SinkRunner, type SinkStatus } from './sink-runner.js'
-import { createSink } from './sinks/index.js'
+import { createSink, manifestSigningKey } from './sinks/index.js'
 
 export interface ExporterOptions {
   config: AppConfig
@@ -64,6 +64,7 @@ export function startExporter(options: ExporterOptions): ExporterHandle {
   const offsets = createGroupOffsetsReader(kafka, config.normalizer.consumerGroup, config.kafka.topics.raw)
   const committed = sharedCommitted(() => offsets.read(), Math.max(100, settings.pollMs / 2))
 
+  const signingKey = manifestSigningKey(config, logger)
   const runners = new Map<string, SinkRunner>()
   for (const sinkConfig of settings.sinks) {
     const sink = createSink(sinkConfig, {
@@ -71,6 +72,8 @@ export function startExporter(options: ExporterOptions): ExporterHandle {
       pipelineBrokers: options.brokers,
       clientId: config.kafka.clientId,
       logger,
+      store,
+      signingKey,
     })
     const runner = createSinkRunner({
       sink,
@@ -78,7 +81,7 @@ export function startExporter(options: ExporterOptions): ExporterHandle {
       tenants: sinkTenantFilter(sinkConfig),
       store,
       committed,
-      batchMaxRows: settings.batchMaxRows,
+      batchMaxRows: ('batchMaxRows' in sinkConfig ? sinkConfig.batchMaxRows : undefined) ?? settings.batchMaxRows,
       batchMaxWaitMs: settings.batchMaxWaitMs,
       pollMs: settings.pollMs,
       unhealthyAfterMs: settings.unhealthyAfterSeconds * 1000,

@@ -1,7 +1,12 @@
 import type { Cidr } from '../../../schemas/cidr.js'
 import type { SinkConfig } from '../../../schemas/export.js'
+import type { Store } from '../../platform/clickhouse.js'
+import type { Ed25519Key } from '../../platform/ed25519-key.js'
 import type { Logger } from '../../platform/logger.js'
 import { createKafkaSink } from './kafka.js'
+import { s3Sink } from './s3/index.js'
+
+export { manifestSigningKey } from './s3/index.js'
 import type { Sink } from './sink.js'
 import { createSplunkHecSink } from './splunk-hec.js'
 
@@ -12,6 +17,10 @@ export interface SinkDependencies {
   pipelineBrokers: readonly string[]
   clientId: string
   logger: Logger
+  /** The store: the S3 sink writes Parquet with its engine and names the integrity seals it holds. */
+  store: Pick<Store, 'client' | 'database' | 'mode'>
+  /** The report signing key (S3 manifests), loaded on first use. */
+  signingKey: () => Ed25519Key
 }
 
 /** The sink of one `export.sinks[]` entry, by type. */
@@ -27,5 +36,7 @@ export function createSink(config: SinkConfig, deps: SinkDependencies): Sink {
         allowList: deps.allowList,
         logger: deps.logger,
       })
+    case 's3':
+      return s3Sink(config, deps)
   }
 }
