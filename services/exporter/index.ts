@@ -3,3 +3,8 @@
 export { replayToSink, ReplayError, type ReplayOptions } from './replay.js'
 export { startExporter, type ExporterHandle, type ExporterOptions } from './service.js'
 export type { SinkStatus } from './sink-runner.js'
+export {
+  verifySinkArchive,
+  type ArchiveVerification,
+  type SinkArchiveVerification,
+} from './sinks/s3/index.js'

@@ -80,7 +80,8 @@ export async function replayToSink(options: ReplayOptions): Promise<number> {
     signingKey: manifestSigningKey(config, options.logger),
   })
   const tenants = sinkTenantFilter(sinkConfig)
-  const limit = ('batchMaxRows' in sinkConfig ? sinkConfig.batchMaxRows : undefined) ?? config.export.batchMaxRows
+  const limit =
+    ('batchMaxRows' in sinkConfig ? sinkConfig.batchMaxRows : undefined) ?? config.export.batchMaxRows
   let cursor: ReplayCursor | undefined
   let sent = 0
   try {

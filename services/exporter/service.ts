@@ -81,7 +81,8 @@ export function startExporter(options: ExporterOptions): ExporterHandle {
       tenants: sinkTenantFilter(sinkConfig),
       store,
       committed,
-      batchMaxRows: ('batchMaxRows' in sinkConfig ? sinkConfig.batchMaxRows : undefined) ?? settings.batchMaxRows,
+      batchMaxRows:
+        ('batchMaxRows' in sinkConfig ? sinkConfig.batchMaxRows : undefined) ?? settings.batchMaxRows,
       batchMaxWaitMs: settings.batchMaxWaitMs,
       pollMs: settings.pollMs,
       unhealthyAfterMs: settings.unhealthyAfterSeconds * 1000,

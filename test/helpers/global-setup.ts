@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -16,6 +17,10 @@ let dir: string | undefined
 
 /** One real Apache Kafka broker for the integration tests, on free ports, removed afterwards. */
 export async function setup(project: TestProject): Promise<void> {
+  // The real export receivers, built once into .cache/receivers/ (a failed build fails the run).
+  execFileSync('bash', [path.resolve(import.meta.dirname, '../../scripts/receivers/seaweedfs.sh')], {
+    stdio: 'inherit',
+  })
   dir = mkdtempSync(path.join(os.tmpdir(), 'mcp-audit-test-kafka-'))
   const port = await freePort()
   let controllerPort = await freePort()
