@@ -36,7 +36,8 @@ const brokers = inject('kafkaBrokers')
 const logger = createLogger({ level: 'silent' })
 const PLANTED = ['alice@example.com', '4111 1111 1111 1111', 'AKIAIOSFODNN7EXAMPLE']
 const BASE_MS = Date.now() - 3_600_000
-const COUNT = 300
+const COUNT = 400
+const FIRST_RUN = 300
 
 let store: TestStore
 let collector: TestCollector
@@ -198,38 +199,45 @@ afterAll(async () => {
 })
 
 describe('exporter: collector → Kafka → normalizer → ClickHouse → S3 (SeaweedFS)', () => {
-  it('archives every stored, redacted event once as Parquet and as NDJSON.gz, with manifests that verify', async () => {
-    const runtime = await startTestRuntime(
-      config,
-      store,
-      { services: ['normalizer', 'exporter'] },
-      new Lifecycle(logger),
-    )
-    try {
-      await send('acme', 0, COUNT, TOKENS.acmeIngest)
-      await send('slow', 0, 5, TOKENS.slowIngest)
-      await waitForCount(
+  it('archives every stored, redacted event once as Parquet and as NDJSON.gz, across a restart, with manifests that verify', async () => {
+    // Two runs of the pipeline: the second resumes from the sinks' checkpoints.
+    for (const [from, count] of [
+      [0, FIRST_RUN],
+      [FIRST_RUN, COUNT - FIRST_RUN],
+    ] as const) {
+      const runtime = await startTestRuntime(
+        config,
         store,
-        `SELECT count() AS n FROM ${store.database}.audit_events WHERE tenant_id = 'acme'`,
-        COUNT,
+        { services: ['normalizer', 'exporter'] },
+        new Lifecycle(logger),
       )
-      for (const bucket of ['archive-parquet', 'archive-ndjson']) {
-        await waitFor(() => archivedRecords(bucket), {
-          description: `${COUNT} records archived in ${bucket}`,
-          timeoutMs: 60_000,
-          intervalMs: 500,
-          until: (n) => n >= COUNT,
-        })
+      try {
+        await send('acme', from, count, TOKENS.acmeIngest)
+        await send('slow', from, 5, TOKENS.slowIngest)
+        const total = from + count
+        await waitForCount(
+          store,
+          `SELECT count() AS n FROM ${store.database}.audit_events WHERE tenant_id = 'acme'`,
+          total,
+        )
+        for (const bucket of ['archive-parquet', 'archive-ndjson']) {
+          await waitFor(() => archivedRecords(bucket), {
+            description: `${total} records archived in ${bucket}`,
+            timeoutMs: 60_000,
+            intervalMs: 500,
+            until: (n) => n >= total,
+          })
+        }
+        // The seals of the stored rows, for the manifests to name.
+        await waitForCount(
+          store,
+          `SELECT sum(row_count) AS n FROM ${store.database}.integrity_seals WHERE tenant_id = 'acme'`,
+          total,
+        )
+      } finally {
+        // At shutdown the hours written to get their manifest (marked incomplete: the hour is open).
+        await runtime.stop('test')
       }
-      // The seals of the stored rows, for the manifests to name.
-      await waitForCount(
-        store,
-        `SELECT sum(row_count) AS n FROM ${store.database}.integrity_seals WHERE tenant_id = 'acme'`,
-        COUNT,
-      )
-    } finally {
-      // At shutdown the hours written to get their manifest (marked incomplete: the hour is open).
-      await runtime.stop('test')
     }
     const stored = await storedIds()
     expect(stored).toHaveLength(COUNT)

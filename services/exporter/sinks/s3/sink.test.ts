@@ -133,4 +133,16 @@ describe('the S3 sink', () => {
     const objects = [...bucket.objects.keys()].filter((k) => !k.includes('manifests/'))
     expect(objects).toEqual(['mcp/acme/date=2026-11-24/hour=10/0-1-2-2.ndjson.gz'])
   })
+
+  it('completes, after a restart, the manifest of an hour that was open at the shutdown', async () => {
+    const bucket = memoryBucket()
+    await open(bucket, { ms: START }).send([event(1), event(2)])
+    await sink!.close()
+    const manifest10 = () =>
+      JSON.parse(bucket.objects.get('mcp/manifests/acme/date=2026-11-24/hour=10.json')!.body.toString())
+    expect(manifest10().manifest.complete).toBe(false)
+    // The next process only writes to 11:00; 10:00 is over and gets its complete manifest.
+    await open(bucket, { ms: Date.parse('2026-11-24T11:10:00Z') }).send([event(3, '2026-11-24T11:09:00Z')])
+    expect(manifest10().manifest).toMatchObject({ complete: true, records: 2 })
+  })
 })

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { S3SinkConfig } from '../../../../schemas/export.js'
+import { SignedExportManifest } from '../../../../schemas/export-manifest.js'
 import type { ExportEvent, ExportRecord } from '../../../../schemas/export-record.js'
 import type { Ed25519Key } from '../../../platform/ed25519-key.js'
 import type { Logger } from '../../../platform/logger.js'
@@ -137,9 +138,22 @@ export function createS3Sink(options: S3SinkOptions): Sink {
     }
   }
 
+  /** Whether the hour has a manifest written after it closed (one written at a shutdown does not count). */
+  const manifestComplete = async (period: Period) => {
+    const body = await bucket.get(manifestKey(config.prefix, period))
+    if (!body) return false
+    try {
+      const parsed = SignedExportManifest.safeParse(JSON.parse(body.toString('utf8')))
+      return parsed.success && parsed.data.manifest.complete
+    } catch {
+      return false
+    }
+  }
+
   /**
    * After a restart, the hours before the current one may hold objects written before a crash and
-   * no manifest yet: the first batch of each tenant looks back over the hours that can still be due.
+   * no manifest yet, or one written at a shutdown: the first batch of each tenant looks back over
+   * the hours that can still be due.
    */
   const recover = async (tenant: string) => {
     if (recovered.has(tenant)) return
@@ -148,7 +162,7 @@ export function createS3Sink(options: S3SinkOptions): Sink {
     const current = Math.floor(now() / HOUR_MS) * HOUR_MS
     for (let back = 1; back <= hours; back += 1) {
       const period = { tenant, hourMs: current - back * HOUR_MS }
-      if (pending.has(periodId(period)) || (await bucket.head(manifestKey(config.prefix, period)))) continue
+      if (pending.has(periodId(period)) || (await manifestComplete(period))) continue
       for await (const { key } of bucket.list(periodFolder(config.prefix, period))) {
         if (parseObjectKey(config.prefix, key)) {
           pending.set(periodId(period), period)
@@ -185,11 +199,12 @@ export function createS3Sink(options: S3SinkOptions): Sink {
       }),
     async close() {
       clearInterval(timer)
-      try {
-        await exclusive(() => writeDue(true))
-      } finally {
-        bucket.close()
-      }
+      // A bucket that is down at shutdown must not hold the shutdown up: the hour's manifest is
+      // written by the next process that writes to it, or when it closes.
+      await exclusive(() => writeDue(true)).catch((err: unknown) =>
+        logger.warn({ error: (err as Error).message }, 'export_s3_manifest_failed'),
+      )
+      bucket.close()
     },
   }
 }
