@@ -240,16 +240,72 @@ export const SyslogSinkConfig = z
   })
 export type SyslogSinkConfig = z.output<typeof SyslogSinkConfig>
 
-const SINK_TYPES = ['splunk-hec', 'otlp-http', 'syslog', 'kafka'] as const
+/**
+ * An S3 bucket (AWS or an S3-compatible store through `endpoint`) that archives the events as
+ * objects per tenant, date and hour, with a signed manifest per hour. Credentials: AWS's default
+ * chain (environment, profile, instance role) unless `accessKeyId` and `secretAccessKey` are given
+ * (from `${ENV}`; never logged).
+ */
+export const S3SinkConfig = z
+  .object({
+    name: SinkName,
+    type: z.literal('s3'),
+    bucket: z
+      .string()
+      .regex(
+        /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+        'must be an S3 bucket name (3-63 lowercase letters, digits, "." or "-")',
+      ),
+    /** Put before every key (`acme/` puts objects under `acme/<tenant>/…`); end it with "/" for a folder. */
+    prefix: z
+      .string()
+      .regex(/^[A-Za-z0-9!_.*'()/-]*$/, "may hold letters, digits and !_.*'()/- only")
+      .refine((prefix) => !prefix.startsWith('/'), 'must not start with "/"')
+      .default(''),
+    region: z.string().min(1, "the bucket's region is required (us-east-1 for most S3-compatible stores)"),
+    /** An S3-compatible store's URL (MinIO, SeaweedFS, Ceph); without it, AWS's endpoint for the region. */
+    endpoint: z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).optional(),
+    /** Path-style requests (`endpoint/bucket/key`); the default is true when `endpoint` is set, else false. */
+    forcePathStyle: z.boolean().optional(),
+    accessKeyId: z.string().min(1).optional(),
+    secretAccessKey: z.string().min(1).optional(),
+    format: z.enum(['parquet', 'ndjson']).default('parquet'),
+    /** S3 Object Lock on every object and manifest: the bucket must have been created with Object Lock enabled. */
+    objectLock: z
+      .object({ mode: z.enum(['governance', 'compliance']), days: z.number().int().min(1).max(36_500) })
+      .strict()
+      .optional(),
+    tls: SinkTlsConfig.optional(),
+    /** Records per batch for this sink (archives favour fewer, larger objects); default `export.batchMaxRows`. */
+    batchMaxRows: z.coerce.number().int().positive().max(50_000).optional(),
+    /** An object holds at most this many bytes of rows (NDJSON before compression); a larger batch is split. */
+    maxObjectBytes: z.coerce
+      .number()
+      .int()
+      .min(64 * 1024)
+      .max(1024 * 1024 * 1024)
+      .default(64 * 1024 * 1024),
+    /** An hour's manifest is written once the hour has ended and this much more time has passed. */
+    manifestDelaySeconds: z.coerce.number().int().min(0).max(86_400).default(300),
+    tenants: SinkTenants,
+    startFrom: StartFrom,
+  })
+  .strict()
+  .refine((sink) => (sink.accessKeyId === undefined) === (sink.secretAccessKey === undefined), {
+    message:
+      "accessKeyId and secretAccessKey go together (or leave both out for AWS's default credential chain)",
+    path: ['secretAccessKey'],
+  })
+export type S3SinkConfig = z.output<typeof S3SinkConfig>
+
+const SINK_TYPES = ['splunk-hec', 'otlp-http', 'syslog', 's3', 'kafka'] as const
 
 export const SinkConfig = z.discriminatedUnion(
   'type',
-  [SplunkHecSinkConfig, OtlpHttpSinkConfig, SyslogSinkConfig, KafkaSinkConfig],
+  [SplunkHecSinkConfig, OtlpHttpSinkConfig, SyslogSinkConfig, S3SinkConfig, KafkaSinkConfig],
   {
     error: (issue) =>
-      issue.code === 'invalid_union'
-        ? `type must be one of ${SINK_TYPES.join(', ')} (s3 is not available in this version)`
-        : undefined,
+      issue.code === 'invalid_union' ? `type must be one of ${SINK_TYPES.join(', ')}` : undefined,
   },
 )
 export type SinkConfig = z.output<typeof SinkConfig>

@@ -58,15 +58,19 @@ export const ReportManifest = z.object({
 })
 export type ReportManifest = z.infer<typeof ReportManifest>
 
+/** An Ed25519 signature over a manifest's canonical JSON; report and export manifests carry it. */
+export const ManifestSignature = z.object({
+  algorithm: z.literal('Ed25519'),
+  key_id: z.string(),
+  public_key: z.string(),
+  /** Base64 Ed25519 signature of the manifest's canonical JSON (keys sorted, no spaces). */
+  value: z.string(),
+})
+export type ManifestSignature = z.infer<typeof ManifestSignature>
+
 export const SignedManifest = z.object({
   manifest: ReportManifest,
-  signature: z.object({
-    algorithm: z.literal('Ed25519'),
-    key_id: z.string(),
-    public_key: z.string(),
-    /** Base64 Ed25519 signature of the manifest's canonical JSON (keys sorted, no spaces). */
-    value: z.string(),
-  }),
+  signature: ManifestSignature,
 })
 export type SignedManifest = z.infer<typeof SignedManifest>
 

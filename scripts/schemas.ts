@@ -3,6 +3,7 @@ import path from 'node:path'
 import { z } from 'zod'
 import { AppConfig } from '../schemas/config.js'
 import { GenericEvent } from '../schemas/event.js'
+import { SignedExportManifest } from '../schemas/export-manifest.js'
 import { EXPORT_SCHEMA_REVISION, ExportRecord } from '../schemas/export-record.js'
 import { IngestReceipt, RawEnvelope } from '../schemas/raw-envelope.js'
 import { packageRoot } from '../services/platform/paths.js'
@@ -19,6 +20,10 @@ export const JSON_SCHEMAS = {
     schema: ExportRecord,
     title: 'mcp-audit export record (what export sinks receive)',
     version: EXPORT_SCHEMA_REVISION,
+  },
+  'export-manifest': {
+    schema: SignedExportManifest,
+    title: 'mcp-audit signed manifest of one hour of an S3 export archive',
   },
   config: { schema: AppConfig, title: 'mcp-audit configuration file (mcp-audit.yaml)' },
 } as const

@@ -7,3 +7,8 @@ export type { SinkStatus } from './sink-runner.js'
 export { exportStatus, type ExportSinkStatus } from './status.js'
 export type { Sink } from './sinks/index.js'
 export type { RecordStream } from './stream.js'
+export {
+  verifySinkArchive,
+  type ArchiveVerification,
+  type SinkArchiveVerification,
+} from './sinks/s3/index.js'

@@ -10,7 +10,7 @@ import { exportMetrics } from './metrics.js'
 import { readOccurred, type ReplayCursor } from './read.js'
 import { toExportEvent } from './record.js'
 import { EXPORT_BACKOFF } from './sink-runner.js'
-import { createSink, sendFailure, type Sink } from './sinks/index.js'
+import { createSink, manifestSigningKey, sendFailure, type Sink } from './sinks/index.js'
 
 /** Why a replay stopped: bad arguments (an unknown sink, an empty range), or the sink refused a batch. */
 export class ReplayError extends Error {
@@ -26,7 +26,7 @@ export class ReplayError extends Error {
 
 export interface ReplayOptions {
   config: AppConfig
-  store: Pick<Store, 'client' | 'database'>
+  store: Pick<Store, 'client' | 'database' | 'mode'>
   /** The pipeline's brokers (a Kafka sink without brokers of its own sends there). */
   brokers: string[]
   sinkName: string
@@ -80,9 +80,12 @@ export async function replayToSink(options: ReplayOptions): Promise<number> {
     logger: options.logger,
     // A replay is a one-off command: what a receiver rejects is in its log, not in a scraped metric.
     metrics: exportMetrics(new Registry()),
+    store,
+    signingKey: manifestSigningKey(config, options.logger),
   })
   const tenants = sinkTenantFilter(sinkConfig)
-  const limit = config.export.batchMaxRows
+  const limit =
+    ('batchMaxRows' in sinkConfig ? sinkConfig.batchMaxRows : undefined) ?? config.export.batchMaxRows
   let cursor: ReplayCursor | undefined
   let sent = 0
   try {

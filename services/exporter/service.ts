@@ -17,7 +17,7 @@ import { createNoticeStream } from './notice-stream.js'
 import type { Positions } from './position.js'
 import { toExportAlert, toExportReport } from './record.js'
 import { createSinkRunner, type SinkRunner, type SinkStatus } from './sink-runner.js'
-import { createSink } from './sinks/index.js'
+import { createSink, manifestSigningKey } from './sinks/index.js'
 import { startStatusMonitor } from './status-monitor.js'
 import type { RecordStream } from './stream.js'
 
@@ -85,7 +85,9 @@ function createStream(kind: RecordKind, context: StreamContext): RecordStream {
     startFrom: sinkConfig.startFrom,
     tenants,
     store,
-    batchMaxRows: settings.batchMaxRows,
+    // An S3 sink may set its own (objects of a useful size); the others use `export.batchMaxRows`.
+    batchMaxRows:
+      ('batchMaxRows' in sinkConfig ? sinkConfig.batchMaxRows : undefined) ?? settings.batchMaxRows,
     logger: logger.child({ sink: sinkConfig.name, kind }),
     now: Date.now,
   }
@@ -142,6 +144,7 @@ export function startExporter(options: ExporterOptions): ExporterHandle {
   const offsets = createGroupOffsetsReader(kafka, config.normalizer.consumerGroup, config.kafka.topics.raw)
   const committed = sharedCommitted(() => offsets.read(), Math.max(100, settings.pollMs / 2))
 
+  const signingKey = manifestSigningKey(config, logger)
   const runners = new Map<string, SinkRunner>()
   for (const sinkConfig of settings.sinks) {
     const sink = createSink(sinkConfig, {
@@ -150,6 +153,8 @@ export function startExporter(options: ExporterOptions): ExporterHandle {
       clientId: config.kafka.clientId,
       logger,
       metrics,
+      store,
+      signingKey,
     })
     const context = { options, sinkConfig, committed, metrics, logger }
     const runner = createSinkRunner({

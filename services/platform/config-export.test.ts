@@ -89,7 +89,9 @@ describe('export.sinks', () => {
         ],
       },
     })
-    expect(message).toContain('export.sinks.0.type: type must be one of splunk-hec, otlp-http, kafka')
+    expect(message).toContain(
+      'export.sinks.0.type: type must be one of splunk-hec, otlp-http, syslog, s3, kafka',
+    )
     expect(message).toContain('export.sinks.1.token')
     expect(message).toContain('export.sinks.1: Unrecognized key: "tokn"')
   })

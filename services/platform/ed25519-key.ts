@@ -3,10 +3,14 @@ import {
   createPrivateKey,
   createPublicKey,
   generateKeyPairSync,
+  sign,
+  verify,
   type KeyObject,
 } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import type { ManifestSignature } from '../../schemas/report.js'
+import { canonicalJson } from './canonical-json.js'
 
 /**
  * An Ed25519 signing key kept the way mcp-audit keeps its keys: the configured PEM when there is
@@ -113,4 +117,28 @@ export function readPublicKeyFile(file: string): KeyObject {
 export function trustedEd25519PublicKey(files: KeyFiles): KeyObject | undefined {
   if (files.configured !== undefined) return fromPrivatePem(files.configured, files.configKey).publicKey
   return existsSync(files.publicKey) ? readPublicKeyFile(files.publicKey) : undefined
+}
+
+/** Signs VALUE's canonical JSON (keys sorted), as report and export manifests are signed. */
+export function signCanonical(value: unknown, key: Ed25519Key): ManifestSignature {
+  return {
+    algorithm: 'Ed25519',
+    key_id: key.keyId,
+    public_key: key.publicKeyPem,
+    value: sign(null, Buffer.from(canonicalJson(value)), key.privateKey).toString('base64'),
+  }
+}
+
+/** Whether SIGNATURE is `trusted`'s signature over VALUE's canonical JSON (the embedded key is never trusted). */
+export function verifyCanonical(value: unknown, signature: ManifestSignature, trusted: KeyObject): boolean {
+  return verify(null, Buffer.from(canonicalJson(value)), trusted, Buffer.from(signature.value, 'base64'))
+}
+
+/** The id of the public key a signature carries: a hint for which key to trust, never proof. */
+export function embeddedSignatureKeyId(signature: ManifestSignature): string | undefined {
+  try {
+    return ed25519KeyId(createPublicKey(signature.public_key))
+  } catch {
+    return undefined
+  }
 }

@@ -1,5 +1,4 @@
 import type { KeyObject } from 'node:crypto'
-import path from 'node:path'
 import type { AppConfig } from '../../schemas/config.js'
 import {
   ed25519KeyId,
@@ -7,33 +6,12 @@ import {
   loadEd25519Key,
   readPublicKeyFile as readEd25519PublicKey,
   trustedEd25519PublicKey,
-  type KeyFiles,
 } from '../platform/ed25519-key.js'
 import type { Logger } from '../platform/logger.js'
+import { reportKeyFiles as keyFiles, reportsRoot, signingKeyPaths } from '../platform/report-signing-key.js'
 import type { SigningKey } from './types.js'
 
-export { ed25519KeyId as keyId, KeyFileError as SigningKeyError }
-
-/** Where reports, the generated signing key and its exported public key live. */
-export function reportsRoot(config: Pick<AppConfig, 'dataDir'>): string {
-  return path.resolve(config.dataDir, 'reports')
-}
-
-export function signingKeyPaths(config: Pick<AppConfig, 'dataDir'>): {
-  privateKey: string
-  publicKey: string
-} {
-  const root = reportsRoot(config)
-  return { privateKey: path.join(root, 'signing-key.pem'), publicKey: path.join(root, 'signing-key.pub.pem') }
-}
-
-function keyFiles(config: Pick<AppConfig, 'dataDir' | 'reporter'>): KeyFiles {
-  return {
-    configKey: 'reporter.signingKey',
-    configured: config.reporter.signingKey,
-    ...signingKeyPaths(config),
-  }
-}
+export { ed25519KeyId as keyId, KeyFileError as SigningKeyError, reportsRoot, signingKeyPaths }
 
 /**
  * The manifest signing key: `reporter.signingKey` when configured, else the key kept in the data

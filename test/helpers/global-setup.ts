@@ -37,6 +37,7 @@ function installReceiver(name: string): void {
 export async function setup(project: TestProject): Promise<void> {
   installReceiver('otelcol')
   installReceiver('rsyslog')
+  installReceiver('seaweedfs')
   dir = mkdtempSync(path.join(os.tmpdir(), 'mcp-audit-test-kafka-'))
   const port = await freePort()
   let controllerPort = await freePort()

@@ -3,6 +3,7 @@ import { replayToSink, ReplayError } from '../../exporter/index.js'
 import { openStore } from '../../platform/clickhouse.js'
 import { ConfigError } from '../../platform/config.js'
 import { loadRuntime, serve } from '../runtime.js'
+import { registerExportVerify } from './export-verify.js'
 
 function instant(value: string): Date {
   const ms = Date.parse(value)
@@ -80,4 +81,5 @@ export function registerExport(program: Command): void {
         await store.close()
       }
     })
+  registerExportVerify(exportCommand)
 }

@@ -88,3 +88,58 @@ export async function readChainHeads(
     sealedAtMs: Number(row.sealed_at_ms),
   }))
 }
+
+/** A seal as an export manifest names it. */
+export interface SealReference {
+  partition: number
+  epoch: number
+  seq: number
+  fromOffset: number
+  toOffset: number
+  sealHash: string
+}
+
+/**
+ * The tenant's seals whose offset range overlaps any of RANGES (`last` inclusive), in chain order:
+ * the seals an archive of those positions can be checked against.
+ */
+export async function readSealsOverlapping(
+  store: Pick<Store, 'client' | 'database'>,
+  tenantId: string,
+  ranges: ReadonlyArray<{ partition: number; first: number; last: number }>,
+): Promise<SealReference[]> {
+  if (ranges.length === 0) return []
+  const result = await store.client.query({
+    query: `SELECT source_partition, epoch, toString(seq) AS seq_text, toString(from_offset) AS from_text,
+        toString(to_offset) AS to_text, seal_hash
+      FROM ${integritySealsTable(store).name}
+      WHERE tenant_id = {tenant:String}
+        AND arrayExists((p, f, l) -> p = source_partition AND from_offset <= l AND to_offset > f,
+          {partitions:Array(UInt16)}, {firsts:Array(UInt64)}, {lasts:Array(UInt64)})
+      ORDER BY source_partition, epoch, seq, seal_hash
+      LIMIT 1 BY source_partition, epoch, seq, seal_hash`,
+    query_params: {
+      tenant: tenantId,
+      partitions: ranges.map((range) => range.partition),
+      firsts: ranges.map((range) => range.first),
+      lasts: ranges.map((range) => range.last),
+    },
+    format: 'JSONEachRow',
+  })
+  const rows = await result.json<{
+    source_partition: number
+    epoch: number
+    seq_text: string
+    from_text: string
+    to_text: string
+    seal_hash: string
+  }>()
+  return rows.map((row) => ({
+    partition: Number(row.source_partition),
+    epoch: Number(row.epoch),
+    seq: Number(row.seq_text),
+    fromOffset: Number(row.from_text),
+    toOffset: Number(row.to_text),
+    sealHash: row.seal_hash,
+  }))
+}
