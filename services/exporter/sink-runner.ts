@@ -8,6 +8,7 @@ import type { ExportMetrics } from './metrics.js'
 import { advance, changed, lagOf, wentBack, windowsFor, type Positions } from './position.js'
 import { readWindows, type StoredEvent } from './read.js'
 import { toExportEvent } from './record.js'
+import { createThroughput } from './throughput.js'
 import { sendFailure, type Sink } from './sinks/index.js'
 
 /**
@@ -53,6 +54,8 @@ export interface SinkStatus {
   failingSinceMs: number | undefined
   lastError: string | undefined
   lastSuccessMs: number | undefined
+  /** Records taken per second over the last minute. */
+  throughputPerSecond: number
 }
 
 export interface SinkRunner {
@@ -84,6 +87,7 @@ export function createSinkRunner(options: SinkRunnerOptions): SinkRunner {
   let lastError: string | undefined
   let lastSuccessMs: number | undefined
   let behindCommitted: string | undefined
+  const throughput = createThroughput(now)
 
   const save = async (next: Positions) => {
     const delta = changed(saved, next)
@@ -136,6 +140,7 @@ export function createSinkRunner(options: SinkRunnerOptions): SinkRunner {
     }
     metrics.sendSeconds.observe(labels, (now() - startedMs) / 1000)
     metrics.records.inc(labels, rows.length)
+    throughput.add(rows.length)
     metrics.paused.set(labels, 0)
     lastSuccessMs = now()
     metrics.lastSuccess.set(labels, lastSuccessMs / 1000)
@@ -214,6 +219,7 @@ export function createSinkRunner(options: SinkRunnerOptions): SinkRunner {
     failingSinceMs: troubleSinceMs(),
     lastError,
     lastSuccessMs,
+    throughputPerSecond: throughput.perSecond(),
   })
 
   return {
