@@ -54,7 +54,6 @@ describe('GET /export/sinks', () => {
         {
           name: 'soc',
           lag: 3,
-          paused: false,
           failingSinceMs: undefined,
           lastError: undefined,
           lastSuccessMs: undefined,

@@ -31,7 +31,6 @@ export interface SinkView {
 export interface LiveSinkStatus {
   name: string
   lag: number | undefined
-  paused: boolean
   failingSinceMs: number | undefined
   lastError: string | undefined
   lastSuccessMs: number | undefined
@@ -89,9 +88,8 @@ function base(sink: SinkConfig) {
 }
 
 /**
- * Live: `paused` while the sink waits to retry a failed send; `failing` when its trouble has lasted
- * `unhealthyAfterMs` (what /readyz reports) or is not a send waiting for a retry (the store or
- * Kafka unreachable).
+ * Live: `paused` while the sink's sends (or its reads) fail and it retries with backoff, alone;
+ * `failing` once that has lasted `export.unhealthyAfterSeconds`, when /readyz reports it too.
  */
 export function liveView(
   sink: SinkConfig,
@@ -101,7 +99,7 @@ export function liveView(
 ): SinkView {
   const since = status.failingSinceMs
   const state: SinkState =
-    since === undefined ? 'ok' : status.paused && nowMs - since < unhealthyAfterMs ? 'paused' : 'failing'
+    since === undefined ? 'ok' : nowMs - since < unhealthyAfterMs ? 'paused' : 'failing'
   return {
     ...base(sink),
     status: state,
