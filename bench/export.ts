@@ -24,8 +24,13 @@ const CONNECTIONS = 16
 const HEC_TOKEN = 'bench-hec-token-0123456789abcdef'
 const DEFAULTS = AppConfig.parse({}).export
 
-const FULL = { rows: 1_000_000, burst: 50_000, timeoutMs: 900_000 }
-const QUICK = { rows: 100_000, burst: 20_000, timeoutMs: 300_000 }
+/**
+ * `exported`: the first rows of the store each path reads or sends. Under the shared machine's load
+ * a sink passes about a thousand rows a second, so the whole million would take each one longer
+ * than the run can wait; the reads still run against the full store's table.
+ */
+const FULL = { rows: 1_000_000, exported: 100_000, burst: 20_000, timeoutMs: 600_000 }
+const QUICK = { rows: 100_000, exported: 20_000, burst: 5_000, timeoutMs: 300_000 }
 
 const rate = (drain: Drain) => Math.round(drain.rows / drain.seconds)
 const fmt = (value: number) => value.toLocaleString('en-US')
@@ -41,7 +46,8 @@ function hecSink(name: string, receiver: BenchHecReceiver) {
   }
 }
 
-async function fromStore(ctx: BenchmarkContext, rig: Rig, rows: number, timeoutMs: number) {
+async function fromStore(ctx: BenchmarkContext, rig: Rig, plan: typeof FULL) {
+  const { rows, exported, timeoutMs } = plan
   const store = { ...rig.store, database: `bench_export_${rig.suffix}` }
   await migrate(store, rig.logger)
   const fillStarted = performance.now()
@@ -51,7 +57,7 @@ async function fromStore(ctx: BenchmarkContext, rig: Rig, rows: number, timeoutM
     (message) => ctx.progress(`export: ${message}`),
   )
   const fillSeconds = (performance.now() - fillStarted) / 1000
-  const ends = endOffsets(rows, PARTITIONS)
+  const ends = endOffsets(exported, PARTITIONS)
   ctx.progress('export: reading every row through the read path (the ceiling)')
   const ceiling = await readAll(store, ends, DEFAULTS.batchMaxRows, false)
   ctx.progress('export: reading and mapping every row to its export record')
@@ -83,10 +89,11 @@ async function fromStore(ctx: BenchmarkContext, rig: Rig, rows: number, timeoutM
     ['splunk-hec', hec],
     ['kafka', kafka],
   ] as const) {
-    if (drain.rows !== rows) problems.push(`export ${name}: ${drain.rows} rows of ${rows}`)
+    if (drain.rows !== exported || !drain.complete)
+      problems.push(`export ${name}: ${drain.rows} rows of ${exported}${drain.complete ? '' : ', timed out'}`)
   }
-  if (receiver.events !== rows)
-    problems.push(`export: the HEC endpoint counted ${receiver.events} events of ${rows}`)
+  if (receiver.events !== hec.rows)
+    problems.push(`export: the HEC endpoint counted ${receiver.events} events, the sink sent ${hec.rows}`)
   const share = (drain: Drain) => `${((rate(drain) / rate(ceiling)) * 100).toFixed(0)} %`
   return {
     problems,
@@ -200,7 +207,7 @@ async function besidePipeline(ctx: BenchmarkContext, rig: Rig, events: number, t
 async function runExportBenchmark(ctx: BenchmarkContext): Promise<BenchmarkReport> {
   const plan = ctx.quick ? QUICK : FULL
   const rig = await setUp(ctx, BATCH)
-  const stored = await fromStore(ctx, rig, plan.rows, plan.timeoutMs)
+  const stored = await fromStore(ctx, rig, plan)
   const burst = await besidePipeline(ctx, rig, plan.burst, plan.timeoutMs)
   const batching = `batches of ${fmt(DEFAULTS.batchMaxRows)} rows, batchMaxWaitMs ${DEFAULTS.batchMaxWaitMs}, pollMs ${DEFAULTS.pollMs} (the defaults)`
   return {
@@ -208,7 +215,7 @@ async function runExportBenchmark(ctx: BenchmarkContext): Promise<BenchmarkRepor
     sections: [
       {
         title: `Export from a store of ${fmt(plan.rows)} events (embedded ClickHouse)`,
-        description: `Rows made in SQL over ${PARTITIONS} partitions' offsets (${stored.fillSeconds.toFixed(1)} s to store), then each path from the first row to the last, one after another; sinks run their own loop (sink-runner.ts: read, map, send, checkpoint) with ${batching}.`,
+        description: `Rows made in SQL over ${PARTITIONS} partitions' offsets (${stored.fillSeconds.toFixed(1)} s to store); then each path, one after another, over the first ${fmt(plan.exported)} of them (the reads run against the whole table); sinks run their own loop (sink-runner.ts: read, map, send, checkpoint) with ${batching}.`,
         table: {
           headers: ['path', 'rows', 'seconds', 'events/s', 'of the ceiling'],
           rows: stored.table,
