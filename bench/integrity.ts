@@ -1,14 +1,13 @@
-import { randomUUID } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { AppConfig } from '../schemas/config.js'
 import { createSealer, verifyStore, type VerifyResult } from '../services/integrity/index.js'
-import { openStore, type Store } from '../services/platform/clickhouse.js'
+import { openStore } from '../services/platform/clickhouse.js'
 import { createLogger } from '../services/platform/logger.js'
 import { migrate } from '../services/platform/migrations.js'
 import { benchSealKey } from './lib/seal-key.js'
-import { auditEventsTable } from '../services/platform/store/audit-events.js'
+import { endOffsets, fillStoredRows } from './lib/stored-rows.js'
 import type { Benchmark, BenchmarkContext, BenchmarkReport } from './lib/report.js'
 
 /**
@@ -20,33 +19,6 @@ import type { Benchmark, BenchmarkContext, BenchmarkReport } from './lib/report.
 const PARTITIONS = 3
 const MONTH_START = Date.UTC(2026, 10, 1)
 const MONTH_MS = 30 * 86_400_000
-const INSERT_CHUNK = 1_000_000
-
-async function fillMonth(store: Store, rows: number, progress: (message: string) => void): Promise<void> {
-  const table = auditEventsTable(store).name
-  for (let start = 0; start < rows; start += INSERT_CHUNK) {
-    const count = Math.min(INSERT_CHUNK, rows - start)
-    progress(`integrity: storing rows ${start.toLocaleString('en')}…${(start + count).toLocaleString('en')}`)
-    await store.client.command({
-      query: `INSERT INTO ${table} (tenant_id, event_id, occurred_at, received_at, gateway, gateway_format, method,
-          server_name, tool, session_id, user_id, user_id_kind, arguments, arguments_bytes, arguments_truncated,
-          result, result_bytes, result_truncated, status, duration_ms, retention_until, source_partition, source_offset)
-        SELECT 'bench', concat('evt-', leftPad(toString(number), 9, '0')),
-          fromUnixTimestamp64Milli(toInt64({start_ms:UInt64} + intDiv(number * {month_ms:UInt64}, {rows:UInt64})), 'UTC') AS at,
-          at, 'gw-1', 'generic', 'tools/call',
-          ['github', 'filesystem', 'slack'][number % 3 + 1], ['create_issue', 'read_file', 'post_message'][number % 3 + 1],
-          concat('s-', toString(intDiv(number, 20))), concat('u-', toString(number % 500)), 'pseudonym',
-          concat('{"path":"/home/u', toString(number % 500), '/notes-', toString(number), '.txt"}'), 40, false,
-          '{"content":[{"type":"text","text":"ok"}]}', 40, false,
-          if(number % 10 = 0, 'error', 'success'), number % 200, toDate('2028-12-01'),
-          number % ${PARTITIONS}, intDiv(number, ${PARTITIONS})
-        FROM numbers({first:UInt64}, {count:UInt64})`,
-      query_params: { start_ms: MONTH_START, month_ms: MONTH_MS, rows, first: start, count },
-      // The embedded session keeps the previous insert's deduplication token: each chunk names its own.
-      clickhouse_settings: { insert_deduplication_token: randomUUID() },
-    })
-  }
-}
 
 function seconds(ms: number): string {
   return (ms / 1000).toFixed(1)
@@ -65,7 +37,11 @@ async function runIntegrityBenchmark(ctx: BenchmarkContext): Promise<BenchmarkRe
     try {
       await migrate(store, logger)
       let at = Date.now()
-      await fillMonth(store, rows, ctx.progress)
+      await fillStoredRows(
+        store,
+        { rows, tenant: 'bench', partitions: PARTITIONS, fromMs: MONTH_START, spanMs: MONTH_MS },
+        (message) => ctx.progress(`integrity: ${message}`),
+      )
       const storeMs = Date.now() - at
 
       const key = benchSealKey()
@@ -74,9 +50,9 @@ async function runIntegrityBenchmark(ctx: BenchmarkContext): Promise<BenchmarkRe
       const perSeal = Math.ceil(rows / PARTITIONS / 1_000)
       const sealer = createSealer({ store, key, logger, intervalSeconds: 60, maxOffsetsPerSeal: perSeal })
       sealer.committed(
-        Array.from({ length: PARTITIONS }, (_, partition) => ({
+        [...endOffsets(rows, PARTITIONS)].map(([partition, offset]) => ({
           partition,
-          offset: String(Math.ceil((rows - partition) / PARTITIONS)),
+          offset: String(offset),
         })),
       )
       ctx.progress(`integrity: sealing ${rows.toLocaleString('en')} rows`)

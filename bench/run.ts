@@ -6,6 +6,7 @@ import { packageRoot } from '../services/platform/paths.js'
 import { collectorBenchmark } from './collector.js'
 import { detectorBenchmark } from './detector.js'
 import { e2eBenchmark } from './e2e.js'
+import { exportBenchmark } from './export.js'
 import { integrityBenchmark } from './integrity.js'
 import { normalizerBenchmark } from './normalizer.js'
 import { redactionBenchmark } from './redaction.js'
@@ -38,6 +39,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   reporterBenchmark,
   securityBenchmark,
   integrityBenchmark,
+  exportBenchmark,
 ]
 
 const USAGE = `Usage: npm run bench -- [--only NAME] [--quick] [--no-record]

@@ -6,6 +6,7 @@ import type { AuditRow } from '../../schemas/audit-row.js'
 import { AppConfig } from '../../schemas/config.js'
 import { startCollector } from '../../services/collector/service.js'
 import { startDetector } from '../../services/detector/service.js'
+import { startExporter, type ExporterHandle } from '../../services/exporter/index.js'
 import { startNormalizer } from '../../services/normalizer/service.js'
 import { openStore, type Store } from '../../services/platform/clickhouse.js'
 import { createKafka } from '../../services/platform/kafka/client.js'
@@ -136,11 +137,21 @@ export interface Pipeline {
   store: Store
   registry: Registry
   tap: StoredTap
+  /** The exporter, when the pipeline was started with export sinks. */
+  exporter?: ExporterHandle
   stop: () => Promise<void>
 }
 
-/** Detector, normalizer and collector in this process on fresh topics and a fresh database, like `start`. */
-export async function startPipeline(ctx: BenchmarkContext, rig: Rig, name: string): Promise<Pipeline> {
+/**
+ * Detector, normalizer and collector in this process on fresh topics and a fresh database, like
+ * `start`; with `exportSinks` (`export.sinks` entries; loopback allowed), the exporter too.
+ */
+export async function startPipeline(
+  ctx: BenchmarkContext,
+  rig: Rig,
+  name: string,
+  exportSinks?: readonly unknown[],
+): Promise<Pipeline> {
   const database = `bench_e2e_${name}_${rig.suffix}`
   const raw = `bench.e2e.${name}.${rig.suffix}`
   const unlimited = { eventsPerSecond: 1e9, burst: 1e9 }
@@ -164,6 +175,9 @@ export async function startPipeline(ctx: BenchmarkContext, rig: Rig, name: strin
         rateLimit: unlimited,
       },
     ],
+    ...(exportSinks
+      ? { export: { sinks: exportSinks }, alerts: { allowPrivateNetworks: ['127.0.0.0/8'] } }
+      : {}),
   })
   const store: Store = { ...rig.store, database }
   await migrate(store, rig.logger)
@@ -192,6 +206,17 @@ export async function startPipeline(ctx: BenchmarkContext, rig: Rig, name: strin
       await detector.inspectRows(rows)
     },
   })
+  const exporter = exportSinks
+    ? startExporter({
+        config,
+        brokers: rig.brokers,
+        store,
+        logger: rig.logger,
+        registry,
+        lifecycle,
+        consoleUrl: 'http://127.0.0.1',
+      })
+    : undefined
   const collector = await startCollector({
     config,
     brokers: rig.brokers,
@@ -199,7 +224,7 @@ export async function startPipeline(ctx: BenchmarkContext, rig: Rig, name: strin
     registry,
     lifecycle,
   })
-  return { url: collector.url, store, registry, tap, stop }
+  return { url: collector.url, store, registry, tap, ...(exporter ? { exporter } : {}), stop }
 }
 
 /** What the pipeline's database holds: rows (FINAL, and physically) and the bytes of its active parts. */

@@ -17,6 +17,7 @@ import { changeAlertStatus, type AlertAction } from './alert-actions.js'
 import { locals, requireToken } from './auth.js'
 import { AlertsQuery, EventsQuery, issues, SummaryQuery } from './params.js'
 import { BadRequestError, getEvent, listAlerts, listEvents, summary } from './queries.js'
+import { mountExportStatus, type ExportStatusDeps } from './export-route.js'
 import { mountIntegrity, type IntegrityDeps } from './integrity-route.js'
 import { mountReports } from './reports-routes.js'
 
@@ -33,6 +34,8 @@ export interface ConsoleDeps {
   reports?: Reports
   /** The seal key and interval for `GET /integrity`; without them it answers 503. */
   integrity?: IntegrityDeps
+  /** The export sinks and where their status is read (`GET /export/sinks`); without it, no such route. */
+  exportStatus?: ExportStatusDeps
 }
 
 function consoleMetrics(registry: Registry) {
@@ -149,6 +152,7 @@ export function createConsoleApp(deps: ConsoleDeps): express.Express {
   }
   mountReports(api, guard, deps.reports)
   mountIntegrity(api, guard, store, deps.integrity)
+  if (deps.exportStatus) mountExportStatus(api, guard, deps.exportStatus)
   api.post('/query', guard('console.query', ['admin']), async (req, res) => {
     const body = (req.body ?? {}) as { sql?: unknown; params?: unknown }
     locals(res).auditDetails = { sql: typeof body.sql === 'string' ? body.sql.slice(0, 2_000) : null }

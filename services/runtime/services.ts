@@ -226,6 +226,9 @@ export async function startServices(context: RuntimeContext, selection: ServiceS
       lifecycle,
       selfAudit: runtime.selfAudit!,
       reports: runtime.reports,
+      brokers,
+      // In one process the console shows the exporter's live state; alone it reads the store.
+      ...(runtime.exporter ? { exportStatus: () => runtime.exporter!.status() } : {}),
     })
     runtime.started.push({ name: 'console', detail: runtime.console.url })
   }

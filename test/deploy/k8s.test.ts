@@ -101,6 +101,7 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
       'collector',
       'console',
       'detector',
+      'exporter',
       'normalizer',
       'reporter',
     ])
@@ -180,6 +181,7 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
       'collector',
       'console',
       'detector',
+      'exporter',
       'normalizer',
     ])
     for (const service of services) {

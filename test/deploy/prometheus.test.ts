@@ -46,6 +46,7 @@ describe('Prometheus scrape config and alert rules', () => {
       'McpAuditConsumerLag',
       'McpAuditDlqGrowing',
       'McpAuditWebhookFailures',
+      'McpAuditExportLagging',
     ]) {
       expect(names).toContain(required)
     }
@@ -76,6 +77,7 @@ describe('Prometheus scrape config and alert rules', () => {
       ['normalizer', 9464],
       ['detector', 9465],
       ['console', 9466],
+      ['exporter', 9467],
     ] as const) {
       expect(targets).toContain(`${service}:${port}`)
       expect(Object.keys(compose.services)).toContain(service)

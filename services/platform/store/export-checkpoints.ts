@@ -58,3 +58,40 @@ export async function writeCheckpoint(
     })),
   )
 }
+
+export interface CheckpointSummary {
+  positions: Map<number, number>
+  /** When the checkpoint last moved (the last batch taken, or other tenants' offsets passed). */
+  updatedAtMs: number
+}
+
+/** The checkpoints of these sinks in one read, for the console (a sink never saved is absent). */
+export async function readCheckpointSummaries(
+  store: Pick<Store, 'client' | 'database'>,
+  sinks: readonly string[],
+): Promise<Map<string, CheckpointSummary>> {
+  const summaries = new Map<string, CheckpointSummary>()
+  if (sinks.length === 0) return summaries
+  const result = await store.client.query({
+    query: `SELECT sink, source_partition, toString(max(next_offset)) AS next_offset,
+        toString(toUnixTimestamp64Milli(max(updated_at))) AS updated_at_ms
+      FROM ${exportCheckpointsTable(store).name}
+      WHERE sink IN {sinks:Array(String)}
+      GROUP BY sink, source_partition`,
+    query_params: { sinks },
+    format: 'JSONEachRow',
+  })
+  const rows = await result.json<{
+    sink: string
+    source_partition: number
+    next_offset: string
+    updated_at_ms: string
+  }>()
+  for (const row of rows) {
+    const summary = summaries.get(row.sink) ?? { positions: new Map<number, number>(), updatedAtMs: 0 }
+    summary.positions.set(Number(row.source_partition), Number(row.next_offset))
+    summary.updatedAtMs = Math.max(summary.updatedAtMs, Number(row.updated_at_ms))
+    summaries.set(row.sink, summary)
+  }
+  return summaries
+}

@@ -3,6 +3,7 @@ import { clear, h } from './dom.js'
 import { locale, setLocale, t, translateStatic } from './i18n.js'
 import { renderAlerts } from './pages/alerts.js'
 import { renderEvent, renderEvents } from './pages/events.js'
+import { renderExport } from './pages/export.js'
 import { renderOverview } from './pages/overview.js'
 import { renderReports } from './pages/reports.js'
 
@@ -12,6 +13,7 @@ const PAGES = {
   events: { title: 'Events', render: renderEvents },
   alerts: { title: 'Alerts', render: renderAlerts },
   reports: { title: 'Reports', render: renderReports },
+  export: { title: 'Export', render: renderExport },
 }
 
 function currentRange() {
