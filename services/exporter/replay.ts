@@ -76,6 +76,7 @@ export async function replayToSink(options: ReplayOptions): Promise<number> {
   const sink = createSink(sinkConfig, {
     allowList: parseAllowList(config.alerts.allowPrivateNetworks),
     pipelineBrokers: options.brokers,
+    pipelineSecurity: config.kafka,
     clientId: config.kafka.clientId,
     logger: options.logger,
     // A replay is a one-off command: what a receiver rejects is in its log, not in a scraped metric.

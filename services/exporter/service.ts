@@ -138,7 +138,7 @@ export function startExporter(options: ExporterOptions): ExporterHandle {
   const metrics = exportMetrics(options.registry)
   const allowList = parseAllowList(config.alerts.allowPrivateNetworks)
   const kafka = createKafka(
-    { brokers: options.brokers, clientId: `${config.kafka.clientId}-exporter` },
+    { brokers: options.brokers, clientId: `${config.kafka.clientId}-exporter`, security: config.kafka },
     logger,
   )
   const offsets = createGroupOffsetsReader(kafka, config.normalizer.consumerGroup, config.kafka.topics.raw)
@@ -150,6 +150,7 @@ export function startExporter(options: ExporterOptions): ExporterHandle {
     const sink = createSink(sinkConfig, {
       allowList,
       pipelineBrokers: options.brokers,
+      pipelineSecurity: config.kafka,
       clientId: config.kafka.clientId,
       logger,
       metrics,

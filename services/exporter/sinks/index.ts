@@ -2,6 +2,7 @@ import type { Cidr } from '../../../schemas/cidr.js'
 import type { SinkConfig } from '../../../schemas/export.js'
 import type { Store } from '../../platform/clickhouse.js'
 import type { Ed25519Key } from '../../platform/ed25519-key.js'
+import type { KafkaSecurity } from '../../platform/kafka/security.js'
 import type { Logger } from '../../platform/logger.js'
 import type { ExportMetrics } from '../metrics.js'
 import { createKafkaSink } from './kafka.js'
@@ -17,6 +18,8 @@ export { sendFailure, type SendFailure, type Sink } from './sink.js'
 export interface SinkDependencies {
   allowList: readonly Cidr[]
   pipelineBrokers: readonly string[]
+  /** The pipeline cluster's `kafka.ssl`/`kafka.sasl`: used by a Kafka sink without its own `brokers`. */
+  pipelineSecurity?: KafkaSecurity
   clientId: string
   logger: Logger
   metrics: Pick<ExportMetrics, 'rejected'>
@@ -42,6 +45,7 @@ export function createSink(config: SinkConfig, deps: SinkDependencies): Sink {
       return createKafkaSink({
         config,
         pipelineBrokers: deps.pipelineBrokers,
+        ...(deps.pipelineSecurity === undefined ? {} : { pipelineSecurity: deps.pipelineSecurity }),
         clientId: `${deps.clientId}-export-${config.name}`,
         allowList: deps.allowList,
         logger: deps.logger,

@@ -2,6 +2,7 @@ import { parseIp, type Cidr } from '../../../schemas/cidr.js'
 import type { KafkaSinkConfig } from '../../../schemas/export.js'
 import { EXPORT_SCHEMA, EXPORT_SCHEMA_REVISION, type ExportRecord } from '../../../schemas/export-record.js'
 import { createKafka } from '../../platform/kafka/client.js'
+import type { KafkaSecurity } from '../../platform/kafka/security.js'
 import { createProducer, type KafkaProducer } from '../../platform/kafka/producer.js'
 import { ensureTopics } from '../../platform/kafka/topics.js'
 import type { Logger } from '../../platform/logger.js'
@@ -13,6 +14,7 @@ export interface KafkaSinkOptions {
   config: KafkaSinkConfig
   /** The pipeline's brokers, used when the sink names none. */
   pipelineBrokers: readonly string[]
+  pipelineSecurity?: KafkaSecurity
   clientId: string
   allowList: readonly Cidr[]
   logger: Logger
@@ -63,7 +65,13 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
   const ecs = config.schema === 'ecs'
   const schemaHeader = ecs ? `ecs/${ECS_VERSION}` : `${EXPORT_SCHEMA}/${EXPORT_SCHEMA_REVISION}`
   const brokers = [...(config.brokers ?? options.pipelineBrokers)]
-  const kafka = createKafka({ brokers, clientId: options.clientId }, options.logger)
+  // Another cluster's TLS/SASL settings are not configurable yet: only the pipeline's own cluster
+  // gets the pipeline's `kafka.ssl`/`kafka.sasl`.
+  const security = external ? undefined : options.pipelineSecurity
+  const kafka = createKafka(
+    { brokers, clientId: options.clientId, ...(security === undefined ? {} : { security }) },
+    options.logger,
+  )
   let producer: KafkaProducer | undefined
 
   const ready = async (): Promise<KafkaProducer> => {
