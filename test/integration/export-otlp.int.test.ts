@@ -7,7 +7,8 @@ import { Lifecycle } from '../../services/platform/lifecycle.js'
 import { createLogger } from '../../services/platform/logger.js'
 import { migrate } from '../../services/platform/migrations.js'
 import type { Runtime } from '../../services/runtime/index.js'
-import { post, startTestCollector, TOKENS, type TestCollector } from '../helpers/collector.js'
+import { startTestCollector, TOKENS, type TestCollector } from '../helpers/collector.js'
+import { PLANTED_PII, postPlantedEvents } from '../helpers/export-events.js'
 import { startOtelCollector, type OtelCollector } from '../helpers/receivers/otelcol.js'
 import { startTestRuntime, TEST_PSEUDONYMIZATION_KEY } from '../helpers/pipeline.js'
 import { openTestStore, queryRows, waitForCount, type TestStore } from '../helpers/store.js'
@@ -24,7 +25,7 @@ import { waitFor } from '../helpers/wait.js'
 const brokers = inject('kafkaBrokers')
 const logger = createLogger({ level: 'silent' })
 const GITHUB_TOKEN = `ghp_${'a1B2c3D4e5'.repeat(3)}123456`
-const PLANTED = ['alice@example.com', '4111 1111 1111 1111', 'AKIAIOSFODNN7EXAMPLE', GITHUB_TOKEN]
+const PLANTED = [...PLANTED_PII, GITHUB_TOKEN]
 const BASE_MS = Date.now() - 3_600_000
 
 let store: TestStore
@@ -34,36 +35,22 @@ let otelTls: OtelCollector
 let certDir: string
 let caFile: string
 
-function events(from: number, count: number) {
-  return Array.from({ length: count }, (_, k) => {
-    const i = from + k
-    const failed = i % 10 === 0
-    return {
-      event_id: `acme-${String(i).padStart(5, '0')}`,
-      timestamp: new Date(BASE_MS + i * 1_000).toISOString(),
-      method: 'tools/call',
+/** Every tenth call fails (severity ERROR, `error.type`); sessions of 50 calls over stdio. */
+const send = (from: number, count: number) =>
+  postPlantedEvents(collector.url, TOKENS.acmeIngest, {
+    tag: 'acme',
+    from,
+    count,
+    baseMs: BASE_MS,
+    extra: (i) => ({
       server: { name: 'filesystem', transport: 'stdio' },
-      tool: 'read_file',
       session_id: `session-${Math.floor(i / 50)}`,
       request_id: String(i),
-      user: { id: 'alice@example.com' },
-      arguments: { note: `mail alice@example.com, card 4111 1111 1111 1111, key AKIAIOSFODNN7EXAMPLE #${i}` },
       result: { token: GITHUB_TOKEN },
-      status: failed ? 'error' : 'success',
-      ...(failed ? { error: { code: -32603, message: 'internal error' } } : {}),
-    }
+      status: i % 10 === 0 ? 'error' : 'success',
+      ...(i % 10 === 0 ? { error: { code: -32603, message: 'internal error' } } : {}),
+    }),
   })
-}
-
-async function send(from: number, count: number) {
-  for (let start = from; start < from + count; start += 100) {
-    const batch = events(start, Math.min(100, from + count - start))
-    const answer = await post(`${collector.url}/v1/events`, JSON.stringify(batch), {
-      token: TOKENS.acmeIngest,
-    })
-    expect(answer.status).toBe(202)
-  }
-}
 
 async function storedIds(from: number, to: number): Promise<string[]> {
   const rows = await queryRows<{ event_id: string }>(
@@ -123,12 +110,13 @@ describe('otlp-http sink: collector → Kafka → normalizer → ClickHouse → 
     const runtime = await startPipeline(configWith({ name: 'otel', url: otel.url, startFrom: 'earliest' }))
     try {
       await send(0, 120)
-      const slow = await post(
-        `${collector.url}/v1/events`,
-        JSON.stringify([{ ...events(0, 1)[0], event_id: 'slow-1' }]),
-        { token: TOKENS.slowIngest },
-      )
-      expect(slow.status).toBe(202)
+      // Another tenant's call, which this sink must not receive.
+      await postPlantedEvents(collector.url, TOKENS.slowIngest, {
+        tag: 'slow',
+        from: 0,
+        count: 1,
+        baseMs: BASE_MS,
+      })
       await waitForCount(
         store,
         `SELECT count() AS n FROM ${store.database}.audit_events WHERE tenant_id = 'acme'`,

@@ -19,7 +19,8 @@ import { Lifecycle } from '../../services/platform/lifecycle.js'
 import { createLogger } from '../../services/platform/logger.js'
 import { migrate } from '../../services/platform/migrations.js'
 import { runCli } from '../helpers/cli.js'
-import { post, startTestCollector, TOKENS, type TestCollector } from '../helpers/collector.js'
+import { startTestCollector, TOKENS, type TestCollector } from '../helpers/collector.js'
+import { PLANTED_PII, postPlantedEvents } from '../helpers/export-events.js'
 import { startTestRuntime, TEST_PSEUDONYMIZATION_KEY } from '../helpers/pipeline.js'
 import { startSeaweedFs, type SeaweedFs } from '../helpers/receivers/seaweedfs.js'
 import { openTestStore, queryRows, waitForCount, type TestStore } from '../helpers/store.js'
@@ -34,7 +35,7 @@ import { waitFor } from '../helpers/wait.js'
 
 const brokers = inject('kafkaBrokers')
 const logger = createLogger({ level: 'silent' })
-const PLANTED = ['alice@example.com', '4111 1111 1111 1111', 'AKIAIOSFODNN7EXAMPLE']
+const PLANTED = PLANTED_PII
 const BASE_MS = Date.now() - 3_600_000
 const COUNT = 400
 const FIRST_RUN = 300
@@ -46,32 +47,8 @@ let dataDir: string
 let rawConfig: Record<string, unknown>
 let config: AppConfig
 
-function events(tenantTag: string, from: number, count: number) {
-  return Array.from({ length: count }, (_, k) => {
-    const i = from + k
-    return {
-      event_id: `${tenantTag}-${String(i).padStart(5, '0')}`,
-      timestamp: new Date(BASE_MS + i * 1_000).toISOString(),
-      method: 'tools/call',
-      server: { name: 'filesystem' },
-      tool: 'read_file',
-      user: { id: 'alice@example.com' },
-      arguments: { note: `mail alice@example.com, card 4111 1111 1111 1111, key AKIAIOSFODNN7EXAMPLE #${i}` },
-      status: 'success',
-    }
-  })
-}
-
-async function send(tenantTag: string, from: number, count: number, token: string) {
-  for (let start = from; start < from + count; start += 100) {
-    const answer = await post(
-      `${collector.url}/v1/events`,
-      JSON.stringify(events(tenantTag, start, Math.min(100, from + count - start))),
-      { token },
-    )
-    expect(answer.status).toBe(202)
-  }
-}
+const send = (tag: string, from: number, count: number, token: string) =>
+  postPlantedEvents(collector.url, token, { tag, from, count, baseMs: BASE_MS })
 
 async function keys(bucket: string): Promise<string[]> {
   const listed: string[] = []

@@ -11,7 +11,8 @@ import { SyslogSinkConfig } from '../../schemas/export.js'
 import { parseAllowList } from '../../services/webhooks/ssrf.js'
 import { storedEventFixture } from '../helpers/stored-event.js'
 import type { Runtime } from '../../services/runtime/index.js'
-import { post, startTestCollector, TOKENS, type TestCollector } from '../helpers/collector.js'
+import { startTestCollector, TOKENS, type TestCollector } from '../helpers/collector.js'
+import { PLANTED_PII, postPlantedEvents } from '../helpers/export-events.js'
 import { startTestRuntime, TEST_PSEUDONYMIZATION_KEY } from '../helpers/pipeline.js'
 import { startRsyslog, type Rsyslog } from '../helpers/receivers/rsyslog.js'
 import { parseCef, parseLeef, parseRfc5424, type SyslogMessage } from '../helpers/receivers/syslog-parse.js'
@@ -28,7 +29,7 @@ import { waitFor } from '../helpers/wait.js'
 
 const brokers = inject('kafkaBrokers')
 const logger = createLogger({ level: 'silent' })
-const PLANTED = ['alice@example.com', '4111 1111 1111 1111', 'AKIAIOSFODNN7EXAMPLE', '198.51.100.7']
+const PLANTED = [...PLANTED_PII, '198.51.100.7']
 const BASE_MS = Date.now() - 3_600_000
 const APPS = { json: 'mcp-json', cef: 'mcp-cef', leef: 'mcp-leef', ecs: 'mcp-ecs' } as const
 type SinkKey = keyof typeof APPS
@@ -39,29 +40,15 @@ let plain: Rsyslog
 let secure: Rsyslog
 let config: AppConfig
 
-function events(tenant: string, from: number, count: number) {
-  return Array.from({ length: count }, (_, k) => {
-    const i = from + k
-    return {
-      event_id: `${tenant}-${String(i).padStart(5, '0')}`,
-      timestamp: new Date(BASE_MS + i * 1_000).toISOString(),
-      method: 'tools/call',
-      server: { name: 'filesystem' },
-      tool: 'read_file',
-      user: { id: 'alice@example.com' },
-      source_ip: '198.51.100.7',
-      arguments: { note: `mail alice@example.com, card 4111 1111 1111 1111, key AKIAIOSFODNN7EXAMPLE #${i}` },
-      status: i % 10 === 0 ? 'denied' : 'success',
-    }
+/** Calls from a documentation address, every tenth denied (syslog and CEF severity differ). */
+const send = (tag: string, from: number, count: number, token: string) =>
+  postPlantedEvents(collector.url, token, {
+    tag,
+    from,
+    count,
+    baseMs: BASE_MS,
+    extra: (i) => ({ source_ip: '198.51.100.7', status: i % 10 === 0 ? 'denied' : 'success' }),
   })
-}
-
-async function send(tenant: string, from: number, count: number, token: string) {
-  const answer = await post(`${collector.url}/v1/events`, JSON.stringify(events(tenant, from, count)), {
-    token,
-  })
-  expect(answer.status).toBe(202)
-}
 
 async function storedIds(count: number): Promise<string[]> {
   await waitForCount(

@@ -8,7 +8,8 @@ import { createLogger } from '../../services/platform/logger.js'
 import { migrate } from '../../services/platform/migrations.js'
 import { readCheckpoint } from '../../services/platform/store/export-checkpoints.js'
 import type { Runtime } from '../../services/runtime/index.js'
-import { post, startTestCollector, TOKENS, type TestCollector } from '../helpers/collector.js'
+import { startTestCollector, TOKENS, type TestCollector } from '../helpers/collector.js'
+import { PLANTED_PII, postPlantedEvents } from '../helpers/export-events.js'
 import { jsonValues, readTopic } from '../helpers/kafka.js'
 import { startTestRuntime, TEST_PSEUDONYMIZATION_KEY } from '../helpers/pipeline.js'
 import { startHecReceiver, type HecReceiver } from '../helpers/splunk-hec.js'
@@ -25,7 +26,7 @@ const brokers = inject('kafkaBrokers')
 const logger = createLogger({ level: 'silent' })
 const kafka = createKafka({ brokers, clientId: 'export-test' }, logger)
 const HEC_TOKEN = 'hec-test-token-6f1d2c'
-const PLANTED = ['alice@example.com', '4111 1111 1111 1111', 'AKIAIOSFODNN7EXAMPLE']
+const PLANTED = PLANTED_PII
 const BASE_MS = Date.now() - 3_600_000
 
 let store: TestStore
@@ -34,32 +35,8 @@ let hec: HecReceiver
 let config: AppConfig
 let exportTopic: string
 
-function events(tenantTag: string, from: number, count: number) {
-  return Array.from({ length: count }, (_, k) => {
-    const i = from + k
-    return {
-      event_id: `${tenantTag}-${String(i).padStart(5, '0')}`,
-      timestamp: new Date(BASE_MS + i * 1_000).toISOString(),
-      method: 'tools/call',
-      server: { name: 'filesystem' },
-      tool: 'read_file',
-      user: { id: 'alice@example.com' },
-      arguments: { note: `mail alice@example.com, card 4111 1111 1111 1111, key AKIAIOSFODNN7EXAMPLE #${i}` },
-      status: 'success',
-    }
-  })
-}
-
-async function send(tenantTag: string, from: number, count: number, token: string) {
-  for (let start = from; start < from + count; start += 100) {
-    const answer = await post(
-      `${collector.url}/v1/events`,
-      JSON.stringify(events(tenantTag, start, Math.min(100, from + count - start))),
-      { token },
-    )
-    expect(answer.status).toBe(202)
-  }
-}
+const send = (tag: string, from: number, count: number, token: string) =>
+  postPlantedEvents(collector.url, token, { tag, from, count, baseMs: BASE_MS })
 
 const waitStored = (count: number) =>
   waitForCount(
