@@ -1,16 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { Rule } from '../../../schemas/rules.js'
 import { compileWindowedRange } from './compile-range.js'
+import { ABSENCE_SPEC, SEQUENCE_SPEC, windowedRule } from './fixtures.js'
 import { RuleCompileError } from './sql.js'
-import { isWindowedRule, type Window, type WindowedRule } from './windows.js'
+import type { Window } from './windows.js'
 
 const MINUTE = 60_000
 const T = Date.parse('2026-11-24T10:00:00.000Z')
 const window = (from: number, to: number): Window => ({ from: new Date(from), to: new Date(to) })
-const steps = [
-  { name: 'read', where: { field: 'tool', equals: 'read_file' } },
-  { name: 'send', where: { field: 'tool', equals: 'send_email' } },
-]
 const SPECS: Record<string, Record<string, unknown>> = {
   threshold: {
     threshold: {
@@ -23,23 +19,11 @@ const SPECS: Record<string, Record<string, unknown>> = {
     },
   },
   new_term: { new_term: { fields: ['client_name'], history: '14d', window: '1m', learning: '1d' } },
-  sequence: { sequence: { by: ['tenant_id', 'session_id'], maxspan: '10m', steps } },
-  absence: { absence: { group_by: ['tenant_id', 'gateway'], window: '15m', history: '1d' } },
+  sequence: SEQUENCE_SPEC,
+  absence: ABSENCE_SPEC,
   seasonal: {
     absence: { group_by: ['gateway'], window: '30m', history: '25h', compare_to: '1d', min_expected: 20 },
   },
-}
-
-function rule(spec: Record<string, unknown>): WindowedRule {
-  const parsed = Rule.parse({
-    id: 'rule-1',
-    title: 'rule one',
-    severity: 'low',
-    exceptions: [{ field: 'user_id', equals: 'svc-known' }],
-    ...spec,
-  })
-  if (!isWindowedRule(parsed)) throw new Error('expected a windowed rule')
-  return parsed
 }
 
 /** Three one-minute buckets, the first shortened (a watermark 20 s into a minute). */
@@ -52,7 +36,7 @@ const WINDOWS = [
 describe('compileWindowedRange', () => {
   for (const [kind, spec] of Object.entries(SPECS)) {
     it(`${kind}: one query for all buckets, labelled by bucket, every value a parameter`, () => {
-      const { sql, params } = compileWindowedRange(rule(spec), {
+      const { sql, params } = compileWindowedRange(windowedRule(spec), {
         database: 'mcp_audit',
         tenantId: 'acme',
         windows: WINDOWS,
@@ -75,7 +59,7 @@ describe('compileWindowedRange', () => {
   }
 
   it('refuses buckets that are not consecutive buckets of the rule’s step', () => {
-    const threshold = rule(SPECS.threshold!)
+    const threshold = windowedRule(SPECS.threshold!)
     const compile = (windows: Window[]) => () => compileWindowedRange(threshold, { database: 'db', windows })
     expect(compile([])).toThrow(RuleCompileError)
     expect(compile([WINDOWS[0]!, WINDOWS[2]!])).toThrow(/not the next 60 s bucket/)

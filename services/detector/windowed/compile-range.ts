@@ -9,7 +9,7 @@ import {
   type QueryScope,
   where,
 } from './query.js'
-import { bucketOf, bucketRange, EVENT_MS, type BucketRange } from './range.js'
+import { bucketCandidates, bucketOf, bucketRange, EVENT_MS, type BucketRange } from './range.js'
 import { compileCondition, groupValueOf } from './sql.js'
 import type { Window, WindowedRule } from './windows.js'
 
@@ -46,23 +46,13 @@ function threshold(
   const { params } = b
   const group = b.groups(spec.group_by)
   const measure = thresholdMeasure(spec, params)
-  const inner = [
-    'tenant_id',
-    'event_id',
-    'occurred_at',
-    ...group.select,
-    ...measure.columns,
-    `${bucketOf(params, range, EVENT_MS)} AS window_from`,
-  ]
-  const sql = `SELECT
-  window_from,
-  ${candidateColumns(group.map, measure.value, 'first')}
-FROM (
-  SELECT ${inner.join(', ')}
-  FROM ${b.table} FINAL
-  WHERE ${where([between(params, range.from, range.to), ...b.filters(spec.where)])}
-)
-GROUP BY window_from, tenant_id, ${group.names.join(', ')}
+  const candidates = bucketCandidates(b, range, {
+    group,
+    value: measure.value,
+    columns: measure.columns,
+    conditions: b.filters(spec.where),
+  })
+  const sql = `${candidates}
 HAVING ${thresholdPasses(spec, params)}
 ORDER BY window_from, tenant_id, ${group.names.join(', ')}`
   return { sql, params: params.values }
@@ -164,18 +154,17 @@ function newTerm(
   ON ${keys(names, 'c', 'established')} AND c.window_from > established.slot`)
     conditions.push(`established.latest >= c.window_from - ${history}`)
   }
+  const candidates = bucketCandidates(b, range, {
+    group,
+    value: 'NULL',
+    conditions: [...filters, ...termPresent],
+    groupNames: true,
+  })
   const sql = `SELECT
   c.window_from AS window_from, c.tenant_id AS tenant_id, c.\`group\` AS \`group\`, c.count AS count,
   c.value AS value, c.first_seen AS first_seen, c.last_seen AS last_seen, c.sample_event_ids AS sample_event_ids
 FROM (
-  SELECT window_from, ${group.names.join(', ')},
-  ${candidateColumns(group.map, 'NULL', 'first')}
-  FROM (
-    SELECT tenant_id, event_id, occurred_at, ${group.select.join(', ')}, ${bucketOf(params, range, EVENT_MS)} AS window_from
-    FROM ${b.table} FINAL
-    WHERE ${where([between(params, range.from, range.to), ...filters, ...termPresent])}
-  )
-  GROUP BY window_from, tenant_id, ${group.names.join(', ')}
+${candidates}
 ) AS c
 ${joins.join('\n')}
 WHERE ${conditions.join(' AND ')}

@@ -24,13 +24,19 @@ export const MAX_SAMPLE_EVENT_IDS = 10
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
 export const COMPARISON = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const
 
+/** Group expressions selected as g0, g1, … (`select`), their names, and the map that names them. */
+export interface GroupColumns {
+  select: string[]
+  names: string[]
+  map: string
+}
+
 export interface Builder {
   params: QueryParams
   table: string
   /** Tenant, `where` and exceptions, as conditions joined with AND. */
   filters: (where: Condition | undefined) => string[]
-  /** Group expressions selected as g0, g1, … and the map that names them. */
-  groups: (fields: readonly string[]) => { select: string[]; names: string[]; map: string }
+  groups: (fields: readonly string[]) => GroupColumns
 }
 
 export function builder(rule: WindowedRule, scope: QueryScope): Builder {

@@ -1,3 +1,4 @@
+import { between, candidateColumns, where, type Builder, type GroupColumns } from './query.js'
 import type { QueryParams } from './sql.js'
 import { RuleCompileError } from './sql.js'
 import { evaluationStepSeconds, type Window, type WindowedRule } from './windows.js'
@@ -40,3 +41,40 @@ export function bucketOf(params: QueryParams, range: BucketRange, ms: string): s
 }
 
 export const EVENT_MS = 'toUnixTimestamp64Milli(occurred_at)'
+
+export interface BucketCandidatesQuery {
+  group: GroupColumns
+  /** The candidate's value (compile.ts thresholdMeasure), 'NULL' for none. */
+  value: string
+  /** Per-event columns `value` reads, beside the group's. */
+  columns?: string[]
+  /** Which events count, beside lying in the range. */
+  conditions: string[]
+  /** Also select the group's g0, g1, …, to join on them. */
+  groupNames?: boolean
+}
+
+/**
+ * The candidate columns of compile.ts per bucket of the range and group, each row labelled by its
+ * bucket's `window_from`; the caller adds HAVING and ORDER BY, or wraps it in a join.
+ */
+export function bucketCandidates(b: Builder, range: BucketRange, query: BucketCandidatesQuery): string {
+  const { group } = query
+  const inner = [
+    'tenant_id',
+    'event_id',
+    'occurred_at',
+    ...group.select,
+    ...(query.columns ?? []),
+    `${bucketOf(b.params, range, EVENT_MS)} AS window_from`,
+  ]
+  const outer = ['window_from', ...(query.groupNames ? group.names : [])]
+  return `SELECT ${outer.join(', ')},
+  ${candidateColumns(group.map, query.value, 'first')}
+FROM (
+  SELECT ${inner.join(', ')}
+  FROM ${b.table} FINAL
+  WHERE ${where([between(b.params, range.from, range.to), ...query.conditions])}
+)
+GROUP BY window_from, tenant_id, ${group.names.join(', ')}`
+}
