@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { AppConfig } from '../../schemas/config.js'
 import { Lifecycle } from '../../services/platform/lifecycle.js'
@@ -9,6 +9,7 @@ import { freePort } from '../../services/platform/local-kafka.js'
 import { createLogger } from '../../services/platform/logger.js'
 import { packageRoot } from '../../services/platform/paths.js'
 import { createContext, startServices } from '../../services/runtime/index.js'
+import { launchChromium, openConsolePage, pageLoaded, signIn } from '../helpers/console-browser.js'
 import { waitForCount } from '../helpers/store.js'
 
 /**
@@ -17,7 +18,6 @@ import { waitForCount } from '../helpers/store.js'
  * Splunk HEC sink whose receiver is down, both of tenant acme; tenant globex sees the empty state.
  */
 
-const CHROMIUM = '/usr/bin/chromium'
 /** The README's screenshot (docs/console-export.png) is refreshed only when asked. */
 const UPDATE_DOCS = process.env.MCP_AUDIT_SCREENSHOTS === '1'
 const HEC_TOKEN = 'e2e-hec-token-must-never-show-0123'
@@ -114,13 +114,12 @@ describe('console export page (headless Chromium)', () => {
       `SELECT count() AS n FROM ${context.store!.database}.audit_events WHERE tenant_id = 'acme'`,
       120,
     )
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-    })
-    page = await browser.newPage({ viewport: { width: 1280, height: 640 }, locale: 'en-US' })
-    page.on('pageerror', (err) => problems.push(err.message))
+    browser = await launchChromium()
+    page = await openConsolePage(
+      browser,
+      { viewport: { width: 1280, height: 640 }, locale: 'en-US' },
+      problems,
+    )
   })
 
   afterAll(async () => {
@@ -129,23 +128,16 @@ describe('console export page (headless Chromium)', () => {
     rmSync(dataDir, { recursive: true, force: true })
   })
 
-  const signIn = async (token: string) => {
-    await page.waitForSelector('#login:not([hidden])')
-    await page.fill('#token', token)
-    await page.click('#login-form button[type="submit"]')
-    await page.waitForSelector('#page[data-loaded="export"]:not([aria-busy])')
-  }
-
   it("lists the tenant's sinks with status, lag, throughput and the failing sink's error", async () => {
     await page.goto(`${consoleUrl}/#/export`)
-    await signIn(TOKENS.admin)
+    await signIn(page, TOKENS.admin, 'export')
     expect(await page.textContent('#page-title')).toBe('Export')
     // The Kafka sink delivers; the HEC receiver is down, so that sink waits to retry with its error.
     await expect
       .poll(
         async () => {
           await page.click('#refresh')
-          await page.waitForSelector('#page[data-loaded="export"]:not([aria-busy])')
+          await pageLoaded(page, 'export')
           return [
             await page.getAttribute('tr[data-sink="lake"]', 'data-status'),
             await page.getAttribute('tr[data-sink="soc"]', 'data-status'),
@@ -165,8 +157,11 @@ describe('console export page (headless Chromium)', () => {
       path: path.join(UPDATE_DOCS ? path.join(packageRoot(), 'docs') : dataDir, 'console-export.png'),
     })
 
+    // The switch renders the page again; its data arrives after the default second of expect.poll
+    // on a loaded machine.
     await page.selectOption('.sidebar .language-select', 'zh-CN')
-    await expect.poll(() => page.textContent('#page')).toContain('导出目标')
+    await pageLoaded(page, 'export')
+    expect(await page.textContent('#page')).toContain('导出目标')
     expect(await page.textContent('#page-title')).toBe('导出')
     expect(await page.textContent('tr[data-sink="soc"] .badge')).toBe('已暂停')
     await page.selectOption('.sidebar .language-select', 'en')
@@ -175,7 +170,7 @@ describe('console export page (headless Chromium)', () => {
 
   it('shows a tenant without sinks how to configure export.sinks', async () => {
     await page.click('#logout')
-    await signIn(TOKENS.globex)
+    await signIn(page, TOKENS.globex, 'export')
     const text = await page.textContent('#page')
     expect(text).toContain("No export sinks send this tenant's events yet.")
     expect(text).toContain('export.sinks')

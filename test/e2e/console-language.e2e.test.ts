@@ -1,12 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AppConfig } from '../../schemas/config.js'
 import { Lifecycle } from '../../services/platform/lifecycle.js'
 import { createLogger } from '../../services/platform/logger.js'
 import { createContext, startServices } from '../../services/runtime/index.js'
+import { launchChromium, openConsolePage, pageLoaded, signIn } from '../helpers/console-browser.js'
 
 /**
  * The console's language switch in headless Chromium: English by default, 简体中文 when chosen,
@@ -14,7 +15,6 @@ import { createContext, startServices } from '../../services/runtime/index.js'
  * The console alone over an empty embedded store: the switch needs no traffic.
  */
 
-const CHROMIUM = '/usr/bin/chromium'
 const TOKEN = 'lang-admin-token-0123456789abcdef'
 
 describe('console language switch (headless Chromium)', () => {
@@ -40,13 +40,12 @@ describe('console language switch (headless Chromium)', () => {
     )
     const runtime = await startServices(context, { services: ['console'], allowGeneratedKey: true })
     consoleUrl = runtime.console!.url
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-    })
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' })
-    page.on('pageerror', (err) => problems.push(err.message))
+    browser = await launchChromium()
+    page = await openConsolePage(
+      browser,
+      { viewport: { width: 1280, height: 800 }, locale: 'en-US' },
+      problems,
+    )
   })
 
   afterAll(async () => {
@@ -54,8 +53,6 @@ describe('console language switch (headless Chromium)', () => {
     await lifecycle.stop('test')
     rmSync(dataDir, { recursive: true, force: true })
   })
-
-  const loaded = (name: string) => page.waitForSelector(`#page[data-loaded="${name}"]:not([aria-busy])`)
 
   it('switches to 简体中文 and back, remembering the choice', async () => {
     await page.goto(consoleUrl)
@@ -71,16 +68,14 @@ describe('console language switch (headless Chromium)', () => {
     expect(await page.getAttribute('html', 'lang')).toBe('zh-CN')
     expect(await page.inputValue('#login .language-select')).toBe('zh-CN')
 
-    await page.fill('#token', TOKEN)
-    await page.click('#login-form button[type="submit"]')
-    await loaded('overview')
+    await signIn(page, TOKEN, 'overview')
     expect(await page.textContent('#page-title')).toBe('概览')
     expect(await page.textContent('.sidebar a[data-page="reports"]')).toBe('报告')
     expect(await page.textContent('#page')).toContain('MCP 调用')
     expect(await page.inputValue('.sidebar .language-select')).toBe('zh-CN')
 
     await page.click('.sidebar a[data-page="reports"]')
-    await loaded('reports')
+    await pageLoaded(page, 'reports')
     await page.click('#page button.primary')
     await page.waitForSelector('#page tr[data-report-id]')
     expect(await page.textContent('#page')).toContain('立即生成')
@@ -91,11 +86,14 @@ describe('console language switch (headless Chromium)', () => {
     const report = (await res.json()) as { locale: string; name: string }
     expect(report).toMatchObject({ locale: 'zh-CN', name: '合规审计报告' })
 
+    // The switch renders the page again; its data arrives after the default second of expect.poll
+    // on a loaded machine.
     await page.selectOption('.sidebar .language-select', 'en')
     expect(await page.textContent('#page-title')).toBe('Reports')
-    await expect.poll(() => page.textContent('#page')).toContain('Generate now')
+    await pageLoaded(page, 'reports')
+    expect(await page.textContent('#page')).toContain('Generate now')
     await page.reload()
-    await loaded('reports')
+    await pageLoaded(page, 'reports')
     expect(await page.textContent('.sidebar a[data-page="overview"]')).toBe('Overview')
     expect(problems).toEqual([])
   })

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { AppConfig } from '../../schemas/config.js'
 import type { Store } from '../../services/platform/clickhouse.js'
@@ -9,6 +9,7 @@ import { Lifecycle } from '../../services/platform/lifecycle.js'
 import { createLogger } from '../../services/platform/logger.js'
 import { packageRoot } from '../../services/platform/paths.js'
 import { createContext, startServices } from '../../services/runtime/index.js'
+import { launchChromium, openConsolePage, pageLoaded, signIn } from '../helpers/console-browser.js'
 import { queryRows, waitForCount } from '../helpers/store.js'
 
 /**
@@ -16,7 +17,6 @@ import { queryRows, waitForCount } from '../helpers/store.js'
  * detector, reporter, console), driven through headless Chromium like an analyst would.
  */
 
-const CHROMIUM = '/usr/bin/chromium'
 /** Screenshots refresh the README's (docs/console-*.png) only when asked, so test runs leave the tree clean. */
 const UPDATE_DOCS = process.env.MCP_AUDIT_SCREENSHOTS === '1'
 const TOKENS = {
@@ -165,25 +165,16 @@ describe('web console end to end (headless Chromium)', () => {
       ),
     ).toBeGreaterThanOrEqual(1)
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    })
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true })
+    browser = await launchChromium()
+    page = await openConsolePage(
+      browser,
+      { viewport: { width: 1280, height: 800 }, acceptDownloads: true },
+      problems,
+    )
     page.on('console', (message) => {
       // The sign-in test presents a wrong token on purpose.
       if (message.type() === 'error' && !message.text().includes('401')) problems.push(message.text())
     })
-    page.on('pageerror', (err) => problems.push(err.message))
   })
 
   afterAll(async () => {
@@ -200,7 +191,7 @@ describe('web console end to end (headless Chromium)', () => {
 
   async function openPage(name: string): Promise<void> {
     await page.click(`.sidebar a[data-page="${name}"]`)
-    await page.waitForSelector(`#page[data-loaded="${name}"]:not([aria-busy])`)
+    await pageLoaded(page, name)
   }
 
   it('signs in with a token and shows the overview with the pipeline data', async () => {
@@ -208,9 +199,7 @@ describe('web console end to end (headless Chromium)', () => {
     await page.fill('#token', 'wrong-token-0123456789')
     await page.click('#login-form button[type="submit"]')
     await expect.poll(() => page.textContent('#login-error')).toContain('not accepted')
-    await page.fill('#token', TOKENS.read)
-    await page.click('#login-form button[type="submit"]')
-    await page.waitForSelector('#page[data-loaded="overview"]:not([aria-busy])')
+    await signIn(page, TOKENS.read, 'overview')
     expect(await page.textContent('#whoami')).toContain('acme')
     const calls = await page.textContent('.kpi .value')
     expect(Number(calls?.replace(/,/g, ''))).toBe(posted.length)
@@ -227,7 +216,7 @@ describe('web console end to end (headless Chromium)', () => {
     await page.selectOption('select[name="status"]', 'success')
     await page.click('form.filters button[type="submit"]')
     await page.waitForFunction("location.hash.includes('server=github')")
-    await page.waitForSelector('#page[data-loaded="events"]:not([aria-busy])')
+    await pageLoaded(page, 'events')
     const servers = await page.locator('tbody tr td:nth-child(2)').allTextContents()
     expect(servers.length).toBeGreaterThan(0)
     expect(new Set(servers)).toEqual(new Set(['github']))
