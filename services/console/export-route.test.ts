@@ -42,14 +42,14 @@ async function get(
   return (await res.json()) as { source: string; sinks: Array<Record<string, unknown>> }
 }
 
-const noCheckpoints = () => Promise.resolve(new Map())
+const nothingSaved = () => Promise.resolve([])
 
 describe('GET /export/sinks', () => {
   it("answers live from the exporter in this process, with the caller's sinks only", async () => {
     const body = await get({
       sinks,
       unhealthyAfterSeconds: 300,
-      checkpoints: noCheckpoints,
+      saved: nothingSaved,
       live: () => [
         {
           name: 'soc',
@@ -66,23 +66,29 @@ describe('GET /export/sinks', () => {
     expect(JSON.stringify(body)).not.toContain('hec-token')
   })
 
-  it('answers from the store in server mode, the lag unknown when Kafka cannot be read', async () => {
-    const checkpoints = () =>
-      Promise.resolve(new Map([['soc', { positions: new Map([[0, 7]]), updatedAtMs: Date.now() }]]))
-    const withKafka = await get({
+  it('answers from what the exporter saved in server mode, saying how old it is', async () => {
+    const updatedAt = new Date(Date.now() - 3_000).toISOString()
+    const body = await get({
       sinks,
       unhealthyAfterSeconds: 300,
-      checkpoints,
-      committed: () => Promise.resolve(new Map([[0, 10]])),
+      saved: () =>
+        Promise.resolve([
+          {
+            name: 'soc',
+            lag: 3,
+            lastError: 'HEC 503: server busy',
+            lastSuccessAt: null,
+            failingSince: updatedAt,
+            recordsPerSecond: 0,
+            updatedAt,
+            reporting: true,
+          },
+        ]),
     })
-    expect(withKafka.source).toBe('store')
-    expect(withKafka.sinks).toMatchObject([{ name: 'soc', status: 'ok', lag: 3, source: 'store' }])
-    const kafkaDown = await get({
-      sinks,
-      unhealthyAfterSeconds: 300,
-      checkpoints,
-      committed: () => Promise.reject(new Error('broker unreachable')),
-    })
-    expect(kafkaDown.sinks).toMatchObject([{ name: 'soc', status: 'unknown', lag: null }])
+    expect(body.source).toBe('store')
+    expect(body.sinks).toMatchObject([
+      { name: 'soc', status: 'paused', lag: 3, last_error: 'HEC 503: server busy', source: 'store' },
+    ])
+    expect(body.sinks[0]!.status_age_seconds).toBeGreaterThanOrEqual(3)
   })
 })

@@ -3,11 +3,11 @@ import type { SinkConfig } from '../../schemas/export.js'
 import { locals } from './auth.js'
 import {
   liveView,
+  savedView,
   sinksOfTenant,
-  storedView,
   type LiveSinkStatus,
+  type SavedSinkStatus,
   type SinkView,
-  type StoredCheckpoint,
 } from './export-status.js'
 
 type Guard = (
@@ -20,26 +20,19 @@ export interface ExportStatusDeps {
   unhealthyAfterSeconds: number
   /** The exporter's loops when it runs in this process (`start`); absent in server mode. */
   live?: () => readonly LiveSinkStatus[]
-  /** The sinks' checkpoints in the store. */
-  checkpoints: (sinks: string[]) => Promise<Map<string, StoredCheckpoint>>
-  /** The normalizer's committed offsets (the stored stream's end); absent without Kafka. */
-  committed?: () => Promise<ReadonlyMap<number, number>>
+  /** The status the exporter saves in the store, whichever process runs it (exporter/status.ts). */
+  saved: () => Promise<readonly SavedSinkStatus[]>
 }
 
-async function storedViews(deps: ExportStatusDeps, sinks: SinkConfig[], nowMs: number): Promise<SinkView[]> {
-  const unhealthyAfterMs = deps.unhealthyAfterSeconds * 1000
-  const [checkpoints, committed] = await Promise.all([
-    deps.checkpoints(sinks.map((sink) => sink.name)),
-    // Without the committed offsets the lag is unknown; the rest of the answer still holds.
-    deps.committed?.().catch(() => undefined),
-  ])
-  return sinks.map((sink) => storedView(sink, checkpoints.get(sink.name), committed, unhealthyAfterMs, nowMs))
+async function savedViews(deps: ExportStatusDeps, sinks: SinkConfig[], nowMs: number): Promise<SinkView[]> {
+  const saved = new Map((await deps.saved()).map((status) => [status.name, status]))
+  return sinks.map((sink) => savedView(sink, saved.get(sink.name), deps.unhealthyAfterSeconds * 1000, nowMs))
 }
 
 /**
  * `GET /export/sinks`: the export sinks of the token's tenant (those whose `tenants` list it or
- * "*") with their status, lag, last error, last success and throughput. Live from the exporter
- * when it runs in this process, else from the store (see export-status.ts for what each has).
+ * "*") with their status, lag, last error, last success, throughput and the status's age. Live
+ * from the exporter when it runs in this process, else as it last saved them in the store.
  */
 export function mountExportStatus(router: Router, guard: Guard, deps: ExportStatusDeps): void {
   router.get('/export/sinks', guard('console.export.sinks'), async (_req, res) => {
@@ -57,6 +50,6 @@ export function mountExportStatus(router: Router, guard: Guard, deps: ExportStat
         return
       }
     }
-    res.json({ tenant, source: 'store', sinks: await storedViews(deps, sinks, nowMs) })
+    res.json({ tenant, source: 'store', sinks: await savedViews(deps, sinks, nowMs) })
   })
 }

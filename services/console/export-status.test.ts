@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { SinkConfig } from '../../schemas/export.js'
-import { liveView, scrubSecrets, sinksOfTenant, storedView, type LiveSinkStatus } from './export-status.js'
+import {
+  liveView,
+  savedView,
+  scrubSecrets,
+  sinksOfTenant,
+  type LiveSinkStatus,
+  type SavedSinkStatus,
+} from './export-status.js'
 
 const hec = SinkConfig.parse({
   name: 'soc',
@@ -21,6 +28,17 @@ const live = (over: Partial<LiveSinkStatus> = {}): LiveSinkStatus => ({
   lastError: undefined,
   lastSuccessMs: NOW - 1_000,
   recordsPerSecond: 123.456,
+  ...over,
+})
+const saved = (over: Partial<SavedSinkStatus> = {}): SavedSinkStatus => ({
+  name: 'soc',
+  lag: 60,
+  lastError: null,
+  lastSuccessAt: '2026-12-03T19:59:50.000Z',
+  failingSince: null,
+  recordsPerSecond: 41.26,
+  updatedAt: '2026-12-03T19:59:56.000Z',
+  reporting: true,
   ...over,
 })
 
@@ -57,6 +75,8 @@ describe('liveView', () => {
       failing_since: null,
       throughput_per_second: 123.5,
       source: 'live',
+      status_updated_at: '2026-12-03T20:00:00.000Z',
+      status_age_seconds: 0,
     })
     expect(JSON.stringify(view)).not.toMatch(/hec-token|s3cr3t|splunk\.example/)
   })
@@ -72,52 +92,53 @@ describe('liveView', () => {
   })
 })
 
-describe('storedView', () => {
-  const committed = new Map([
-    [0, 100],
-    [1, 50],
-  ])
-  it('computes the lag from the checkpoint and the committed offsets', () => {
-    const checkpoint = { positions: new Map([[0, 90]]), updatedAtMs: NOW - 1_000 }
-    expect(storedView(lake, checkpoint, committed, 300_000, NOW)).toEqual({
+describe('savedView', () => {
+  it("shows what the exporter saved, with the status's age", () => {
+    expect(savedView(lake, saved({ name: 'lake' }), 300_000, NOW)).toEqual({
       name: 'lake',
       type: 'kafka',
       tenants: ['*'],
       status: 'ok',
       lag: 60,
       last_error: null,
-      last_success: '2026-12-03T19:59:59.000Z',
+      last_success: '2026-12-03T19:59:50.000Z',
       failing_since: null,
-      throughput_per_second: null,
+      throughput_per_second: 41.3,
       source: 'store',
+      status_updated_at: '2026-12-03T19:59:56.000Z',
+      status_age_seconds: 4,
     })
   })
 
-  it('is failing when behind with a checkpoint that has not moved for unhealthyAfter', () => {
-    const old = { positions: new Map([[0, 90]]), updatedAtMs: NOW - 600_000 }
-    expect(storedView(lake, old, committed, 300_000, NOW)).toMatchObject({
-      status: 'failing',
-      failing_since: '2026-12-03T19:50:00.000Z',
+  it("judges a failure the exporter saw as live does, and keeps the sink's secrets out of its error", () => {
+    const failing = saved({
+      failingSince: '2026-12-03T19:59:00.000Z',
+      lastError:
+        'POST https://ingest:s3cr3t-pass@splunk.example:8088: 403 invalid token hec-token-0123456789',
     })
-    const caughtUp = {
-      positions: new Map([
-        [0, 100],
-        [1, 50],
-      ]),
-      updatedAtMs: NOW - 600_000,
+    const view = savedView(hec, failing, 300_000, NOW)
+    expect(view).toMatchObject({ status: 'paused', failing_since: '2026-12-03T19:59:00.000Z' })
+    expect(view.last_error).toBe('POST https://[redacted]@splunk.example:8088: 403 invalid token [redacted]')
+    expect(savedView(hec, failing, 30_000, NOW).status).toBe('failing')
+  })
+
+  it('is unknown when no exporter saved the sink lately, with the last values and their age', () => {
+    const stale = saved({ updatedAt: '2026-12-03T19:00:00.000Z', reporting: false, recordsPerSecond: 0 })
+    expect(savedView(hec, stale, 300_000, NOW)).toMatchObject({
+      status: 'unknown',
+      lag: 60,
+      throughput_per_second: 0,
+      status_age_seconds: 3600,
+    })
+    const never = saved({ lag: null, lastSuccessAt: null, updatedAt: null, reporting: false })
+    for (const status of [never, undefined]) {
+      expect(savedView(hec, status, 300_000, NOW)).toMatchObject({
+        status: 'unknown',
+        lag: null,
+        throughput_per_second: null,
+        status_updated_at: null,
+        status_age_seconds: null,
+      })
     }
-    expect(storedView(lake, caughtUp, committed, 300_000, NOW)).toMatchObject({ status: 'ok', lag: 0 })
-  })
-
-  it('is unknown without a checkpoint or without the committed offsets', () => {
-    const checkpoint = { positions: new Map([[0, 1]]), updatedAtMs: NOW }
-    expect(storedView(lake, undefined, committed, 300_000, NOW)).toMatchObject({
-      status: 'unknown',
-      lag: null,
-    })
-    expect(storedView(lake, checkpoint, undefined, 300_000, NOW)).toMatchObject({
-      status: 'unknown',
-      lag: null,
-    })
   })
 })

@@ -4,10 +4,8 @@ import { ALL_TENANTS, webhookReceivesTenant } from '../../schemas/webhooks.js'
 /**
  * What `GET /export/sinks` answers for one sink, from either source:
  * - `live`: the exporter runs in this process (`start`): its loops' own state;
- * - `store`: the console runs alone (server mode): the sink's checkpoint in the store and the
- *   normalizer's committed offsets in Kafka. The store keeps positions and when they moved, not
- *   errors or send rates, so `last_error` and `throughput_per_second` are null there (Prometheus
- *   has them from the exporter's /metrics).
+ * - `store`: the console runs alone (server mode): the status the exporter saves every few
+ *   seconds (`export_sink_status`, exporter/status.ts), as old as `status_age_seconds` says.
  * Only a sink's name, type and tenants leave the configuration: never its URL, token or headers.
  */
 export type SinkState = 'ok' | 'paused' | 'failing' | 'unknown'
@@ -25,6 +23,10 @@ export interface SinkView {
   failing_since: string | null
   throughput_per_second: number | null
   source: 'live' | 'store'
+  /** When the exporter saw the sink so; null when no exporter has saved its status. */
+  status_updated_at: string | null
+  /** How old the status is (0 when live); null when no exporter has saved it. */
+  status_age_seconds: number | null
 }
 
 /** The exporter's status of one sink (services/exporter/sink-runner.ts `SinkStatus`). */
@@ -37,10 +39,17 @@ export interface LiveSinkStatus {
   recordsPerSecond: number
 }
 
-/** A sink's checkpoint in the store: partition → next offset, and when it last moved. */
-export interface StoredCheckpoint {
-  positions: ReadonlyMap<number, number>
-  updatedAtMs: number
+/** A sink's status as the exporter last saved it (exporter/status.ts `ExportSinkStatus`). */
+export interface SavedSinkStatus {
+  name: string
+  lag: number | null
+  lastError: string | null
+  lastSuccessAt: string | null
+  failingSince: string | null
+  recordsPerSecond: number
+  updatedAt: string | null
+  /** False when no exporter has saved the sink's status lately. */
+  reporting: boolean
 }
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString())
@@ -88,58 +97,72 @@ function base(sink: SinkConfig) {
 }
 
 /**
- * Live: `paused` while the sink's sends (or its reads) fail and it retries with backoff, alone;
+ * `paused` while the sink's sends (or its reads) fail and it retries with backoff, alone;
  * `failing` once that has lasted `export.unhealthyAfterSeconds`, when /readyz reports it too.
  */
+function failingState(sinceMs: number | undefined, unhealthyAfterMs: number, nowMs: number): SinkState {
+  return sinceMs === undefined ? 'ok' : nowMs - sinceMs < unhealthyAfterMs ? 'paused' : 'failing'
+}
+
+const perSecond = (rate: number) => Math.round(rate * 10) / 10
+
 export function liveView(
   sink: SinkConfig,
   status: LiveSinkStatus,
   unhealthyAfterMs: number,
   nowMs: number,
 ): SinkView {
-  const since = status.failingSinceMs
-  const state: SinkState =
-    since === undefined ? 'ok' : nowMs - since < unhealthyAfterMs ? 'paused' : 'failing'
   return {
     ...base(sink),
-    status: state,
+    status: failingState(status.failingSinceMs, unhealthyAfterMs, nowMs),
     lag: status.lag ?? null,
     last_error: status.lastError === undefined ? null : scrubSecrets(status.lastError, sink),
     last_success: iso(status.lastSuccessMs),
-    failing_since: iso(since),
-    throughput_per_second: Math.round(status.recordsPerSecond * 10) / 10,
+    failing_since: iso(status.failingSinceMs),
+    throughput_per_second: perSecond(status.recordsPerSecond),
     source: 'live',
+    status_updated_at: iso(nowMs),
+    status_age_seconds: 0,
   }
 }
 
 /**
- * Store: `failing` when the sink is behind and its checkpoint has not moved for `unhealthyAfterMs`;
- * `unknown` without a checkpoint (the exporter never ran it) or without the committed offsets.
+ * Store: what the exporter last saved, judged as live (a failure it saw is taken to last until
+ * it says otherwise); `unknown` when no exporter has saved the sink's status lately, with the
+ * last saved values and their age.
  */
-export function storedView(
+export function savedView(
   sink: SinkConfig,
-  checkpoint: StoredCheckpoint | undefined,
-  committed: ReadonlyMap<number, number> | undefined,
+  saved: SavedSinkStatus | undefined,
   unhealthyAfterMs: number,
   nowMs: number,
 ): SinkView {
-  const lag =
-    checkpoint && committed
-      ? [...committed].reduce(
-          (sum, [partition, fence]) => sum + Math.max(0, fence - (checkpoint.positions.get(partition) ?? 0)),
-          0,
-        )
-      : null
-  const stalled = checkpoint !== undefined && nowMs - checkpoint.updatedAtMs >= unhealthyAfterMs
-  const state: SinkState = lag === null ? 'unknown' : lag > 0 && stalled ? 'failing' : 'ok'
+  if (!saved?.updatedAt) {
+    return {
+      ...base(sink),
+      status: 'unknown',
+      lag: null,
+      last_error: null,
+      last_success: null,
+      failing_since: null,
+      throughput_per_second: null,
+      source: 'store',
+      status_updated_at: null,
+      status_age_seconds: null,
+    }
+  }
+  const updatedMs = Date.parse(saved.updatedAt)
+  const failingSinceMs = saved.failingSince === null ? undefined : Date.parse(saved.failingSince)
   return {
     ...base(sink),
-    status: state,
-    lag,
-    last_error: null,
-    last_success: iso(checkpoint?.updatedAtMs),
-    failing_since: state === 'failing' ? iso(checkpoint?.updatedAtMs) : null,
-    throughput_per_second: null,
+    status: saved.reporting ? failingState(failingSinceMs, unhealthyAfterMs, nowMs) : 'unknown',
+    lag: saved.lag,
+    last_error: saved.lastError === null ? null : scrubSecrets(saved.lastError, sink),
+    last_success: saved.lastSuccessAt,
+    failing_since: saved.failingSince,
+    throughput_per_second: perSecond(saved.recordsPerSecond),
     source: 'store',
+    status_updated_at: saved.updatedAt,
+    status_age_seconds: Math.max(0, Math.round((nowMs - updatedMs) / 1000)),
   }
 }

@@ -1,19 +1,16 @@
 import type { Registry } from 'prom-client'
 import type { AppConfig } from '../../schemas/config.js'
 import type { Store } from '../platform/clickhouse.js'
-import { createKafka } from '../platform/kafka/client.js'
-import { createGroupOffsetsReader } from '../platform/kafka/group-offsets.js'
 import type { Lifecycle } from '../platform/lifecycle.js'
 import type { Logger } from '../platform/logger.js'
 import { listen, startOpsServer } from '../platform/ops-server.js'
 import type { SelfAudit } from '../platform/self-audit.js'
-import { readCheckpointSummaries } from '../platform/store/export-checkpoints.js'
 import type { Reports } from '../reporter/index.js'
 import { createAdminQuery } from './admin-query.js'
 import { trustedSealPublicKey } from '../integrity/index.js'
 import { createConsoleApp } from './app.js'
 import type { ExportStatusDeps } from './export-route.js'
-import type { LiveSinkStatus } from './export-status.js'
+import type { LiveSinkStatus, SavedSinkStatus } from './export-status.js'
 
 export interface ConsoleOptions {
   config: AppConfig
@@ -23,10 +20,10 @@ export interface ConsoleOptions {
   lifecycle: Lifecycle
   selfAudit: SelfAudit
   reports?: Reports
-  /** The pipeline's brokers (none: no Kafka), for export lag when the exporter runs elsewhere. */
-  brokers: readonly string[]
   /** The exporter's sink status when it runs in this process. */
   exportStatus?: () => readonly LiveSinkStatus[]
+  /** The sink status the exporter saves in the store (exporter `exportStatus`), for server mode. */
+  savedExportStatus: () => Promise<readonly SavedSinkStatus[]>
 }
 
 export interface ConsoleHandle {
@@ -35,26 +32,15 @@ export interface ConsoleHandle {
   metricsUrl: string
 }
 
-/**
- * Where the export page's status comes from: the exporter's loops in this process (`start`), else
- * the store's checkpoints and, with Kafka, the normalizer's committed offsets (server mode).
- */
+/** Where the export page's status comes from: the exporter's loops in this process (`start`), else the store. */
 function exportStatusDeps(options: ConsoleOptions): ExportStatusDeps {
-  const { config, store, lifecycle, logger } = options
-  const deps: ExportStatusDeps = {
+  const { config } = options
+  return {
     sinks: config.export.sinks,
     unhealthyAfterSeconds: config.export.unhealthyAfterSeconds,
-    checkpoints: (sinks) => readCheckpointSummaries(store, sinks),
+    saved: options.savedExportStatus,
+    ...(options.exportStatus ? { live: options.exportStatus } : {}),
   }
-  if (options.exportStatus) return { ...deps, live: options.exportStatus }
-  if (options.brokers.length === 0 || config.export.sinks.length === 0) return deps
-  const kafka = createKafka(
-    { brokers: [...options.brokers], clientId: `${config.kafka.clientId}-console`, security: config.kafka },
-    logger,
-  )
-  const offsets = createGroupOffsetsReader(kafka, config.normalizer.consumerGroup, config.kafka.topics.raw)
-  lifecycle.register('console-export-offsets', () => offsets.close())
-  return { ...deps, committed: () => offsets.read() }
 }
 
 /** The read API and web console on `console.port` (8081). */

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { AppConfig } from '../../schemas/config.js'
-import { createKafka } from '../../services/platform/kafka/client.js'
-import { createGroupOffsetsReader } from '../../services/platform/kafka/group-offsets.js'
 import { Lifecycle } from '../../services/platform/lifecycle.js'
+import { freePort } from '../../services/platform/local-kafka.js'
 import { createLogger } from '../../services/platform/logger.js'
 import { migrate } from '../../services/platform/migrations.js'
-import { readCheckpoint } from '../../services/platform/store/export-checkpoints.js'
+import { readSinkStatuses } from '../../services/platform/store/export-sink-status.js'
 import type { Runtime } from '../../services/runtime/index.js'
 import { post, startTestCollector, TOKENS, type TestCollector } from '../helpers/collector.js'
 import { startTestRuntime, TEST_PSEUDONYMIZATION_KEY } from '../helpers/pipeline.js'
@@ -15,14 +14,16 @@ import { waitFor } from '../helpers/wait.js'
 
 /**
  * `GET /api/v1/export/sinks` over the real pipeline (collector → Kafka → normalizer → embedded
- * ClickHouse → exporter → a HEC receiver): live from the exporter when the console runs beside it,
- * from the store's checkpoints and Kafka's committed offsets when the console runs alone; each
- * tenant sees only its sinks, and never a sink's token.
+ * ClickHouse → exporter → a HEC receiver, and a second one that is down): live from the exporter
+ * when the console runs beside it, as the exporter saved it in the store when the console runs
+ * alone; each tenant sees only its sinks, and never a sink's token.
  */
 
 const brokers = inject('kafkaBrokers')
 const logger = createLogger({ level: 'silent' })
 const HEC_TOKEN = 'hec-console-token-9b1e4f'
+const DOWN_TOKEN = 'hec-down-token-5c2a7e'
+const UNREACHABLE = /ECONNREFUSED|fetch failed|connect/i
 const SLOW_READ = 'slow-read-token-0123456789ab'
 
 interface SinksAnswer {
@@ -37,6 +38,8 @@ interface SinksAnswer {
     last_error: string | null
     last_success: string | null
     throughput_per_second: number | null
+    status_updated_at: string | null
+    status_age_seconds: number | null
   }>
 }
 
@@ -52,6 +55,7 @@ async function sinksOf(runtime: Runtime, token: string): Promise<SinksAnswer> {
   expect(res.status).toBe(200)
   const text = await res.text()
   expect(text).not.toContain(HEC_TOKEN)
+  expect(text).not.toContain(DOWN_TOKEN)
   return JSON.parse(text) as SinksAnswer
 }
 
@@ -60,6 +64,7 @@ beforeAll(async () => {
   await migrate(store, logger)
   collector = await startTestCollector(brokers)
   hec = await startHecReceiver([{ value: HEC_TOKEN, indexes: ['mcp'] }])
+  const deadPort = await freePort()
   config = AppConfig.parse({
     kafka: { brokers, topics: collector.topics, partitions: 3 },
     clickhouse: { database: store.database },
@@ -84,6 +89,15 @@ beforeAll(async () => {
           tenants: ['acme'],
           startFrom: 'earliest',
         },
+        {
+          name: 'down',
+          type: 'splunk-hec',
+          url: `http://127.0.0.1:${deadPort}`,
+          token: DOWN_TOKEN,
+          index: 'mcp',
+          tenants: ['acme'],
+          startFrom: 'earliest',
+        },
       ],
     },
   })
@@ -96,7 +110,7 @@ afterAll(async () => {
 })
 
 describe('console export status', () => {
-  it('shows the live sink in start, the stored one in server mode, to its tenant only', async () => {
+  it('shows the live sinks in start, what the exporter saved in server mode, to their tenant only', async () => {
     const lifecycle = new Lifecycle(logger)
     const runtime = await startTestRuntime(
       config,
@@ -121,11 +135,11 @@ describe('console export status', () => {
       await waitFor(() => hec.events.length, { description: '40 events at HEC', until: (n) => n >= 40 })
 
       const live = await waitFor(() => sinksOf(runtime, TOKENS.acmeRead), {
-        description: 'the live sink caught up',
-        until: (body) => body.sinks[0]?.lag === 0,
+        description: 'the live sink caught up, the other one failing',
+        until: (body) => body.sinks[0]?.lag === 0 && body.sinks[1]?.last_error != null,
       })
       expect(live).toMatchObject({ tenant: 'acme', source: 'live' })
-      expect(live.sinks).toHaveLength(1)
+      expect(live.sinks).toHaveLength(2)
       expect(live.sinks[0]).toMatchObject({
         name: 'soc',
         type: 'splunk-hec',
@@ -133,29 +147,20 @@ describe('console export status', () => {
         status: 'ok',
         lag: 0,
         last_error: null,
+        status_age_seconds: 0,
       })
       expect(live.sinks[0]!.throughput_per_second).toBeGreaterThan(0)
       expect(Date.parse(live.sinks[0]!.last_success!)).toBeGreaterThan(Date.now() - 60_000)
+      expect(live.sinks[1]).toMatchObject({ name: 'down', status: 'paused' })
+      expect(live.sinks[1]!.last_error).toMatch(UNREACHABLE)
       expect((await sinksOf(runtime, SLOW_READ)).sinks).toEqual([])
     } finally {
       await runtime.stop('test')
     }
 
-    // Server mode: the console alone reads the checkpoint the exporter saved, and Kafka's offsets.
-    // The console's own API calls are self-audit events the normalizer commits after the exporter
-    // stopped, so the stored lag is what the checkpoint and the committed offsets say now.
-    const offsets = createGroupOffsetsReader(
-      createKafka({ brokers, clientId: 'export-console-test' }, logger),
-      config.normalizer.consumerGroup,
-      config.kafka.topics.raw,
-    )
-    const committed = await offsets.read()
-    await offsets.close()
-    const checkpoint = (await readCheckpoint(store, 'soc'))!
-    const expectedLag = [...committed].reduce(
-      (sum, [partition, offset]) => sum + offset - (checkpoint.get(partition) ?? 0),
-      0,
-    )
+    // Server mode: the console alone shows each sink as the exporter saved it when it stopped (its
+    // last error, send rate and lag, not recomputed), and says when that was.
+    const saved = new Map((await readSinkStatuses(store)).map((row) => [row.sink, row]))
     const alone = await startTestRuntime(config, store, { services: ['console'] }, new Lifecycle(logger))
     try {
       const stored = await sinksOf(alone, TOKENS.acmeRead)
@@ -163,11 +168,15 @@ describe('console export status', () => {
       expect(stored.sinks[0]).toMatchObject({
         name: 'soc',
         status: 'ok',
-        lag: expectedLag,
+        lag: saved.get('soc')!.lag,
         last_error: null,
-        throughput_per_second: null,
+        throughput_per_second: Math.round(saved.get('soc')!.records_per_second * 10) / 10,
+        status_updated_at: new Date(saved.get('soc')!.updated_ms).toISOString(),
       })
       expect(stored.sinks[0]!.last_success).not.toBeNull()
+      expect(stored.sinks[0]!.status_age_seconds).toBeGreaterThanOrEqual(0)
+      expect(stored.sinks[1]).toMatchObject({ name: 'down', status: 'paused', lag: saved.get('down')!.lag })
+      expect(stored.sinks[1]!.last_error).toMatch(UNREACHABLE)
       expect((await sinksOf(alone, SLOW_READ)).sinks).toEqual([])
     } finally {
       await alone.stop('test')

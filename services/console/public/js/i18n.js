@@ -114,11 +114,11 @@ const ZH = {
   'failing since {time}': '自 {time} 起失败',
   '{rate}/s': '{rate}/秒',
   'tenants: {tenants}': '租户：{tenants}',
-  'Only where the exporter runs in this process; see Grafana':
-    '仅当导出服务在本进程中运行时可用；请查看 Grafana',
+  'No exporter has reported this sink yet': '尚无导出服务报告此导出目标',
   'Live from the exporter running in this process.': '实时数据，来自本进程中运行的导出服务。',
-  "Read from the store: this console runs apart from the exporter, so last errors and throughput are in the exporter's metrics (Grafana); lag comes from the checkpoints.":
-    '读取自存储：此控制台与导出服务分开运行，最近错误和吞吐量见导出服务的指标（Grafana）；积压根据检查点计算。',
+  'No exporter has reported these sinks yet.': '尚无导出服务报告这些导出目标。',
+  'As the exporter, running apart from this console, saw them {seconds} s ago.':
+    '导出服务（与此控制台分开运行）在 {seconds} 秒前记录的状态。',
   "No export sinks send this tenant's events yet.": '还没有导出目标接收此租户的事件。',
   'Add them under export.sinks in the configuration and restart the exporter (mcp-audit start, or mcp-audit exporter in server mode). Each sink lists the tenants whose events it receives:':
     '请在配置的 export.sinks 下添加导出目标，然后重启导出服务（mcp-audit start，服务器模式下为 mcp-audit exporter）。每个导出目标列出其接收事件的租户：',

@@ -28,8 +28,17 @@ function status(sink) {
 
 function throughput(sink) {
   if (sink.throughput_per_second === null)
-    return h('span.muted', { title: t('Only where the exporter runs in this process; see Grafana') }, '–')
+    return h('span.muted', { title: t('No exporter has reported this sink yet') }, '–')
   return t('{rate}/s', { rate: fmtInt(sink.throughput_per_second) })
+}
+
+// Server mode: the status as the exporter last saved it, as old as its oldest sink's.
+function savedSource(sinks) {
+  const ages = sinks.map((sink) => sink.status_age_seconds).filter((age) => age !== null)
+  if (ages.length === 0) return t('No exporter has reported these sinks yet.')
+  return t('As the exporter, running apart from this console, saw them {seconds} s ago.', {
+    seconds: fmtInt(Math.max(...ages)),
+  })
 }
 
 function emptyState() {
@@ -70,15 +79,13 @@ export async function renderExport(page) {
       h('td.num', {}, sink.lag === null ? '–' : fmtInt(sink.lag)),
       h('td.num.nowrap', {}, throughput(sink)),
       h('td.nowrap', {}, fmtTime(sink.last_success)),
-      h('td.error-text', {}, sink.last_error ?? (result.source === 'store' ? h('span.muted', {}, '–') : '')),
+      h('td.error-text', {}, sink.last_error ?? ''),
     ),
   )
   const source =
     result.source === 'live'
       ? t('Live from the exporter running in this process.')
-      : t(
-          "Read from the store: this console runs apart from the exporter, so last errors and throughput are in the exporter's metrics (Grafana); lag comes from the checkpoints.",
-        )
+      : savedSource(result.sinks)
   page.append(
     card(
       t('Export sinks'),
