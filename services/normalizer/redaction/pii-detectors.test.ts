@@ -51,6 +51,16 @@ describe('PHONE', () => {
     expect(found('order 0490 75 40 81 shipped')).toEqual([])
   })
 
+  it('needs seven digits beside a phone word, not counting an extension, and eight after + or 00', () => {
+    expect(found('Phone: 490 754')).toEqual([])
+    expect(found('Phone: 490 7540')).toEqual([['PHONE', '490 7540']])
+    expect(found('Phone: 490 754 x12')).toEqual([])
+    expect(found('Phone: 490 7540 x12')).toEqual([['PHONE', '490 7540 x12']])
+    expect(found('+49 30 90')).toEqual([])
+    expect(found('+49 30 9018')).toEqual([['PHONE', '+49 30 9018']])
+    expect(found('0049 30 9018')).toEqual([['PHONE', '0049 30 9018']])
+  })
+
   it('leaves timestamps, durations, dates, ids and decimals alone', () => {
     for (const text of [
       'at 2026-11-24 10:00:00.123 took 1532 ms',

@@ -135,6 +135,15 @@ const PHONE_WORDS =
 const PHONE_BEFORE = new RegExp(`(?:${PHONE_WORDS})[^\\n\\d]{0,16}(?:\\n[ \\t>]*)?$`, 'i')
 const PHONE_AFTER = /^[ \t]*[-–,(]?[ \t]*(?:office|fax|mobile|cell|home|work|tel|phone)(?![a-z])/i
 
+function digitCount(text: string, start: number, end: number): number {
+  let count = 0
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i)
+    if (code >= 48 && code <= 57) count++
+  }
+  return count
+}
+
 function isDateLike(value: string): boolean {
   const ymd = /^(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?: \d{1,2})?$/.exec(value)
   if (ymd !== null) return Number(ymd[2]) <= 12 && Number(ymd[3]) <= 31
@@ -156,6 +165,10 @@ const phone: Detector = {
   pattern:
     '(?<![A-Za-z0-9_+.\\-/])(?:\\+ ?|00 ?)?(?:\\(\\+?\\d{1,4}\\)[ .-]?)?\\d{1,15}(?:(?:[ .-]|[ .-]?\\(\\d{1,4}\\)[ .-]?)\\d{1,11}){0,6}(?: ?(?:x|ext\\.?|#) ?\\d{1,6})?(?![A-Za-z0-9_])',
   classify(text, start, end) {
+    // Most candidates are short numbers (years, counts, parts of dates): fewer than seven digits
+    // make no phone but an international one, and need no slicing to tell.
+    if (text.charCodeAt(start) !== 43 && !text.startsWith('00', start) && digitCount(text, start, end) < 7)
+      return null
     const main = text.slice(start, end).replace(EXTENSION, '')
     const digits = main.replace(/\D/g, '')
     if (main.startsWith('+') || main.startsWith('00')) {

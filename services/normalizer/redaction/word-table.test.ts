@@ -23,4 +23,17 @@ describe('createWordTable', () => {
     expect(table.get('')).toBe(0)
     expect(table.get('name1')).toBe(0)
   })
+
+  it('tells apart two words with the same hash', () => {
+    // `Name2rnw` and `Namejpba` have the same 32-bit FNV-1a hash: only the stored words differ.
+    const colliding = createWordTable(
+      new Map([
+        ['Name2rnw', 1],
+        ['Namejpba', 2],
+      ]),
+    )
+    expect(colliding.get('Name2rnw')).toBe(1)
+    expect(colliding.get('Namejpba')).toBe(2)
+    expect(colliding.at('x Namejpba', 2, 10)).toBe(2)
+  })
 })
