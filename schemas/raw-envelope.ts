@@ -3,7 +3,10 @@ import { GenericEvent, Timestamp } from './event.js'
 
 /**
  * A message on `mcp.audit.raw`: one generic event (its `event_id` always set) with what the
- * collector knew of its origin. The normalizer parses messages with this schema.
+ * collector knew of its origin. The normalizer reads messages with this schema, through a cheap
+ * structural check that agrees with it (raw-envelope-check.ts). A change of shape or encoding
+ * needs a new version, and normalizers that read both before collectors write it (rolling
+ * upgrade, DLQ replay of older messages).
  */
 export const RAW_ENVELOPE_VERSION = 1
 

@@ -32,11 +32,7 @@ export function collectorPath(body: string, ctx: PathContext): ProducedMessages 
   const receipt = buildReceipt(prepared.events, 0, { ...ctx, receivedAt })
   const headers = { tenant_id: ctx.tenantId, gateway: ctx.gateway }
   return {
-    events: prepared.events.map(({ key, value, format }) => ({
-      key,
-      value,
-      headers: { ...headers, format },
-    })),
+    events: prepared.events.map(({ key, value }) => ({ key, value })),
     receipt: { key: ctx.tenantId, value: JSON.stringify(receipt), headers },
   }
 }

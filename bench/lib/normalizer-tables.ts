@@ -245,7 +245,7 @@ function stagesSection(stages: StageTimes, otherCores: number): ReportSection {
       headers: ['stage', 'events/s', 'per event', 'share'],
       numeric: [1, 2, 3],
       rows: [
-        row('parse (JSON.parse + RawEnvelope zod)', stages.parseMs),
+        row('parse (JSON.parse + envelope check, zod if it fails)', stages.parseMs),
         row('  of which JSON.parse', stages.jsonParseMs, stages.events, false),
         row('normalize', stages.normalizeMs),
         row('redact (redaction engine, pseudonymization)', stages.redactMs),

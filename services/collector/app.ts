@@ -154,8 +154,7 @@ export function createCollectorApp(deps: CollectorDeps): express.Express {
       reply(prepared.status, answer(0, [], prepared.message))
       return
     }
-    const headers = { tenant_id: tenantId, gateway: tokenName }
-    const { events, errors, tooLarge } = refuseOversized(prepared, headers, config.collector.maxRecordBytes)
+    const { events, errors, tooLarge } = refuseOversized(prepared, config.collector.maxRecordBytes)
     const rejectedRecords = new Set(errors.map((e) => e.index)).size
     if (rejectedRecords > 0) {
       metrics.eventsRejected.inc({ tenant: tenantId, reason: 'invalid' }, rejectedRecords - tooLarge)
@@ -181,13 +180,20 @@ export function createCollectorApp(deps: CollectorDeps): express.Express {
       await publisher.publish([
         {
           topic: topics.raw,
-          messages: events.map(({ key, value, format: eventFormat }) => ({
-            key,
-            value,
-            headers: { ...headers, format: eventFormat },
-          })),
+          // No headers: tenant, gateway and format are in the envelope already, and three headers
+          // per record cost about a fifth of kafkajs' CPU per event (record encoding).
+          messages: events.map(({ key, value }) => ({ key, value })),
         },
-        { topic: topics.receipts, messages: [{ key: tenantId, value: JSON.stringify(receipt), headers }] },
+        {
+          topic: topics.receipts,
+          messages: [
+            {
+              key: tenantId,
+              value: JSON.stringify(receipt),
+              headers: { tenant_id: tenantId, gateway: tokenName },
+            },
+          ],
+        },
       ])
     } catch (err) {
       if (!(err instanceof KafkaUnavailableError)) throw err

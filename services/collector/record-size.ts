@@ -1,7 +1,7 @@
 import type { EventError } from './ingest.js'
 import type { PreparedEvent } from './prepare.js'
 
-/** Record-batch framing, the `format` header and its key, on top of what is measured here. */
+/** Record framing (length, offset and timestamp deltas, attributes) on top of key and value, generously. */
 const MESSAGE_OVERHEAD_BYTES = 128
 
 export interface SizedEvents {
@@ -11,11 +11,9 @@ export interface SizedEvents {
   tooLarge: number
 }
 
-/** The bytes one event takes in a Kafka message: key, value and headers. */
-export function messageBytes(event: PreparedEvent, headers: Record<string, string>): number {
-  let bytes = MESSAGE_OVERHEAD_BYTES + Buffer.byteLength(event.key) + Buffer.byteLength(event.value)
-  for (const [name, value] of Object.entries(headers)) bytes += name.length + Buffer.byteLength(value)
-  return bytes + Buffer.byteLength(event.format)
+/** The bytes one event takes in a Kafka message: its key and value (event messages carry no headers). */
+export function messageBytes(event: PreparedEvent): number {
+  return MESSAGE_OVERHEAD_BYTES + Buffer.byteLength(event.key) + Buffer.byteLength(event.value)
 }
 
 /**
@@ -25,14 +23,13 @@ export function messageBytes(event: PreparedEvent, headers: Record<string, strin
  */
 export function refuseOversized(
   prepared: { events: PreparedEvent[]; errors: EventError[] },
-  headers: Record<string, string>,
   maxRecordBytes: number,
 ): SizedEvents {
   const events: PreparedEvent[] = []
   const refused: EventError[] = []
   const invalid = new Set(prepared.errors.map((e) => e.index))
   for (const event of prepared.events) {
-    const bytes = messageBytes(event, headers)
+    const bytes = messageBytes(event)
     if (bytes <= maxRecordBytes) events.push(event)
     else
       refused.push({

@@ -1,4 +1,5 @@
 import { CompressionTypes, Partitioners, type Kafka, type TopicMessages } from 'kafkajs'
+import { useFastGzip } from './gzip.js'
 
 /** How long a send waits for every in-sync replica to acknowledge it, unless the caller says otherwise. */
 const DEFAULT_ACK_TIMEOUT_MS = 30_000
@@ -20,6 +21,7 @@ export interface KafkaProducer {
 }
 
 export function createProducer(kafka: Kafka): KafkaProducer {
+  useFastGzip()
   const producer = kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
