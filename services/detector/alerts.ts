@@ -58,9 +58,9 @@ const MAX_CACHED_INCIDENTS = 50_000
  * Turns candidates into incidents in the `alerts` table: a new incident is inserted and announced;
  * a candidate for an open incident (same id) raises its count, moves last_seen and adds samples
  * (incidents.ts). Each change is a new row version (ReplacingMergeTree on updated_at, see
- * nextVersion). A call reads the store a bounded number of times whatever its size: the incidents
- * it may touch that are not cached, in one query, and the triage of the cached ones it updates, in
- * another; then one insert.
+ * nextVersion). A call reads the store at most three times whatever its size (the incidents it may
+ * touch that are not cached, in two steps, and the triage of the cached ones it updates), then
+ * inserts once.
  */
 export function createAlertStore(options: AlertStoreOptions): AlertStore {
   const { store, logger } = options
@@ -68,21 +68,37 @@ export function createAlertStore(options: AlertStoreOptions): AlertStore {
   const cache = new Map<string, AlertRow>()
   const samplesSeen = new Map<string, Set<string>>()
 
-  /** Reads the incidents (own and previous bucket's) of the candidates that are not cached; returns their ids. */
-  async function loadUncached(
-    candidates: readonly AlertCandidate[],
-    ids: readonly IncidentIds[],
-  ): Promise<ReadonlySet<string>> {
-    const refs = new Map<string, AlertRef>()
-    for (const [index, candidate] of candidates.entries()) {
-      for (const alertId of [ids[index]!.id, ids[index]!.previousId]) {
-        if (!cache.has(alertId)) refs.set(alertId, { tenantId: candidate.tenantId, alertId })
-      }
-    }
+  /** Reads the incidents not cached, caches those that exist and returns their ids. */
+  async function read(refs: ReadonlyMap<string, AlertRef>): Promise<ReadonlySet<string>> {
     if (refs.size === 0) return new Set()
     const found = await findAlerts(store, [...refs.values()])
     for (const [id, row] of found) cache.set(id, row)
     return new Set(found.keys())
+  }
+
+  /**
+   * Reads what the candidates may touch and is not cached: their own incidents, then the previous
+   * bucket's incident of those whose own one does not exist (the only ones that may join it).
+   * Returns the ids read now. A live stream finds its incidents cached and reads nothing here.
+   */
+  async function loadUncached(
+    candidates: readonly AlertCandidate[],
+    ids: readonly IncidentIds[],
+  ): Promise<ReadonlySet<string>> {
+    const uncached = (pick: (candidateIds: IncidentIds) => string | undefined) => {
+      const refs = new Map<string, AlertRef>()
+      for (const [index, candidate] of candidates.entries()) {
+        const alertId = pick(ids[index]!)
+        if (alertId !== undefined && !cache.has(alertId))
+          refs.set(alertId, { tenantId: candidate.tenantId, alertId })
+      }
+      return refs
+    }
+    const own = await read(uncached((candidateIds) => candidateIds.id))
+    const previous = await read(
+      uncached((candidateIds) => (cache.has(candidateIds.id) ? undefined : candidateIds.previousId)),
+    )
+    return new Set([...own, ...previous])
   }
 
   // One record() at a time: the stream and the scheduler may report the same incident together.
