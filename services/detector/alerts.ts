@@ -79,7 +79,7 @@ export function createAlertStore(options: AlertStoreOptions): AlertStore {
   /**
    * Reads what the candidates may touch and is not cached: their own incidents, then the previous
    * bucket's incident of those whose own one does not exist (the only ones that may join it).
-   * Returns the ids read now. A live stream finds its incidents cached and reads nothing here.
+   * Returns the ids read now. A live stream mostly finds its incidents cached and reads nothing here.
    */
   async function loadUncached(
     candidates: readonly AlertCandidate[],
