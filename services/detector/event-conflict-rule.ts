@@ -1,6 +1,6 @@
 import type { EventConflictRow } from '../../schemas/audit-row.js'
 import { MatchRule } from '../../schemas/rules.js'
-import type { AlertCandidate } from './alerts.js'
+import type { AlertCandidate } from './incidents.js'
 
 /**
  * Built-in, always on, and not part of the YAML pack: it is raised by the normalizer when it refuses

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { alertId } from './alerts.js'
+import { alertId } from './incidents.js'
 import { EXPORT_LAGGING_RULE, exportLaggingCandidates } from './export-lagging-rule.js'
 
 const episode = {

@@ -1,5 +1,5 @@
 import { MatchRule } from '../../schemas/rules.js'
-import type { AlertCandidate } from './alerts.js'
+import type { AlertCandidate } from './incidents.js'
 
 /**
  * Built-in, always on, and not part of the YAML pack: raised by the exporter (services/exporter/

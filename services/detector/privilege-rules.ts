@@ -2,7 +2,7 @@ import type { AuditRow } from '../../schemas/audit-row.js'
 import { MatchRule } from '../../schemas/rules.js'
 import type { AccessPolicy } from '../platform/access-policy.js'
 import { PRIVILEGED_PERMISSIONS } from '../platform/access-policy.js'
-import type { AlertCandidate } from './alerts.js'
+import type { AlertCandidate } from './incidents.js'
 import { matchGroup } from './match-group.js'
 
 /**

@@ -1,7 +1,8 @@
 import type { AuditRow } from '../../schemas/audit-row.js'
 import type { Rule } from '../../schemas/rules.js'
 import type { Logger } from '../platform/logger.js'
-import type { AlertCandidate, AlertStore } from './alerts.js'
+import type { AlertStore } from './alerts.js'
+import type { AlertCandidate } from './incidents.js'
 import { matchGroup } from './match-group.js'
 import { compileMatchRule } from './rules/match.js'
 

@@ -3,7 +3,7 @@ import type { AuditRow } from '../../../schemas/audit-row.js'
 import { MatchRule } from '../../../schemas/rules.js'
 import { auditRow } from '../../../test/helpers/audit-row.js'
 import { createLogger } from '../../platform/logger.js'
-import type { AlertCandidate } from '../alerts.js'
+import type { AlertCandidate } from '../incidents.js'
 import { createStreamDetector } from '../stream.js'
 import { matchHits } from './fire.js'
 
