@@ -15,8 +15,9 @@ import {
   type Pipeline,
   type Rig,
 } from './lib/e2e-rig.js'
-import { costSection, goalSection } from './lib/e2e-goals.js'
+import { costSection, goalSection, profileSection } from './lib/e2e-goals.js'
 import { e2eSections, type BurstRun, type E2eInput, type RateRun } from './lib/e2e-tables.js'
+import { MainThreadProfiler } from './lib/e2e-profile.js'
 import { LoadGenerator } from './lib/load.js'
 import { histogramTotals, ResourceProbe } from './lib/probes.js'
 import type { Benchmark, BenchmarkContext, BenchmarkReport } from './lib/report.js'
@@ -80,7 +81,14 @@ const QUICK: Plan = {
 }
 
 /** As many events as fast as 16 connections send them, until every one of them is stored. */
-async function burst(ctx: BenchmarkContext, rig: Rig, load: LoadGenerator, events: number, plan: Plan) {
+async function burst(
+  ctx: BenchmarkContext,
+  rig: Rig,
+  load: LoadGenerator,
+  events: number,
+  plan: Plan,
+  profiler?: MainThreadProfiler,
+) {
   const label = `${events / 1000}k`
   const pipeline = await startPipeline(ctx, rig, `burst_${label}`)
   const requests = events / BATCH
@@ -91,6 +99,7 @@ async function burst(ctx: BenchmarkContext, rig: Rig, load: LoadGenerator, event
   const probe = new ResourceProbe(rig.brokerPid)
   const meter = new CpuMeter(rig.brokerPid)
   const timeoutMs = Math.max(plan.timeoutMs, events * plan.timeoutMsPerEvent)
+  await profiler?.start()
   const started = performance.now()
   const result = await load.run(
     {
@@ -110,6 +119,7 @@ async function burst(ctx: BenchmarkContext, rig: Rig, load: LoadGenerator, event
   const complete = await pipeline.tap.waitFor(result.total.acceptedEvents, timeoutMs)
   const seconds = ((complete ? pipeline.tap.lastStoredAt : performance.now()) - started) / 1000
   const cpu = meter.read()
+  const profile = await profiler?.stop()
   const resources = probe.read()
   const memory = rss.stop()
   const inserts = await histogramTotals(pipeline.registry, 'mcp_audit_normalizer_insert_seconds')
@@ -136,6 +146,7 @@ async function burst(ctx: BenchmarkContext, rig: Rig, load: LoadGenerator, event
     memory,
     resources,
     footprint,
+    ...(profile ? { profile } : {}),
   } satisfies BurstRun
 }
 
@@ -226,7 +237,10 @@ async function runE2eBenchmark(ctx: BenchmarkContext): Promise<BenchmarkReport> 
   ctx.progress('warm-up:')
   const warmup = await burst(ctx, rig, load, plan.warmup, plan)
   const bursts: BurstRun[] = []
-  for (const events of plan.bursts) bursts.push(await burst(ctx, rig, load, events, plan))
+  // The 1× burst runs under the main thread's CPU profiler; the 10× burst, the headline, without.
+  const [small, large] = plan.bursts
+  bursts.push(await burst(ctx, rig, load, small, plan, new MainThreadProfiler()))
+  bursts.push(await burst(ctx, rig, load, large, plan))
   const rateResult = await rates(ctx, rig, load, plan)
   const ceilingResult = await measureCeilings(ctx, rig, load, {
     ...plan.ceilings,
@@ -252,7 +266,12 @@ async function runE2eBenchmark(ctx: BenchmarkContext): Promise<BenchmarkReport> 
       Kafka: `Apache Kafka ${KAFKA_VERSION} (KRaft, one local node, ${BROKER_HEAP_MB} MB heap), kafkajs ${kafkajsVersion}`,
     },
     problems: problemsOf([warmup, ...bursts], rateResult.runs, rateResult.stored, rateResult.expected),
-    sections: [goalSection(input), ...e2eSections(input), costSection(input)],
+    sections: [
+      goalSection(input),
+      ...e2eSections(input),
+      costSection(input),
+      ...[profileSection(input)].filter((section) => section !== undefined),
+    ],
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Ceilings } from './e2e-ceilings.js'
 import type { CpuSpent } from './e2e-cpu.js'
 import { partRates, slowestPart, type PartKey } from './e2e-parts.js'
+import type { ProfileSummary } from './e2e-profile.js'
 import type { ResourceUse } from './probes.js'
 import type { ReportSection } from './report.js'
 import { formatCount, formatMs, formatPercent, type LatencySummary } from './stats.js'
@@ -37,6 +38,8 @@ export interface BurstRun {
   memory: Memory
   resources: ResourceUse
   footprint: { final: number; physical: number; bytesOnDisk: number; uncompressedBytes: number }
+  /** The main thread's CPU profile over the burst, when it ran under the profiler. */
+  profile?: ProfileSummary
 }
 
 export interface RateRun {
@@ -101,6 +104,7 @@ function burstSection(input: E2eInput): ReportSection {
     `"RSS": process.memoryUsage().rss sampled every 250 ms over the run, the whole process (collector, normalizer and its worker, detector, embedded ClickHouse, load generator with its body pool); "steady" is the median of the second half of the samples; ${mib(idleRss)} before the warm-up`,
     `"of the slowest part": events/s over the slowest part's rate alone in this run (${slowest.name}, ${formatCount(slowest.eventsPerSec)} events/s; next section); the issue asks for ≥ 60%`,
     '"stream rules": wall time the normalizer\'s after-insert hook spent in the detector\'s stream rules and alert store, over the burst (the next batch waits for it)',
+    "the 1× burst ran under the main thread's CPU profiler (its own section below), the 10× burst without",
     '"on disk": active parts of audit_events in system.parts after the run (bytes_on_disk; uncompressed in brackets)',
   ]
   if (small && large) {
