@@ -29,7 +29,10 @@ const STAGES: ReadonlyArray<[keyof MatchStages, string]> = [
   ['accept', 'POST → 202 (collector: validate, Kafka acks=all)'],
   ['store', '202 → row stored (Kafka fetch, normalizer buffer, insert)'],
   ['detect', 'row stored → alert row written (match rules, incident lookup, insert)'],
-  ['deliver', 'alert written → webhook received (outbox row, delivery loop, signed POST)'],
+  [
+    'deliver',
+    'alert written → webhook received (outbox row, delivery loop, signed POST; below zero when the webhook came first)',
+  ],
   ['total', 'total: POST → verified webhook'],
 ]
 

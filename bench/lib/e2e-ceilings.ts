@@ -83,7 +83,12 @@ async function metered<T>(rig: Rig, events: (result: T) => number, work: () => P
 }
 
 /** The collector's HTTP app with a publisher that answers at once, under the burst's load: HTTP + parse + validate. */
-async function collectorAlone(ctx: BenchmarkContext, rig: Rig, load: LoadGenerator, events: number) {
+async function collectorAlone(
+  ctx: BenchmarkContext,
+  rig: Rig,
+  load: LoadGenerator,
+  options: { events: number; connections: number },
+) {
   ctx.progress('collector HTTP alone (no Kafka)')
   const collector = await startNullCollector(pipelineConfig(rig, 'null'), rig.logger)
   try {
@@ -92,12 +97,12 @@ async function collectorAlone(ctx: BenchmarkContext, rig: Rig, load: LoadGenerat
       {
         url: collector.url,
         token: rig.token,
-        connections: 16,
+        connections: options.connections,
         batch: rig.batch,
         mode: 'closed',
         warmupMs: 0,
         durationMs: 120_000,
-        maxRequests: events / rig.batch,
+        maxRequests: options.events / rig.batch,
         sequencePlaceholder: SEQUENCE,
       },
       bodiesForRun(rig, 'null'),
@@ -155,7 +160,10 @@ export async function measureCeilings(
   const cpu = cpuThroughput(bodies, batch, plan.cpuMs, PATH_CTX)
   const cpuOtherCores = probe.read().otherCores
   const jsonParseEventsPerSec = timed(bodies, (body) => JSON.parse(body) as unknown) * batch
-  const collectorHttp = await collectorAlone(ctx, rig, load, plan.collectorEvents)
+  const collectorHttp = await collectorAlone(ctx, rig, load, {
+    events: plan.collectorEvents,
+    connections: plan.connections,
+  })
 
   ctx.progress('kafkajs produce alone')
   const topic = `bench.e2e.ceiling.${rig.suffix}`
