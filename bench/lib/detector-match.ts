@@ -56,6 +56,21 @@ function probeEvent(id: string, index: number): Record<string, unknown> {
   }
 }
 
+const SEEN_TIMEOUT_MS = 10_000
+
+/**
+ * The alert store announces an alert (outbox, webhook) before it writes the row and logs
+ * `alert_fired` (services/detector/alerts.ts), so a webhook may arrive first: wait for the mark.
+ */
+async function seen(mark: () => number | undefined): Promise<number | undefined> {
+  const began = performance.now()
+  for (;;) {
+    const at = mark()
+    if (at !== undefined || performance.now() - began > SEEN_TIMEOUT_MS) return at
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
 async function probeOnce(rig: Rig, id: string, index: number): Promise<MatchStages | string> {
   rig.watch(id)
   const answer = await rig.endpoints.probe(rig.collector, id, JSON.stringify(probeEvent(id, index)))
@@ -66,8 +81,8 @@ async function probeOnce(rig: Rig, id: string, index: number): Promise<MatchStag
   )
   if (!arrival) return `${id}: no ${MATCH_RULE} webhook within ${WEBHOOK_TIMEOUT_MS / 1000} s`
   if (!arrival.verified) return `${id}: webhook signature not verified (${arrival.reason ?? ''})`
-  const storedAt = rig.storedAt.get(id)
-  const writtenAt = rig.alertWrittenAt.get(arrival.alertId)
+  const storedAt = await seen(() => rig.storedAt.get(id))
+  const writtenAt = await seen(() => rig.alertWrittenAt.get(arrival.alertId))
   if (storedAt === undefined || writtenAt === undefined) {
     return `${id}: webhook received but the ${storedAt === undefined ? 'stored row' : 'alert_fired line'} was not seen`
   }

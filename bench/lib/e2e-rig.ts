@@ -98,6 +98,8 @@ export class StoredTap {
   /** Receipt at the collector (received_at) → insert returned, per event. */
   latenciesMs: number[] = []
   lastStoredAt = 0
+  /** Wall time spent in the detector's stream rules (and the alert store) after the inserts. */
+  detectorSeconds = 0
   private waiting: Array<{ count: number; resolve: () => void }> = []
 
   record(rows: readonly AuditRow[]): void {
@@ -142,20 +144,12 @@ export interface Pipeline {
   stop: () => Promise<void>
 }
 
-/**
- * Detector, normalizer and collector in this process on fresh topics and a fresh database, like
- * `start`; with `exportSinks` (`export.sinks` entries; loopback allowed), the exporter too.
- */
-export async function startPipeline(
-  ctx: BenchmarkContext,
-  rig: Rig,
-  name: string,
-  exportSinks?: readonly unknown[],
-): Promise<Pipeline> {
+/** The configuration `start` would run a pipeline named `name` with: its own topics, database and consumer group. */
+export function pipelineConfig(rig: Rig, name: string, exportSinks?: readonly unknown[]): AppConfig {
   const database = `bench_e2e_${name}_${rig.suffix}`
   const raw = `bench.e2e.${name}.${rig.suffix}`
   const unlimited = { eventsPerSecond: 1e9, burst: 1e9 }
-  const config = AppConfig.parse({
+  return AppConfig.parse({
     logLevel: 'warn',
     dataDir: rig.dataDir,
     kafka: {
@@ -179,6 +173,20 @@ export async function startPipeline(
       ? { export: { sinks: exportSinks }, alerts: { allowPrivateNetworks: ['127.0.0.0/8'] } }
       : {}),
   })
+}
+
+/**
+ * Detector, normalizer and collector in this process on fresh topics and a fresh database, like
+ * `start`; with `exportSinks` (`export.sinks` entries; loopback allowed), the exporter too.
+ */
+export async function startPipeline(
+  ctx: BenchmarkContext,
+  rig: Rig,
+  name: string,
+  exportSinks?: readonly unknown[],
+): Promise<Pipeline> {
+  const config = pipelineConfig(rig, name, exportSinks)
+  const database = config.clickhouse.database
   const store: Store = { ...rig.store, database }
   await migrate(store, rig.logger)
   await ensureTopics(rig.kafka, pipelineTopics(config))
@@ -203,7 +211,9 @@ export async function startPipeline(
     pseudonymizationKey: PSEUDONYMIZATION_KEY,
     onRowsStored: async (rows) => {
       tap.record(rows)
+      const began = performance.now()
       await detector.inspectRows(rows)
+      tap.detectorSeconds += (performance.now() - began) / 1000
     },
   })
   const exporter = exportSinks
@@ -254,20 +264,20 @@ export async function storedFootprint(
   }
 }
 
-/** process.memoryUsage().rss every 250 ms while running. */
+/** process.memoryUsage.rss() every 250 ms while running (the cheap call: process.memoryUsage() walks the heap spaces too). */
 export class RssSampler {
   private readonly samples: number[] = []
   private readonly timer: NodeJS.Timeout
 
   constructor() {
-    this.samples.push(process.memoryUsage().rss)
-    this.timer = setInterval(() => this.samples.push(process.memoryUsage().rss), 250)
+    this.samples.push(process.memoryUsage.rss())
+    this.timer = setInterval(() => this.samples.push(process.memoryUsage.rss()), 250)
   }
 
   /** Peak, and steady: the median of the second half of the samples. */
   stop(): { peak: number; steady: number; samples: number } {
     clearInterval(this.timer)
-    this.samples.push(process.memoryUsage().rss)
+    this.samples.push(process.memoryUsage.rss())
     const tail = this.samples.slice(Math.floor(this.samples.length / 2)).sort((a, b) => a - b)
     return {
       peak: Math.max(...this.samples),

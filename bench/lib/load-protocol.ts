@@ -38,6 +38,8 @@ export interface LoadResult {
   failures: string[]
   /** Event-loop utilisation of the load generator itself during the run. */
   loadElu: number
+  /** CPU seconds of the load generator's thread over the run (NaN off Linux): not the pipeline's. */
+  cpuSeconds: number
 }
 
 export type WorkerRequest = { kind: 'run'; spec: LoadSpec; bodies: string[] }

@@ -1,6 +1,7 @@
 import http from 'node:http'
 import { performance } from 'node:perf_hooks'
 import { parentPort } from 'node:worker_threads'
+import { threadCpuSeconds } from './machine.js'
 import type { LoadResult, LoadSpec, WorkerReply, WorkerRequest } from './load-protocol.js'
 
 /**
@@ -151,6 +152,7 @@ async function run(spec: LoadSpec, bodyTexts: string[]): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: spec.connections })
   const tally = new Tally()
   const eluBefore = performance.eventLoopUtilization()
+  const cpuBefore = threadCpuSeconds()
   try {
     const windowMs =
       spec.mode === 'closed'
@@ -164,6 +166,7 @@ async function run(spec: LoadSpec, bodyTexts: string[]): Promise<LoadResult> {
       total: tally.total,
       failures: tally.failures,
       loadElu: performance.eventLoopUtilization(eluBefore).utilization,
+      cpuSeconds: threadCpuSeconds() - cpuBefore,
     }
   } finally {
     agent.destroy()

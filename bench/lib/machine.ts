@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import os from 'node:os'
 
 export interface MachineInfo {
@@ -51,13 +51,44 @@ export function hostCpuTicks(): HostTicks {
 /** Linux reports process times in USER_HZ ticks, 100 per second on every mainstream kernel. */
 const TICKS_PER_SECOND = 100
 
-/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat; NaN when unreadable. */
-export function processCpuSeconds(pid: number): number {
+/** CPU seconds (user + system) in a /proc stat file (a process's or a thread's); NaN when unreadable. */
+export function statCpuSeconds(file: string): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const stat = readFileSync(file, 'utf8')
     // The command name (field 2) may hold spaces; the fields after its closing parenthesis are fixed.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
     return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND
+  } catch {
+    return Number.NaN
+  }
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat; NaN when unreadable. */
+export function processCpuSeconds(pid: number): number {
+  return statCpuSeconds(`/proc/${pid}/stat`)
+}
+
+/** CPU seconds the calling thread (main or worker) has used so far; NaN off Linux. */
+export function threadCpuSeconds(): number {
+  return statCpuSeconds('/proc/thread-self/stat')
+}
+
+/**
+ * CPU seconds of this process's live threads named `node` other than the main thread (worker
+ * threads, V8's platform and GC threads, the libuv pool), from /proc/self/task. The embedded
+ * ClickHouse names its threads after their pools, so they are not counted. NaN off Linux.
+ */
+export function nodeThreadsCpuSeconds(): number {
+  try {
+    let total = 0
+    for (const task of readdirSync('/proc/self/task')) {
+      if (task === String(process.pid)) continue
+      if (readFileSync(`/proc/self/task/${task}/comm`, 'utf8').trim() !== 'node') continue
+      const seconds = statCpuSeconds(`/proc/self/task/${task}/stat`)
+      // A thread may exit between the listing and the read.
+      if (Number.isFinite(seconds)) total += seconds
+    }
+    return total
   } catch {
     return Number.NaN
   }

@@ -1,9 +1,6 @@
-import { readFileSync } from 'node:fs'
+import { statCpuSeconds } from './machine.js'
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks'
 import { ResourceProbe, type ResourceUse } from './probes.js'
-
-/** Linux reports thread times in USER_HZ ticks, 100 per second on every mainstream kernel. */
-const TICKS_PER_SECOND = 100
 
 /**
  * CPU seconds (user + system) this process's main thread has used so far: its task has the
@@ -11,13 +8,7 @@ const TICKS_PER_SECOND = 100
  * ClickHouse's pools); this is the one the event loop runs on. NaN off Linux.
  */
 export function mainThreadCpuSeconds(): number {
-  try {
-    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8')
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND
-  } catch {
-    return Number.NaN
-  }
+  return statCpuSeconds(`/proc/self/task/${process.pid}/stat`)
 }
 
 export interface RunUse extends ResourceUse {
