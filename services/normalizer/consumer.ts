@@ -45,6 +45,12 @@ export interface LoopOptions<Row extends object> {
   chunkSize: number
   /** Chunks processed ahead of the one being stored (worker threads + 1 is a good value). */
   pipelineDepth?: number
+  /**
+   * Batches of different partitions handled at once (kafkajs partitionsConsumedConcurrently): while
+   * one batch waits for its last chunk, the next one's chunks already keep the worker threads busy.
+   * Each partition's chunks are still stored and committed in offset order.
+   */
+  partitionsConcurrently?: number
   /** No progress for this long while messages wait counts as a stalled loop. */
   stallAfterMs?: number
   /** After a successful commit: each partition's committed offset (its rows are all stored). */
@@ -91,9 +97,10 @@ export function createIngestLoop<Row extends object>(options: LoopOptions<Row>):
   const consumer: Consumer = createConsumer(kafka, { groupId })
   let crashed: string | undefined
   let draining = false
-  let activeBatch: Promise<void> | undefined
+  const activeBatches = new Set<Promise<void>>()
   let lastProgressAt = Date.now()
-  let lagged = false
+  /** Partitions whose last batch ended behind the end of the partition. */
+  const lagging = new Set<number>()
   const tableLabel = options.writer.table.name
 
   // One dead letter per message, however many of its rows were refused (a receipt carries several).
@@ -161,14 +168,15 @@ export function createIngestLoop<Row extends object>(options: LoopOptions<Row>):
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
+      partitionsConsumedConcurrently: Math.max(1, options.partitionsConcurrently ?? 1),
       eachBatch: async (payload) => {
         if (draining) return
-        activeBatch = handleBatch(payload)
+        const active = handleBatch(payload)
+        activeBatches.add(active)
         try {
-          await activeBatch
+          await active
         } finally {
-          activeBatch = undefined
+          activeBatches.delete(active)
         }
       },
     })
@@ -245,7 +253,8 @@ export function createIngestLoop<Row extends object>(options: LoopOptions<Row>):
     }
     const lag = Number(batch.offsetLag())
     metrics.consumerLag.set({ topic, partition: String(partition) }, lag)
-    lagged = lag > 0
+    if (lag > 0) lagging.add(partition)
+    else lagging.delete(partition)
   }
 
   // Drain in order: no new batches, let the current one finish, flush and commit while still a
@@ -255,7 +264,7 @@ export function createIngestLoop<Row extends object>(options: LoopOptions<Row>):
     consumer.pause([{ topic }])
     // A flush stuck retrying a failing store gives up after the grace period; its rows stay uncommitted.
     const giveUp = setTimeout(() => writer.abort(), 10_000)
-    while (activeBatch) await activeBatch.catch(() => undefined)
+    while (activeBatches.size > 0) await Promise.allSettled([...activeBatches])
     clearTimeout(giveUp)
     await writer.shutdown().catch((err: unknown) => logger.warn({ err }, 'final_flush_failed'))
     writer.abort()
@@ -266,7 +275,7 @@ export function createIngestLoop<Row extends object>(options: LoopOptions<Row>):
   const health = () => {
     if (crashed) return { healthy: false, reason: `consumer crashed: ${crashed}` }
     if (!writer.isHealthy) return { healthy: false, reason: 'ClickHouse inserts are failing (retrying)' }
-    if ((lagged || writer.size > 0) && Date.now() - lastProgressAt > stallAfterMs) {
+    if ((lagging.size > 0 || writer.size > 0) && Date.now() - lastProgressAt > stallAfterMs) {
       return {
         healthy: false,
         reason: `no progress for ${Math.round((Date.now() - lastProgressAt) / 1000)} s`,
