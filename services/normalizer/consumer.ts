@@ -45,12 +45,6 @@ export interface LoopOptions<Row extends object> {
   chunkSize: number
   /** Chunks processed ahead of the one being stored (worker threads + 1 is a good value). */
   pipelineDepth?: number
-  /**
-   * Batches of different partitions handled at once (kafkajs partitionsConsumedConcurrently): while
-   * one batch waits for its last chunk, the next one's chunks already keep the worker threads busy.
-   * Each partition's chunks are still stored and committed in offset order.
-   */
-  partitionsConcurrently?: number
   /** No progress for this long while messages wait counts as a stalled loop. */
   stallAfterMs?: number
   /** After a successful commit: each partition's committed offset (its rows are all stored). */
@@ -97,10 +91,9 @@ export function createIngestLoop<Row extends object>(options: LoopOptions<Row>):
   const consumer: Consumer = createConsumer(kafka, { groupId })
   let crashed: string | undefined
   let draining = false
-  const activeBatches = new Set<Promise<void>>()
+  let activeBatch: Promise<void> | undefined
   let lastProgressAt = Date.now()
-  /** Partitions whose last batch ended behind the end of the partition. */
-  const lagging = new Set<number>()
+  let lagged = false
   const tableLabel = options.writer.table.name
 
   // One dead letter per message, however many of its rows were refused (a receipt carries several).
@@ -168,15 +161,14 @@ export function createIngestLoop<Row extends object>(options: LoopOptions<Row>):
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: Math.max(1, options.partitionsConcurrently ?? 1),
+      partitionsConsumedConcurrently: 1,
       eachBatch: async (payload) => {
         if (draining) return
-        const active = handleBatch(payload)
-        activeBatches.add(active)
+        activeBatch = handleBatch(payload)
         try {
-          await active
+          await activeBatch
         } finally {
-          activeBatches.delete(active)
+          activeBatch = undefined
         }
       },
     })
@@ -253,8 +245,7 @@ export function createIngestLoop<Row extends object>(options: LoopOptions<Row>):
     }
     const lag = Number(batch.offsetLag())
     metrics.consumerLag.set({ topic, partition: String(partition) }, lag)
-    if (lag > 0) lagging.add(partition)
-    else lagging.delete(partition)
+    lagged = lag > 0
   }
 
   // Drain in order: no new batches, let the current one finish, flush and commit while still a
@@ -264,7 +255,7 @@ export function createIngestLoop<Row extends object>(options: LoopOptions<Row>):
     consumer.pause([{ topic }])
     // A flush stuck retrying a failing store gives up after the grace period; its rows stay uncommitted.
     const giveUp = setTimeout(() => writer.abort(), 10_000)
-    while (activeBatches.size > 0) await Promise.allSettled([...activeBatches])
+    while (activeBatch) await activeBatch.catch(() => undefined)
     clearTimeout(giveUp)
     await writer.shutdown().catch((err: unknown) => logger.warn({ err }, 'final_flush_failed'))
     writer.abort()
@@ -275,7 +266,7 @@ export function createIngestLoop<Row extends object>(options: LoopOptions<Row>):
   const health = () => {
     if (crashed) return { healthy: false, reason: `consumer crashed: ${crashed}` }
     if (!writer.isHealthy) return { healthy: false, reason: 'ClickHouse inserts are failing (retrying)' }
-    if ((lagging.size > 0 || writer.size > 0) && Date.now() - lastProgressAt > stallAfterMs) {
+    if ((lagged || writer.size > 0) && Date.now() - lastProgressAt > stallAfterMs) {
       return {
         healthy: false,
         reason: `no progress for ${Math.round((Date.now() - lastProgressAt) / 1000)} s`,

@@ -123,8 +123,6 @@ export async function startNormalizer(options: NormalizerOptions): Promise<Norma
     process: countFindings,
     chunkSize: settings.chunkSize,
     pipelineDepth: settings.workers + 1,
-    // The next partition's chunks keep the workers busy while a batch drains its last ones.
-    partitionsConcurrently: settings.workers + 1,
     ...(options.onEventsCommitted ? { onCommitted: options.onEventsCommitted } : {}),
     writer: {
       table: auditEventsTable(store),
