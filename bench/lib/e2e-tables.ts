@@ -258,7 +258,7 @@ function ceilingSection(input: E2eInput): ReportSection {
     notes: [
       `slowest part alone (the ceiling the burst is compared with): ${slowest.name}, ${formatCount(slowest.eventsPerSec)} events/s; the JSON rows and the collector's CPU path are references, not parts`,
       `other processes on the host used ${cores(c.cpuOtherCores)} while the collector path was timed and ${cores(c.stagesOtherCores)} during the normalizer stages; kafkajs produce alone: broker ${cores(c.produceResources.brokerCores)}, other processes ${cores(c.produceResources.otherCores)}`,
-      `kafkajs consume alone read ${c.consume.messages.toLocaleString('en-US')} messages (joined in ${c.consume.joinSeconds.toFixed(1)} s, the rate counts it); the insert ceiling stored ${c.insert.stored.toLocaleString('en-US')} rows of ${Math.round(c.insert.rowJsonBytes)} bytes of JSON`,
+      `kafkajs consume alone read ${c.consume.messages.toLocaleString('en-US')} messages (joined in ${c.consume.joinSeconds.toFixed(1)} s, the rate counts it); the insert ceiling stored ${c.insert.stored.toLocaleString('en-US')} rows of ${Math.round(c.insert.rowJsonBytes)} bytes each (JSONCompactEachRow)`,
       'in the pipeline all of it shares two cores with the broker and the load generator; alone, each part has them to itself',
     ],
   }

@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto'
 import type { Kafka } from 'kafkajs'
 import type { AuditRow } from '../../schemas/audit-row.js'
 import type { Store } from '../../services/platform/clickhouse.js'
+import { auditEventsTable } from '../../services/platform/store/audit-events.js'
 import { RunProbe, type RunUse } from './normalizer-probes.js'
 import { summarize, type LatencySummary } from './stats.js'
 
 /**
  * What the normalizer sits on, each part alone on the same data: kafkajs consuming the topic with
- * the normalizer's consumer settings and no processing, and @clickhouse/client inserting the
- * pipeline's rows into the embedded store the way the writer does.
+ * the normalizer's consumer settings and no processing, and the pipeline's rows inserted into the
+ * embedded store the way the writer does.
  */
 
 export interface ConsumeResult {
@@ -102,7 +103,7 @@ export async function rawConsume(
 export interface InsertResult {
   rows: number
   batchRows: number
-  /** Mean size of a row as JSONEachRow sends it. */
+  /** Mean size of a row as the writer sends it (a JSONCompactEachRow line). */
   rowJsonBytes: number
   seconds: number
   /** Wall time of each insert call. */
@@ -114,24 +115,23 @@ export interface InsertResult {
 
 /**
  * @clickhouse/client alone on the embedded store: the rows in batches of `batchRows`, one insert at
- * a time, with the writer's format and settings (JSONEachRow, a deduplication token, no async insert).
+ * a time, through the table module the writer uses (JSONCompactEachRow lines, encoded here on the
+ * main thread, which the normalizer leaves to its workers; a deduplication token, no async insert).
  */
 export async function rawInsert(
   store: Store,
   rows: readonly AuditRow[],
   options: { batchRows: number; brokerPid: number },
 ): Promise<InsertResult> {
-  const table = `${store.database}.audit_events`
+  const table = auditEventsTable(store)
   const latencies: number[] = []
   const probe = new RunProbe(options.brokerPid)
   const started = performance.now()
   for (let start = 0; start < rows.length; start += options.batchRows) {
     const began = performance.now()
-    await store.client.insert({
-      table,
-      values: rows.slice(start, start + options.batchRows),
-      format: 'JSONEachRow',
-      clickhouse_settings: { insert_deduplication_token: `bench-insert-${start}`, async_insert: 0 },
+    await table.insert(rows.slice(start, start + options.batchRows), {
+      dedupToken: `bench-insert-${start}`,
+      settings: { async_insert: 0 },
     })
     latencies.push(performance.now() - began)
   }
@@ -141,8 +141,7 @@ export async function rawInsert(
   return {
     rows: rows.length,
     batchRows: options.batchRows,
-    rowJsonBytes:
-      sample.reduce((sum, row) => sum + Buffer.byteLength(JSON.stringify(row)), 0) / sample.length,
+    rowJsonBytes: sample.reduce((sum, row) => sum + Buffer.byteLength(table.encode(row)), 0) / sample.length,
     seconds,
     latency: summarize(latencies),
     resources,

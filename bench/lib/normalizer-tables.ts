@@ -220,7 +220,7 @@ function ceilingSection(runs: readonly NormalizerRun[], ceilings: Ceilings): Rep
     notes: [
       bottleneckNote(runs, ceilings),
       `"kafkajs consume alone": a new group reads the topic from the beginning with the normalizer's consumer settings (eachBatch, manual resolve, one partition at a time), no processing, one commit at the end; ${consume.batches} eachBatch calls; ${seconds(consume.joinSeconds)} to join, all read after ${seconds(consume.consumedSeconds)}, committed after ${seconds(consume.committedSeconds)} (the rate counts all of it)`,
-      `"ClickHouse insert alone": the rows processEventMessage made of the same messages, inserted into a fresh audit_events with @clickhouse/client on the embedded store (chDB), one insert at a time, JSONEachRow with a deduplication token like the writer; ${formatCount(insert.rowJsonBytes)} bytes of JSON per row; insert call p50 ${formatMs(insert.latency.p50)}, max ${formatMs(insert.latency.max)}; stored (FINAL) ${check(insert.stored, insert.rows)}`,
+      `"ClickHouse insert alone": the rows processEventMessage made of the same messages, inserted into a fresh audit_events with @clickhouse/client on the embedded store (chDB), one insert at a time, through the writer's table module (JSONCompactEachRow, encoded on this thread) with a deduplication token like the writer; ${formatCount(insert.rowJsonBytes)} bytes per row; insert call p50 ${formatMs(insert.latency.p50)}, max ${formatMs(insert.latency.max)}; stored (FINAL) ${check(insert.stored, insert.rows)}`,
       '"main thread per item": CPU time of the main thread per message, row or event; "longest loop stall": longest event-loop delay seen',
     ],
   }

@@ -17,9 +17,14 @@ import {
   type WriterOptions,
 } from './writer.js'
 
-/** What processing made of one message: rows to store, or a reason to dead-letter or drop it. */
+/**
+ * What processing made of one message: rows to store (with `lines[i]` the table's encoding of
+ * `rows[i]` when the processor encoded them already), or a reason to dead-letter or drop it.
+ */
 export type MessageOutcome<Row> =
-  { kind: 'ok'; rows: Row[] } | { kind: 'dlq'; reason: string } | { kind: 'drop'; reason: string }
+  | { kind: 'ok'; rows: Row[]; lines?: string[] }
+  | { kind: 'dlq'; reason: string }
+  | { kind: 'drop'; reason: string }
 
 export type ProcessMessages<Row> = (
   messages: readonly KafkaMessage[],
@@ -198,6 +203,8 @@ export function createIngestLoop<Row extends object>(options: LoopOptions<Row>):
       launch()
       const rows: Row[] = []
       const origins: RowOrigin[] = []
+      // Stays complete only while every outcome came encoded; otherwise the writer encodes.
+      let lines: string[] | undefined = []
       const dead: DeadLetter[] = []
       outcomes.forEach((outcome, index) => {
         metrics.messages.inc({ topic, outcome: outcome.kind })
@@ -207,6 +214,8 @@ export function createIngestLoop<Row extends object>(options: LoopOptions<Row>):
             rows.push(row)
             origins.push(origin)
           }
+          if (outcome.lines?.length !== outcome.rows.length) lines = undefined
+          else lines?.push(...outcome.lines)
         } else if (outcome.kind === 'dlq') dead.push({ message: chunk[index]!, reason: outcome.reason })
         else
           logger.debug({ partition, offset: chunk[index]!.offset, reason: outcome.reason }, 'message_dropped')
@@ -216,7 +225,7 @@ export function createIngestLoop<Row extends object>(options: LoopOptions<Row>):
         metrics.dlqMessages.inc({ topic }, dead.length)
       }
       const last = chunk[chunk.length - 1]!
-      writer.add(rows, { topic, partition, offset: last.offset }, origins)
+      writer.add(rows, { topic, partition, offset: last.offset }, origins, lines)
       payload.resolveOffset(last.offset)
       // A full buffer starts a flush in the background (processing goes on while it inserts); only
       // a second full buffer waits for it: back-pressure without stalling the pipeline.

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { Logger } from '../platform/logger.js'
-import type { Table } from '../platform/store/table.js'
+import type { EncodedTable, InsertOptions, Table } from '../platform/store/table.js'
 
 export class WriterStoppedError extends Error {
   readonly retryable = false
@@ -32,8 +32,11 @@ export interface RejectedRow<Row, Origin> {
 export type ScreenVerdict = 'insert' | 'replayed' | 'skip'
 
 export interface WriterOptions<Row = object, Origin = unknown> {
-  /** The table's module (services/platform/store/); its qualified name also seeds the tokens. */
-  table: Table<object>
+  /**
+   * The table's module (services/platform/store/); its qualified name also seeds the tokens. An
+   * encoded table gets its rows as the lines `add` was given (or encodes them on `add`).
+   */
+  table: Table<object> | EncodedTable<object>
   logger: Logger
   /**
    * Flush when this many rows are buffered (`normalizer.batchMaxRows`; embedded inserts block the
@@ -85,6 +88,13 @@ export function clickhouseErrorCode(err: unknown): number | undefined {
   return match ? Number(match[1]) : undefined
 }
 
+/** Buffered rows with `origins[i]` and `lines[i]` (empty for a table that is not encoded) for `rows[i]`. */
+interface Batch<Row, Origin> {
+  rows: Row[]
+  origins: Origin[]
+  lines: string[]
+}
+
 export function isRetryableInsertError(err: unknown): boolean {
   const code = clickhouseErrorCode(err)
   return code === undefined || !ROW_DATA_ERROR_CODES.has(code)
@@ -101,6 +111,8 @@ export class ClickHouseWriter<Row extends object, Origin = unknown> {
   private rows: Row[] = []
   /** `origins[i]` is where `rows[i]` came from. */
   private origins: Origin[] = []
+  /** `lines[i]` is `rows[i]` encoded, when the table is an encoded one (else empty). */
+  private lines: string[] = []
   private positions = new Map<string, SourcePosition & { first: string }>()
   private oldestAt: number | undefined
   private flushing: Promise<void> | undefined
@@ -130,10 +142,23 @@ export class ClickHouseWriter<Row extends object, Origin = unknown> {
     return this.healthy
   }
 
-  /** Buffers rows (with `origins[i]` the origin of `rows[i]`) and records that everything up to `position` has been handed over. */
-  add(rows: readonly Row[], position: SourcePosition, origins: readonly Origin[]): void {
+  /**
+   * Buffers rows (with `origins[i]` the origin of `rows[i]`, and `lines[i]` its encoding when it was
+   * encoded already) and records that everything up to `position` has been handed over.
+   */
+  add(
+    rows: readonly Row[],
+    position: SourcePosition,
+    origins: readonly Origin[],
+    lines?: readonly string[],
+  ): void {
     for (const row of rows) this.rows.push(row)
     for (const origin of origins) this.origins.push(origin)
+    const table = this.options.table
+    if ('encode' in table) {
+      if (lines) for (const line of lines) this.lines.push(line)
+      else for (const row of rows) this.lines.push(table.encode(row))
+    }
     const key = `${position.topic}:${position.partition}`
     const existing = this.positions.get(key)
     this.positions.set(key, { ...position, first: existing?.first ?? position.offset })
@@ -166,20 +191,21 @@ export class ClickHouseWriter<Row extends object, Origin = unknown> {
   async flush(): Promise<void> {
     while (this.flushing) await this.flushing.catch(() => undefined)
     if (this.positions.size === 0) return
-    const rows = this.rows
-    const origins = this.origins
+    const batch: Batch<Row, Origin> = { rows: this.rows, origins: this.origins, lines: this.lines }
     const positions = [...this.positions.values()]
     this.rows = []
     this.origins = []
+    this.lines = []
     this.positions = new Map()
     this.oldestAt = undefined
-    this.flushing = this.insertAndCommit(rows, origins, positions)
+    this.flushing = this.insertAndCommit(batch, positions)
     try {
       await this.flushing
     } catch (err) {
       // Put the batch back in front, so the next flush retries it whole, before anything newer.
-      this.rows = [...rows, ...this.rows]
-      this.origins = [...origins, ...this.origins]
+      this.rows = [...batch.rows, ...this.rows]
+      this.origins = [...batch.origins, ...this.origins]
+      this.lines = [...batch.lines, ...this.lines]
       for (const position of positions) {
         const key = `${position.topic}:${position.partition}`
         const newer = this.positions.get(key)
@@ -201,14 +227,13 @@ export class ClickHouseWriter<Row extends object, Origin = unknown> {
   }
 
   private async insertAndCommit(
-    rows: Row[],
-    origins: Origin[],
+    batch: Batch<Row, Origin>,
     positions: Array<SourcePosition & { first: string }>,
   ): Promise<void> {
     const rejected: Array<RejectedRow<Row, Origin>> = []
-    const { insert, replayed } = await this.screened(rows, origins)
+    const { insert, replayed } = await this.screened(batch)
     if (insert.rows.length > 0) {
-      await this.insertWithRetry(insert.rows, insert.origins, this.dedupToken(positions), rejected)
+      await this.insertWithRetry(insert, this.dedupToken(positions), rejected)
     }
     if (rejected.length > 0) await this.options.onRejected?.(rejected)
     const stored = [...insert.rows, ...replayed]
@@ -216,23 +241,24 @@ export class ClickHouseWriter<Row extends object, Origin = unknown> {
     await this.options.commit(positions.map(({ topic, partition, offset }) => ({ topic, partition, offset })))
   }
 
-  /** The rows to insert (with their origins) and the replayed ones, by the screen's verdicts. */
+  /** The rows to insert (with their origins and lines) and the replayed ones, by the screen's verdicts. */
   private async screened(
-    rows: Row[],
-    origins: Origin[],
-  ): Promise<{ insert: { rows: Row[]; origins: Origin[] }; replayed: Row[] }> {
+    batch: Batch<Row, Origin>,
+  ): Promise<{ insert: Batch<Row, Origin>; replayed: Row[] }> {
     const screen = this.options.screen
-    if (!screen || rows.length === 0) return { insert: { rows, origins }, replayed: [] }
+    const { rows, origins, lines } = batch
+    if (!screen || rows.length === 0) return { insert: batch, replayed: [] }
     // The screen reads the store: while it fails, the writer is as unhealthy as a failing insert.
     const verdicts = await this.retrying({ failure: 'screen_failed', rows: rows.length, store: true }, () =>
       screen(rows),
     )
-    const insert = { rows: [] as Row[], origins: [] as Origin[] }
+    const insert: Batch<Row, Origin> = { rows: [], origins: [], lines: [] }
     const replayed: Row[] = []
     rows.forEach((row, index) => {
       if (verdicts[index] === 'insert') {
         insert.rows.push(row)
         insert.origins.push(origins[index]!)
+        if (lines.length > 0) insert.lines.push(lines[index]!)
       } else if (verdicts[index] === 'replayed') replayed.push(row)
     })
     return { insert, replayed }
@@ -244,19 +270,22 @@ export class ClickHouseWriter<Row extends object, Origin = unknown> {
    * `rejected` (for the DLQ) and the rest are stored.
    */
   private async insertWithRetry(
-    rows: Row[],
-    origins: Origin[],
+    batch: Batch<Row, Origin>,
     token: string,
     rejected: Array<RejectedRow<Row, Origin>>,
   ): Promise<void> {
     const { table: target, logger } = this.options
     const table = target.name
+    const { rows, origins, lines } = batch
     let delay = this.options.backoff?.initialMs ?? 200
     const maxDelay = this.options.backoff?.maxMs ?? 10_000
     for (let attempt = 1; ; attempt++) {
       const started = performance.now()
       try {
-        await target.insert(rows, { dedupToken: token, settings: { async_insert: 0 } })
+        const options: InsertOptions = { dedupToken: token, settings: { async_insert: 0 } }
+        await ('insertEncoded' in target
+          ? target.insertEncoded(lines, options)
+          : target.insert(rows, options))
         this.options.onFlush?.(rows.length, (performance.now() - started) / 1000, true)
         this.setHealthy(true)
         return
@@ -271,13 +300,13 @@ export class ClickHouseWriter<Row extends object, Origin = unknown> {
             return
           }
           const half = Math.ceil(rows.length / 2)
-          await this.insertWithRetry(
-            rows.slice(0, half),
-            origins.slice(0, half),
-            `${token}:a${half}`,
-            rejected,
-          )
-          await this.insertWithRetry(rows.slice(half), origins.slice(half), `${token}:b${half}`, rejected)
+          const part = (start: number, end?: number): Batch<Row, Origin> => ({
+            rows: rows.slice(start, end),
+            origins: origins.slice(start, end),
+            lines: lines.slice(start, end),
+          })
+          await this.insertWithRetry(part(0, half), `${token}:a${half}`, rejected)
+          await this.insertWithRetry(part(half), `${token}:b${half}`, rejected)
           return
         }
         this.setHealthy(false)

@@ -4,9 +4,10 @@ import path from 'node:path'
 import { createClient, type ClickHouseClient } from '@clickhouse/client'
 import { createChdbConnection } from 'chdb/connection'
 import type { AppConfig } from '../../schemas/config.js'
+import { registerEmbeddedInsert, type EncodedInsert } from './clickhouse-insert.js'
 import { ConfigError } from './config.js'
 import { checkStoreLayout, openEncryptedEngine } from './encrypted-store.js'
-import { trackActivity, type StoreActivity } from './store-activity.js'
+import { trackActivity, type StoreActivity, type TrackedActivity } from './store-activity.js'
 
 export type { ClickHouseClient }
 
@@ -57,6 +58,35 @@ function guardDeduplicationToken(client: ClickHouseClient): void {
       ...params,
       clickhouse_settings: { insert_deduplication_token: randomUUID(), ...params.clickhouse_settings },
     })
+}
+
+/**
+ * The embedded engine's raw insert: the bytes go to the engine as they are, the settings into the
+ * statement's own SETTINGS clause (so nothing stays in the session), always with a token of its
+ * own unless one is named, like every other embedded insert.
+ */
+function embeddedEncodedInsert(
+  connection: ReturnType<typeof createChdbConnection>,
+  activity: TrackedActivity,
+): (insert: EncodedInsert) => Promise<void> {
+  return async ({ table, columns, format, body, settings }) => {
+    const named = Object.entries(settings).filter((entry): entry is [string, string | number | boolean] =>
+      ['string', 'number', 'boolean'].includes(typeof entry[1]),
+    )
+    await activity.track(() =>
+      connection.chdb.rawInsert({
+        table,
+        columns,
+        values: body,
+        format,
+        settings: {
+          date_time_input_format: SESSION_SETTINGS.date_time_input_format,
+          insert_deduplication_token: randomUUID(),
+          ...Object.fromEntries(named),
+        },
+      }),
+    )
+  }
 }
 
 export function embeddedStorePath(dataDir: string): string {
@@ -117,6 +147,7 @@ export function openStore(config: Pick<AppConfig, 'clickhouse' | 'dataDir'>): St
   })
   guardDeduplicationToken(client)
   const activity = trackActivity(client)
+  registerEmbeddedInsert(client, embeddedEncodedInsert(connection, activity))
   return {
     client,
     database,

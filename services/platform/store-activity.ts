@@ -16,23 +16,31 @@ export interface StoreActivity {
 const METHODS = ['query', 'insert', 'command', 'exec'] as const
 const POLL_MS = 20
 
+/** The activity view, and the way to count a call that bypasses the client's methods. */
+export interface TrackedActivity extends StoreActivity {
+  track<T>(work: () => Promise<T>): Promise<T>
+}
+
 /** Counts the client's calls in flight by wrapping its methods; returns the view of them. */
-export function trackActivity(client: ClickHouseClient): StoreActivity {
+export function trackActivity(client: ClickHouseClient): TrackedActivity {
   let inFlight = 0
   let lastActiveAt = 0
-  for (const method of METHODS) {
-    const original = (client[method] as (...args: unknown[]) => Promise<unknown>).bind(client)
-    ;(client as unknown as Record<string, unknown>)[method] = async (...args: unknown[]) => {
-      inFlight++
-      try {
-        return await original(...args)
-      } finally {
-        inFlight--
-        lastActiveAt = Date.now()
-      }
+  const track = async <T>(work: () => Promise<T>): Promise<T> => {
+    inFlight++
+    try {
+      return await work()
+    } finally {
+      inFlight--
+      lastActiveAt = Date.now()
     }
   }
+  for (const method of METHODS) {
+    const original = (client[method] as (...args: unknown[]) => Promise<unknown>).bind(client)
+    ;(client as unknown as Record<string, unknown>)[method] = (...args: unknown[]) =>
+      track(() => original(...args))
+  }
   return {
+    track,
     async waitForQuiet(quietMs, maxWaitMs) {
       const deadline = Date.now() + maxWaitMs
       for (;;) {

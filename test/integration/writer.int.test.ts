@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createLogger } from '../../services/platform/logger.js'
 import { ClickHouseWriter, type SourcePosition } from '../../services/normalizer/writer.js'
-import type { Table } from '../../services/platform/store/table.js'
+import { insertEncoded } from '../../services/platform/clickhouse-insert.js'
+import {
+  compactEncoder,
+  type EncodedTable,
+  type InsertOptions,
+  type Table,
+} from '../../services/platform/store/table.js'
 import { queryRows } from '../helpers/store.js'
 import { openTestStore, type TestStore } from '../helpers/store.js'
 import { waitFor } from '../helpers/wait.js'
@@ -23,6 +29,28 @@ describe('ClickHouseWriter against the embedded engine', () => {
       })
     },
   })
+
+  /** The same table written as JSONCompactEachRow lines, the way audit_events is. */
+  const encodedRowsTable = (): EncodedTable<{ id: string; d: string }> => {
+    const insertLines = async (lines: readonly string[], options: InsertOptions = {}) => {
+      await insertEncoded(store.client, {
+        table,
+        columns: ['id', 'd'],
+        format: 'JSONCompactEachRow',
+        body: Buffer.from(`${lines.join('\n')}\n`),
+        queryId: `writer-rows-${lines.length}`,
+        settings: { ...options.settings, insert_deduplication_token: options.dedupToken },
+      })
+    }
+    const encode = compactEncoder<{ id: string; d: string }>(['id', 'd'])
+    return {
+      name: table,
+      columns: ['id', 'd'],
+      encode,
+      insertEncoded: insertLines,
+      insert: (rows, options) => insertLines(rows.map(encode), options),
+    }
+  }
 
   beforeAll(async () => {
     store = openTestStore()
@@ -196,6 +224,43 @@ describe('ClickHouseWriter against the embedded engine', () => {
       `SELECT id FROM ${table} WHERE startsWith(id, 'bad-batch-') ORDER BY id`,
     )
     expect(stored.map((r) => r.id)).toEqual(rows.filter((_, i) => i !== 5).map((r) => r.id))
+    await writer.shutdown()
+  })
+
+  it('inserts the encoded lines it was given, and narrows a refused one down to its row and origin', async () => {
+    const rejected: Array<{ row: object; origin: string }> = []
+    const writer = new ClickHouseWriter<{ id: string; d: string }, string>({
+      table: encodedRowsTable(),
+      logger,
+      maxRows: 100,
+      maxWaitMs: 1_000,
+      commit: () => Promise.resolve(),
+      onRejected: (rows) => {
+        rejected.push(...rows.map(({ row, origin }) => ({ row, origin })))
+        return Promise.resolve()
+      },
+    })
+    const rows = Array.from({ length: 8 }, (_, i) => ({ id: `enc-${i}`, d: '2026-11-24' }))
+    // The lines are what is stored (a worker encoded them); line 5 holds a value the store refuses.
+    const lines = rows.map((row, i) => JSON.stringify([`${row.id}-line`, i === 5 ? 'not a date' : row.d]))
+    writer.add(
+      rows,
+      { topic: 't', partition: 3, offset: '7' },
+      rows.map((_, i) => `t:3:${i}`),
+      lines,
+    )
+    // Rows added without lines are encoded by the writer.
+    writer.add([{ id: 'enc-plain', d: '2026-11-25' }], { topic: 't', partition: 3, offset: '8' }, ['t:3:8'])
+    await writer.flush()
+    expect(rejected).toEqual([{ row: rows[5], origin: 't:3:5' }])
+    const stored = await queryRows<{ id: string; d: string }>(
+      store,
+      `SELECT id, toString(d) AS d FROM ${table} WHERE startsWith(id, 'enc-') ORDER BY id`,
+    )
+    expect(stored).toEqual([
+      ...[0, 1, 2, 3, 4, 6, 7].map((i) => ({ id: `enc-${i}-line`, d: '2026-11-24' })),
+      { id: 'enc-plain', d: '2026-11-25' },
+    ])
     await writer.shutdown()
   })
 })

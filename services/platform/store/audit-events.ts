@@ -1,6 +1,6 @@
 import type { AuditRow } from '../../../schemas/audit-row.js'
 import type { Store } from '../clickhouse.js'
-import { defineTable, tableName } from './table.js'
+import { compactEncoder, defineEncodedTable, tableName } from './table.js'
 
 /**
  * `audit_events` (schemas/clickhouse/0001_audit_events.sql): one row per event, written only by the
@@ -16,7 +16,69 @@ export const AUDIT_EVENTS = 'audit_events'
  */
 export const AUDIT_EVENT_IDS = 'audit_event_ids'
 
-export const auditEventsTable = defineTable<AuditRow>(AUDIT_EVENTS)
+/**
+ * The columns a row is written to, in the order `encodeAuditRow` writes its values: every field of
+ * AuditRow (the compiler checks none is missing). `redaction_count` is MATERIALIZED by the engine.
+ */
+export const AUDIT_EVENT_COLUMNS = [
+  'tenant_id',
+  'event_id',
+  'schema_version',
+  'occurred_at',
+  'received_at',
+  'ingested_at',
+  'gateway',
+  'gateway_format',
+  'method',
+  'server_name',
+  'server_version',
+  'server_transport',
+  'tool',
+  'resource_uri',
+  'prompt',
+  'session_id',
+  'request_id',
+  'trace_id',
+  'client_name',
+  'client_version',
+  'user_id',
+  'user_id_kind',
+  'user_roles',
+  'auth_method',
+  'source_ip',
+  'user_agent',
+  'arguments',
+  'arguments_bytes',
+  'arguments_truncated',
+  'result',
+  'result_bytes',
+  'result_truncated',
+  'status',
+  'error_class',
+  'error_code',
+  'error_message',
+  'duration_ms',
+  'decision',
+  'data_region',
+  'tls',
+  'attributes',
+  'redaction_findings',
+  'retention_until',
+  'source_partition',
+  'source_offset',
+  'origin',
+  'content_hash',
+] as const satisfies ReadonlyArray<keyof AuditRow>
+
+/** Compiles only while AUDIT_EVENT_COLUMNS names every field of AuditRow. */
+const everyFieldWritten: Exclude<keyof AuditRow, (typeof AUDIT_EVENT_COLUMNS)[number]> extends never
+  ? true
+  : never = true
+
+/** One row as the line `auditEventsTable(store).insertEncoded` takes (e.g. made on a worker thread). */
+export const encodeAuditRow = compactEncoder<AuditRow>(everyFieldWritten && AUDIT_EVENT_COLUMNS)
+
+export const auditEventsTable = defineEncodedTable<AuditRow>(AUDIT_EVENTS, AUDIT_EVENT_COLUMNS)
 
 /** A version of an event id already in the store. */
 export type StoredVersion = Pick<
