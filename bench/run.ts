@@ -42,9 +42,9 @@ const BENCHMARKS: readonly Benchmark[] = [
   exportBenchmark,
 ]
 
-const USAGE = `Usage: npm run bench -- [--only NAME] [--quick] [--no-record]
+const USAGE = `Usage: npm run bench -- [--only NAMES] [--quick] [--no-record]
 
-  --only NAME    run one benchmark
+  --only NAMES   run these benchmarks only (comma-separated, e.g. e2e,detector)
   --quick        short windows for a smoke run; figures are not comparable with a full run
   --no-record    print the results without appending them to BENCHMARKS.md
 
@@ -106,12 +106,11 @@ function parseCommandLine(args: string[]): { selected: Benchmark[]; quick: boole
     console.log(USAGE)
     process.exit(0)
   }
-  const selected = values.only
-    ? BENCHMARKS.filter((benchmark) => benchmark.name === values.only)
-    : [...BENCHMARKS]
-  if (selected.length === 0) {
-    usageError(`no benchmark named "${values.only}"`)
-  }
+  const names = values.only?.split(',').map((name) => name.trim()) ?? []
+  const unknown = names.filter((name) => !BENCHMARKS.some((benchmark) => benchmark.name === name))
+  if (unknown.length > 0) usageError(`no benchmark named "${unknown.join('", "')}"`)
+  const selected =
+    names.length > 0 ? BENCHMARKS.filter((benchmark) => names.includes(benchmark.name)) : [...BENCHMARKS]
   return { selected, quick: values.quick, record: !values['no-record'] }
 }
 
