@@ -95,6 +95,10 @@ interface Batch<Row, Origin> {
   lines: string[]
 }
 
+function emptyBatch<Row, Origin>(): Batch<Row, Origin> {
+  return { rows: [], origins: [], lines: [] }
+}
+
 export function isRetryableInsertError(err: unknown): boolean {
   const code = clickhouseErrorCode(err)
   return code === undefined || !ROW_DATA_ERROR_CODES.has(code)
@@ -108,11 +112,8 @@ export function isRetryableInsertError(err: unknown): boolean {
  * hands the positions to `commit`. No buffered row outlives a committed offset.
  */
 export class ClickHouseWriter<Row extends object, Origin = unknown> {
-  private rows: Row[] = []
-  /** `origins[i]` is where `rows[i]` came from. */
-  private origins: Origin[] = []
-  /** `lines[i]` is `rows[i]` encoded, when the table is an encoded one (else empty). */
-  private lines: string[] = []
+  /** What is buffered: `origins[i]` is where `rows[i]` came from, `lines[i]` its encoding. */
+  private buffer: Batch<Row, Origin> = emptyBatch()
   private positions = new Map<string, SourcePosition & { first: string }>()
   private oldestAt: number | undefined
   private flushing: Promise<void> | undefined
@@ -135,7 +136,7 @@ export class ClickHouseWriter<Row extends object, Origin = unknown> {
   }
 
   get size(): number {
-    return this.rows.length
+    return this.buffer.rows.length
   }
 
   get isHealthy(): boolean {
@@ -152,12 +153,13 @@ export class ClickHouseWriter<Row extends object, Origin = unknown> {
     origins: readonly Origin[],
     lines?: readonly string[],
   ): void {
-    for (const row of rows) this.rows.push(row)
-    for (const origin of origins) this.origins.push(origin)
+    const buffer = this.buffer
+    for (const row of rows) buffer.rows.push(row)
+    for (const origin of origins) buffer.origins.push(origin)
     const table = this.options.table
     if ('encode' in table) {
-      if (lines) for (const line of lines) this.lines.push(line)
-      else for (const row of rows) this.lines.push(table.encode(row))
+      if (lines) for (const line of lines) buffer.lines.push(line)
+      else for (const row of rows) buffer.lines.push(table.encode(row))
     }
     const key = `${position.topic}:${position.partition}`
     const existing = this.positions.get(key)
@@ -166,12 +168,12 @@ export class ClickHouseWriter<Row extends object, Origin = unknown> {
   }
 
   isFull(): boolean {
-    return this.rows.length >= this.maxRows
+    return this.buffer.rows.length >= this.maxRows
   }
 
   /** A flush is running and another full batch is already waiting behind it. */
   isBacklogged(): boolean {
-    return this.flushing !== undefined && this.rows.length >= this.maxRows
+    return this.flushing !== undefined && this.buffer.rows.length >= this.maxRows
   }
 
   /** Starts a flush unless one is running; failures stay buffered and are retried by the timer. */
@@ -191,11 +193,9 @@ export class ClickHouseWriter<Row extends object, Origin = unknown> {
   async flush(): Promise<void> {
     while (this.flushing) await this.flushing.catch(() => undefined)
     if (this.positions.size === 0) return
-    const batch: Batch<Row, Origin> = { rows: this.rows, origins: this.origins, lines: this.lines }
+    const batch = this.buffer
     const positions = [...this.positions.values()]
-    this.rows = []
-    this.origins = []
-    this.lines = []
+    this.buffer = emptyBatch()
     this.positions = new Map()
     this.oldestAt = undefined
     this.flushing = this.insertAndCommit(batch, positions)
@@ -203,9 +203,12 @@ export class ClickHouseWriter<Row extends object, Origin = unknown> {
       await this.flushing
     } catch (err) {
       // Put the batch back in front, so the next flush retries it whole, before anything newer.
-      this.rows = [...batch.rows, ...this.rows]
-      this.origins = [...batch.origins, ...this.origins]
-      this.lines = [...batch.lines, ...this.lines]
+      const waiting = this.buffer
+      this.buffer = {
+        rows: [...batch.rows, ...waiting.rows],
+        origins: [...batch.origins, ...waiting.origins],
+        lines: [...batch.lines, ...waiting.lines],
+      }
       for (const position of positions) {
         const key = `${position.topic}:${position.partition}`
         const newer = this.positions.get(key)
@@ -252,7 +255,7 @@ export class ClickHouseWriter<Row extends object, Origin = unknown> {
     const verdicts = await this.retrying({ failure: 'screen_failed', rows: rows.length, store: true }, () =>
       screen(rows),
     )
-    const insert: Batch<Row, Origin> = { rows: [], origins: [], lines: [] }
+    const insert = emptyBatch<Row, Origin>()
     const replayed: Row[] = []
     rows.forEach((row, index) => {
       if (verdicts[index] === 'insert') {

@@ -42,6 +42,18 @@ export interface Table<Row> {
   insert(rows: readonly Row[], options?: InsertOptions): Promise<void>
 }
 
+/** An insert's settings: the caller's, and its deduplication token when it names one. */
+function insertSettings(options: InsertOptions): ClickHouseSettings {
+  // A token key left undefined would hide the embedded store's fresh one: set it only when named.
+  const settings: ClickHouseSettings = { ...options.settings }
+  if (options.dedupToken !== undefined) settings.insert_deduplication_token = options.dedupToken
+  return settings
+}
+
+function queryIdOf(table: TableName, options: InsertOptions): string {
+  return options.queryId ?? `${table}-${randomUUID()}`
+}
+
 /**
  * A table's insert: rows go as JSONEachRow through `toStored` (how the row is written, e.g. times
  * as DateTime64 text), each insert with its query id and, when given, its deduplication token.
@@ -54,16 +66,13 @@ export function defineTable<Row extends object>(
     name: tableName(store.database, table),
     async insert(rows, options = {}) {
       if (rows.length === 0) return
-      // A token key left undefined would hide the embedded store's fresh one: set it only when named.
-      const settings: ClickHouseSettings = { ...options.settings }
-      if (options.dedupToken !== undefined) settings.insert_deduplication_token = options.dedupToken
       const values: object[] = toStored ? rows.map(toStored) : [...rows]
       await store.client.insert({
         table: tableName(store.database, table),
         values,
         format: 'JSONEachRow',
-        query_id: options.queryId ?? `${table}-${randomUUID()}`,
-        clickhouse_settings: settings,
+        query_id: queryIdOf(table, options),
+        clickhouse_settings: insertSettings(options),
       })
     },
   })
@@ -98,15 +107,13 @@ export function defineEncodedTable<Row extends object>(
     const name = tableName(store.database, table)
     const insertEncodedLines = async (lines: readonly string[], options: InsertOptions = {}) => {
       if (lines.length === 0) return
-      const settings: ClickHouseSettings = { ...options.settings }
-      if (options.dedupToken !== undefined) settings.insert_deduplication_token = options.dedupToken
       await insertEncoded(store.client, {
         table: name,
         columns,
         format: 'JSONCompactEachRow',
         body: Buffer.from(`${lines.join('\n')}\n`),
-        queryId: options.queryId ?? `${table}-${randomUUID()}`,
-        settings,
+        queryId: queryIdOf(table, options),
+        settings: insertSettings(options),
       })
     }
     return {
