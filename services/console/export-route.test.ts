@@ -75,10 +75,15 @@ describe('GET /export/sinks', () => {
         Promise.resolve([
           {
             name: 'soc',
+            type: 'splunk-hec',
+            records: ['event'],
             lag: 3,
+            paused: true,
             lastError: 'HEC 503: server busy',
             lastSuccessAt: null,
             failingSince: updatedAt,
+            lagging: false,
+            sentTotal: {},
             recordsPerSecond: 0,
             updatedAt,
             reporting: true,

@@ -1,14 +1,8 @@
 import type { Request, Response, Router } from 'express'
 import type { SinkConfig } from '../../schemas/export.js'
+import type { ExportSinkStatus } from '../platform/store/export-sink-status.js'
 import { locals } from './auth.js'
-import {
-  liveView,
-  savedView,
-  sinksOfTenant,
-  type LiveSinkStatus,
-  type SavedSinkStatus,
-  type SinkView,
-} from './export-status.js'
+import { liveView, savedView, sinksOfTenant, type LiveSinkStatus, type SinkView } from './export-status.js'
 
 type Guard = (
   action: string,
@@ -20,8 +14,8 @@ export interface ExportStatusDeps {
   unhealthyAfterSeconds: number
   /** The exporter's loops when it runs in this process (`start`); absent in server mode. */
   live?: () => readonly LiveSinkStatus[]
-  /** The status the exporter saves in the store, whichever process runs it (exporter/status.ts). */
-  saved: () => Promise<readonly SavedSinkStatus[]>
+  /** The status the exporter saves in the store, whichever process runs it (`exportStatus`). */
+  saved: () => Promise<readonly ExportSinkStatus[]>
 }
 
 async function savedViews(deps: ExportStatusDeps, sinks: SinkConfig[], nowMs: number): Promise<SinkView[]> {

@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { SinkConfig } from '../../schemas/export.js'
-import {
-  liveView,
-  savedView,
-  scrubSecrets,
-  sinksOfTenant,
-  type LiveSinkStatus,
-  type SavedSinkStatus,
-} from './export-status.js'
+import type { ExportSinkStatus } from '../platform/store/export-sink-status.js'
+import { liveView, savedView, scrubSecrets, sinksOfTenant, type LiveSinkStatus } from './export-status.js'
 
 const hec = SinkConfig.parse({
   name: 'soc',
@@ -30,12 +24,17 @@ const live = (over: Partial<LiveSinkStatus> = {}): LiveSinkStatus => ({
   recordsPerSecond: 123.456,
   ...over,
 })
-const saved = (over: Partial<SavedSinkStatus> = {}): SavedSinkStatus => ({
+const saved = (over: Partial<ExportSinkStatus> = {}): ExportSinkStatus => ({
   name: 'soc',
+  type: 'splunk-hec',
+  records: ['event'],
   lag: 60,
+  paused: false,
   lastError: null,
   lastSuccessAt: '2026-12-03T19:59:50.000Z',
   failingSince: null,
+  lagging: false,
+  sentTotal: { event: 1200 },
   recordsPerSecond: 41.26,
   updatedAt: '2026-12-03T19:59:56.000Z',
   reporting: true,

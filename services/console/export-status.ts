@@ -1,11 +1,13 @@
 import type { SinkConfig } from '../../schemas/export.js'
 import { ALL_TENANTS, webhookReceivesTenant } from '../../schemas/webhooks.js'
+import type { ExportSinkStatus } from '../platform/store/export-sink-status.js'
 
 /**
  * What `GET /export/sinks` answers for one sink, from either source:
  * - `live`: the exporter runs in this process (`start`): its loops' own state;
  * - `store`: the console runs alone (server mode): the status the exporter saves every few
- *   seconds (`export_sink_status`, exporter/status.ts), as old as `status_age_seconds` says.
+ *   seconds (`export_sink_status`, platform/store/export-sink-status.ts), as old as
+ *   `status_age_seconds` says.
  * Only a sink's name, type and tenants leave the configuration: never its URL, token or headers.
  */
 export type SinkState = 'ok' | 'paused' | 'failing' | 'unknown'
@@ -37,19 +39,6 @@ export interface LiveSinkStatus {
   lastError: string | undefined
   lastSuccessMs: number | undefined
   recordsPerSecond: number
-}
-
-/** A sink's status as the exporter last saved it (exporter/status.ts `ExportSinkStatus`). */
-export interface SavedSinkStatus {
-  name: string
-  lag: number | null
-  lastError: string | null
-  lastSuccessAt: string | null
-  failingSince: string | null
-  recordsPerSecond: number
-  updatedAt: string | null
-  /** False when no exporter has saved the sink's status lately. */
-  reporting: boolean
 }
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString())
@@ -133,7 +122,7 @@ export function liveView(
  */
 export function savedView(
   sink: SinkConfig,
-  saved: SavedSinkStatus | undefined,
+  saved: ExportSinkStatus | undefined,
   unhealthyAfterMs: number,
   nowMs: number,
 ): SinkView {

@@ -3,6 +3,7 @@ import type { AppConfig } from '../../schemas/config.js'
 import type { Store } from '../platform/clickhouse.js'
 import type { Lifecycle } from '../platform/lifecycle.js'
 import type { Logger } from '../platform/logger.js'
+import { exportStatus } from '../platform/store/export-sink-status.js'
 import { listen, startOpsServer } from '../platform/ops-server.js'
 import type { SelfAudit } from '../platform/self-audit.js'
 import type { Reports } from '../reporter/index.js'
@@ -10,7 +11,7 @@ import { createAdminQuery } from './admin-query.js'
 import { trustedSealPublicKey } from '../integrity/index.js'
 import { createConsoleApp } from './app.js'
 import type { ExportStatusDeps } from './export-route.js'
-import type { LiveSinkStatus, SavedSinkStatus } from './export-status.js'
+import type { LiveSinkStatus } from './export-status.js'
 
 export interface ConsoleOptions {
   config: AppConfig
@@ -22,8 +23,6 @@ export interface ConsoleOptions {
   reports?: Reports
   /** The exporter's sink status when it runs in this process. */
   exportStatus?: () => readonly LiveSinkStatus[]
-  /** The sink status the exporter saves in the store (exporter `exportStatus`), for server mode. */
-  savedExportStatus: () => Promise<readonly SavedSinkStatus[]>
 }
 
 export interface ConsoleHandle {
@@ -34,11 +33,11 @@ export interface ConsoleHandle {
 
 /** Where the export page's status comes from: the exporter's loops in this process (`start`), else the store. */
 function exportStatusDeps(options: ConsoleOptions): ExportStatusDeps {
-  const { config } = options
+  const { config, store } = options
   return {
     sinks: config.export.sinks,
     unhealthyAfterSeconds: config.export.unhealthyAfterSeconds,
-    saved: options.savedExportStatus,
+    saved: () => exportStatus(store, config),
     ...(options.exportStatus ? { live: options.exportStatus } : {}),
   }
 }

@@ -4,7 +4,6 @@ export type { ExportLagEpisode } from './lag-watch.js'
 export { replayToSink, ReplayError, type ReplayOptions } from './replay.js'
 export { startExporter, type ExporterHandle, type ExporterOptions } from './service.js'
 export type { SinkStatus } from './sink-runner.js'
-export { exportStatus, type ExportSinkStatus } from './status.js'
 export type { Sink } from './sinks/index.js'
 export type { RecordStream } from './stream.js'
 export {

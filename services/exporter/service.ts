@@ -44,7 +44,10 @@ export interface ExporterOptions {
 
 export interface ExporterHandle {
   runners: Map<string, SinkRunner>
-  /** Every sink's status as this process sees it (the console reads the saved copy: exportStatus). */
+  /**
+   * Every sink's status as this process sees it (the console reads the copy it saves:
+   * platform/store/export-sink-status.ts `exportStatus`).
+   */
   status(): SinkStatus[]
 }
 

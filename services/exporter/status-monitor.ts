@@ -1,16 +1,19 @@
 import type { Store } from '../platform/clickhouse.js'
 import type { Logger } from '../platform/logger.js'
-import { exportSinkStatusTable } from '../platform/store/export-sink-status.js'
+import {
+  exportSinkStatusTable,
+  STATUS_INTERVAL_MS,
+  type SinkStatusRow,
+} from '../platform/store/export-sink-status.js'
 import { createPollLoop } from '../webhooks/poll-loop.js'
 import type { ExportLagEpisode, LagWatch } from './lag-watch.js'
 import type { ExportMetrics } from './metrics.js'
 import type { SinkStatus } from './sink-runner.js'
-import { STATUS_INTERVAL_MS, statusRow } from './status.js'
 
 /**
- * Every few seconds: saves each sink's status for the console (status.ts) and checks the sinks for
- * the lagging alert (lag-watch.ts). A failed save or a failed alert is logged and tried again at
- * the next check; neither stops the export.
+ * Every few seconds: saves each sink's status for the console (platform/store/export-sink-status.ts)
+ * and checks the sinks for the lagging alert (lag-watch.ts). A failed save or a failed alert is
+ * logged and tried again at the next check; neither stops the export.
  */
 
 export interface StatusMonitorOptions {
@@ -21,6 +24,22 @@ export interface StatusMonitorOptions {
   onLagging: ((episode: ExportLagEpisode) => Promise<void>) | undefined
   metrics: ExportMetrics
   logger: Logger
+}
+
+function statusRow(status: SinkStatus, nowMs: number): SinkStatusRow {
+  return {
+    sink: status.name,
+    type: status.type,
+    records: status.records,
+    lag: status.lag ?? null,
+    paused: status.paused,
+    last_error: status.lastError ?? '',
+    last_success_ms: status.lastSuccessMs ?? null,
+    failing_since_ms: status.failingSinceMs ?? null,
+    sent_total: status.sentTotal,
+    records_per_second: status.recordsPerSecond,
+    updated_ms: nowMs,
+  }
 }
 
 export function startStatusMonitor(options: StatusMonitorOptions): { stop(): Promise<void> } {

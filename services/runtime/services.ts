@@ -3,7 +3,7 @@ import type { ProducerOptions } from '../collector/producer.js'
 import { startConsole, type ConsoleHandle } from '../console/service.js'
 import { eventConflictCandidates } from '../detector/event-conflict-rule.js'
 import { exportLaggingCandidates } from '../detector/export-lagging-rule.js'
-import { exportStatus, startExporter, type ExporterHandle, type ExporterOptions } from '../exporter/index.js'
+import { startExporter, type ExporterHandle, type ExporterOptions } from '../exporter/index.js'
 import {
   consoleUrl,
   createAlertRecorder,
@@ -228,7 +228,6 @@ export async function startServices(context: RuntimeContext, selection: ServiceS
       reports: runtime.reports,
       // In one process the console shows the exporter's live state; alone, what it saved in the store.
       ...(runtime.exporter ? { exportStatus: () => runtime.exporter!.status() } : {}),
-      savedExportStatus: () => exportStatus(store, config),
     })
     runtime.started.push({ name: 'console', detail: runtime.console.url })
   }
