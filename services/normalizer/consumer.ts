@@ -9,13 +9,8 @@ import {
 import type { Logger } from '../platform/logger.js'
 import { storeRefusedReason, type DeadLetter, type DeadLetterPublisher } from './dlq.js'
 import type { NormalizerMetrics } from './metrics.js'
-import {
-  ClickHouseWriter,
-  WriterStoppedError,
-  type RejectedRow,
-  type SourcePosition,
-  type WriterOptions,
-} from './writer.js'
+import type { RejectedRow } from './refused-rows.js'
+import { ClickHouseWriter, WriterStoppedError, type SourcePosition, type WriterOptions } from './writer.js'
 
 /**
  * What processing made of one message: rows to store (with `lines[i]` the table's encoding of

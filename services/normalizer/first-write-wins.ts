@@ -4,7 +4,7 @@ import type { Logger } from '../platform/logger.js'
 import { findStoredVersions, type StoredVersion } from '../platform/store/audit-events.js'
 import { eventConflictsTable } from '../platform/store/event-conflicts.js'
 import type { NormalizerMetrics } from './metrics.js'
-import type { ScreenVerdict } from './writer.js'
+import type { ScreenVerdict } from './writer-batch.js'
 
 /** What the check of one batch decided, row by row, and the conflicts it found. */
 export interface Screening {

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto'
 import type { Logger } from '../platform/logger.js'
 import type { EncodedTable, InsertOptions, Table } from '../platform/store/table.js'
+import { isRetryableInsertError, searchRefusedRows, type RejectedRow } from './refused-rows.js'
+import { emptyBatch, joinBatches, splitByVerdicts, type Batch, type ScreenVerdict } from './writer-batch.js'
 
 export class WriterStoppedError extends Error {
   readonly retryable = false
@@ -16,20 +18,6 @@ export interface SourcePosition {
   partition: number
   offset: string
 }
-
-/** A row the store refused for good, with the origin it was added with and the store's error. */
-export interface RejectedRow<Row, Origin> {
-  row: Row
-  origin: Origin
-  reason: string
-}
-
-/**
- * What a screen makes of each buffered row: `insert` it; `replayed`, already stored from this very
- * message (a redelivery after a crash), so not inserted but still handed to `afterInsert`; or
- * `skip` it (stored before, or refused).
- */
-export type ScreenVerdict = 'insert' | 'replayed' | 'skip'
 
 export interface WriterOptions<Row = object, Origin = unknown> {
   /**
@@ -68,40 +56,6 @@ export interface WriterOptions<Row = object, Origin = unknown> {
    */
   onRejected?: (rejected: ReadonlyArray<RejectedRow<Row, Origin>>) => Promise<void>
   backoff?: { initialMs: number; maxMs: number }
-}
-
-/**
- * ClickHouse error codes that say a row's values are bad: retrying the same rows cannot help, so
- * they are isolated and dead-lettered. Everything else (network, timeouts, too many parts, a
- * missing table or column during a deploy) is retried: the data waits in Kafka, uncommitted.
- */
-const ROW_DATA_ERROR_CODES = new Set([6, 26, 27, 38, 41, 53, 69, 70, 72, 117, 131])
-
-/** The server's numeric error code, from the HTTP client, the embedded engine, or the message. */
-export function clickhouseErrorCode(err: unknown): number | undefined {
-  const candidate = err as { code?: unknown; clickhouseCode?: unknown; message?: unknown } | null
-  for (const value of [candidate?.clickhouseCode, candidate?.code]) {
-    if (typeof value === 'number' && Number.isInteger(value)) return value
-    if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value)
-  }
-  const match = /Code: (\d+)\./.exec(typeof candidate?.message === 'string' ? candidate.message : '')
-  return match ? Number(match[1]) : undefined
-}
-
-/** Buffered rows with `origins[i]` and `lines[i]` (empty for a table that is not encoded) for `rows[i]`. */
-interface Batch<Row, Origin> {
-  rows: Row[]
-  origins: Origin[]
-  lines: string[]
-}
-
-function emptyBatch<Row, Origin>(): Batch<Row, Origin> {
-  return { rows: [], origins: [], lines: [] }
-}
-
-export function isRetryableInsertError(err: unknown): boolean {
-  const code = clickhouseErrorCode(err)
-  return code === undefined || !ROW_DATA_ERROR_CODES.has(code)
 }
 
 /**
@@ -203,12 +157,7 @@ export class ClickHouseWriter<Row extends object, Origin = unknown> {
       await this.flushing
     } catch (err) {
       // Put the batch back in front, so the next flush retries it whole, before anything newer.
-      const waiting = this.buffer
-      this.buffer = {
-        rows: [...batch.rows, ...waiting.rows],
-        origins: [...batch.origins, ...waiting.origins],
-        lines: [...batch.lines, ...waiting.lines],
-      }
+      this.buffer = joinBatches(batch, this.buffer)
       for (const position of positions) {
         const key = `${position.topic}:${position.partition}`
         const newer = this.positions.get(key)
@@ -249,28 +198,19 @@ export class ClickHouseWriter<Row extends object, Origin = unknown> {
     batch: Batch<Row, Origin>,
   ): Promise<{ insert: Batch<Row, Origin>; replayed: Row[] }> {
     const screen = this.options.screen
-    const { rows, origins, lines } = batch
+    const { rows } = batch
     if (!screen || rows.length === 0) return { insert: batch, replayed: [] }
     // The screen reads the store: while it fails, the writer is as unhealthy as a failing insert.
     const verdicts = await this.retrying({ failure: 'screen_failed', rows: rows.length, store: true }, () =>
       screen(rows),
     )
-    const insert = emptyBatch<Row, Origin>()
-    const replayed: Row[] = []
-    rows.forEach((row, index) => {
-      if (verdicts[index] === 'insert') {
-        insert.rows.push(row)
-        insert.origins.push(origins[index]!)
-        if (lines.length > 0) insert.lines.push(lines[index]!)
-      } else if (verdicts[index] === 'replayed') replayed.push(row)
-    })
-    return { insert, replayed }
+    return splitByVerdicts(batch, verdicts)
   }
 
   /**
    * Retries retryable failures until they pass or the writer stops. A permanent rejection is
-   * narrowed down by halving the batch, so only the rows ClickHouse refuses are collected in
-   * `rejected` (for the DLQ) and the rest are stored.
+   * narrowed down by halving the batch (refused-rows.ts), so only the rows ClickHouse refuses are
+   * collected in `rejected` (for the DLQ) and the rest are stored.
    */
   private async insertWithRetry(
     batch: Batch<Row, Origin>,
@@ -279,7 +219,7 @@ export class ClickHouseWriter<Row extends object, Origin = unknown> {
   ): Promise<void> {
     const { table: target, logger } = this.options
     const table = target.name
-    const { rows, origins, lines } = batch
+    const { rows, lines } = batch
     let delay = this.options.backoff?.initialMs ?? 200
     const maxDelay = this.options.backoff?.maxMs ?? 10_000
     for (let attempt = 1; ; attempt++) {
@@ -295,21 +235,12 @@ export class ClickHouseWriter<Row extends object, Origin = unknown> {
       } catch (err) {
         this.options.onFlush?.(rows.length, (performance.now() - started) / 1000, false)
         if (!isRetryableInsertError(err)) {
-          if (rows.length === 1 || !this.options.onRejected) {
-            logger.error({ err, table, rows: rows.length }, 'clickhouse_insert_rejected')
-            if (!this.options.onRejected) throw err
-            const reason = (err as Error).message
-            rows.forEach((row, index) => rejected.push({ row, origin: origins[index]!, reason }))
-            return
-          }
-          const half = Math.ceil(rows.length / 2)
-          const part = (start: number, end?: number): Batch<Row, Origin> => ({
-            rows: rows.slice(start, end),
-            origins: origins.slice(start, end),
-            lines: lines.slice(start, end),
+          await searchRefusedRows(batch, token, err, {
+            insert: (part, partToken) => this.insertWithRetry(part, partToken, rejected),
+            rejected: this.options.onRejected ? rejected : undefined,
+            logger,
+            table,
           })
-          await this.insertWithRetry(part(0, half), `${token}:a${half}`, rejected)
-          await this.insertWithRetry(part(half), `${token}:b${half}`, rejected)
           return
         }
         this.setHealthy(false)
