@@ -19,7 +19,7 @@ export interface Detector {
   /**
    * A test that is true of every text in which `pattern` can produce an accepted hit (a necessary
    * condition, e.g. `@` for emails). Texts failing it skip this alternative entirely. Omitted when
-   * `requires` and `keywords` say all it would.
+   * `requires` and `keywords` say all it would, or when `nextStart` finds no start as cheaply.
    */
   readonly prefilter?: RegExp
   /** Characters every accepted hit contains ({@link CharClass} bits), checked before `prefilter`. */

@@ -36,7 +36,6 @@ const email: Detector = {
   name: 'email',
   types: ['EMAIL'],
   requires: CharClass.AT | CharClass.DOT,
-  prefilter: /@/,
   pattern: `(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+'-]{1,${MAX_LOCAL_PART}}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){1,8}`,
   nextStart: emailStart,
   classify(text, start, end) {
@@ -155,7 +154,6 @@ const ipv6: Detector = {
   name: 'ipv6',
   types: ['IP_ADDRESS'],
   requires: CharClass.COLON,
-  prefilter: /:[0-9A-Fa-f]{0,4}:/,
   nextStart: ipv6Start,
   pattern:
     '(?<![A-Za-z0-9_:.])(?=[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:)[0-9A-Fa-f:]{3,39}(?:\\.\\d{1,3}){0,3}(?![A-Za-z0-9_:])',
