@@ -42,6 +42,7 @@ function nameLength(candidate: string, allowSurnameOnly: boolean): number {
 
 const cnPerson: Detector = {
   name: 'cn-person',
+  types: ['PERSON'],
   requires: CharClass.HAN,
   prefilter: new RegExp(`${PERSON_WORDS}|${HONORIFIC}`),
   pattern: `${PERSON_ANCHOR}[${HAN}]{2,4}|[${HAN}]{1,3}${HONORIFIC}`,
@@ -75,6 +76,7 @@ const KEPT_PREFIX = /^.*(?:省|自治区|特别行政区|市|地址|住址|寄�
 /** A street address in Chinese, from the district on: the province and city stay (`广东省深圳市[REDACTED:CN_ADDRESS]`). */
 const cnAddress: Detector = {
   name: 'cn-address',
+  types: ['CN_ADDRESS'],
   requires: CharClass.DIGIT | CharClass.HAN,
   keywords: ['号', '栋', '幢', '座'],
   prefilter: /\d(?:-\d{1,5})?号|\d(?:栋|幢|座|号楼)/,
@@ -95,6 +97,7 @@ const CARD_WORDS_RE = new RegExp(`${CARD_WORDS}${CARD_SEPARATOR}`, 'y')
 
 const cnBankCard: Detector = {
   name: 'cn-bank-card',
+  types: ['CREDIT_CARD', 'CN_BANK_CARD'],
   requires: CharClass.DIGITS_4,
   keywords: ['银行卡', '卡号', '银行账', '账号', '借记卡', '储蓄卡', '信用卡', 'card n'],
   prefilter: new RegExp(CARD_WORDS),
@@ -113,6 +116,7 @@ const USCC_CONTEXT = /(?:信用代码|社会信用|税号|纳税人识别号|USC
 /** Unified Social Credit Code: the GB 32100 check character; an all-digit code also needs its name before it. */
 const cnUscc: Detector = {
   name: 'cn-uscc',
+  types: ['CN_USCC'],
   requires: CharClass.DIGITS_7,
   prefilter: /[1-9][0-9]{6}[0-9A-Z]{10}/,
   pattern: '(?<![A-Za-z0-9])[1-9A-HJ-NPQRTUWXY][1-9][0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}(?![A-Za-z0-9])',
@@ -135,6 +139,7 @@ const PERMIT_CONTEXT =
  */
 const cnTravelDocument: Detector = {
   name: 'cn-travel-document',
+  types: ['CN_PASSPORT', 'CN_TRAVEL_PERMIT'],
   requires: CharClass.DIGIT,
   keywords: ['护照', 'passport', '通行证', '回乡证', '台胞证', '往来港澳', '往来台湾', 'permit'],
   prefilter: /护照|[Pp]assport|通行证|回乡证|台胞证|往来港澳|往来台湾|[Pp]ermit/,

@@ -19,16 +19,29 @@ export interface Detector {
   /**
    * A test that is true of every text in which `pattern` can produce an accepted hit (a necessary
    * condition, e.g. `@` for emails). Texts failing it skip this alternative entirely. Omitted when
-   * `requires` and `keywords` say all it would.
+   * `requires` and `keywords` say all it would, or when `nextStart` finds no start as cheaply.
    */
   readonly prefilter?: RegExp
   /** Characters every accepted hit contains ({@link CharClass} bits), checked before `prefilter`. */
   readonly requires: number
   /**
+   * Every type `classify` can return, when they are few: a scanner whose settings disable all of
+   * them leaves the detector out. Omitted where the types depend on the value (secrets).
+   */
+  readonly types?: readonly FindingType[]
+  /**
    * Words of which every accepted hit contains one (ASCII letters in any case), checked before
    * `prefilter` in the same pass that learns the character classes.
    */
   readonly keywords?: readonly string[]
+  /**
+   * The first position at or after `from` where `pattern` may match, or -1: found without the
+   * pattern, from a character every match holds (an e-mail's `@`). The scanner then runs the pattern
+   * anchored there instead of searching the text with it, and asks again from the next position when
+   * it does not match. Every position where the pattern matches must be returned, in order; others
+   * only cost time. Omitted when the pattern's own search is as fast.
+   */
+  readonly nextStart?: (text: string, from: number) => number
   /** Validates a regex match (checksums, context, shape); `null` lets later alternatives try the same spot. */
   classify(text: string, start: number, end: number): Hit | null
 }
@@ -56,6 +69,24 @@ export const CharClass = {
 /** Characters allowed in the body of API tokens (base64url plus `_`). */
 export const TOKEN_CHAR = '[A-Za-z0-9_-]'
 export const NOT_AFTER_TOKEN_CHAR = '(?<![A-Za-z0-9_-])'
+
+/** ASCII characters given as the body of a regex class (`A-Za-z0-9._-`), looked up by code. */
+export interface AsciiSet {
+  has(text: string, at: number): boolean
+}
+
+export function asciiSet(members: string): AsciiSet {
+  const member = new RegExp(`[${members}]`)
+  const table = Uint8Array.from({ length: 128 }, (_, code) =>
+    member.test(String.fromCharCode(code)) ? 1 : 0,
+  )
+  return {
+    has(text, at) {
+      const code = text.charCodeAt(at)
+      return code < 128 && table[code] === 1
+    },
+  }
+}
 
 export function hasDigit(value: string): boolean {
   return /\d/.test(value)

@@ -130,6 +130,7 @@ function isLoneName(text: string, start: number, end: number, word: string): boo
 
 export const gazetteerPerson: Detector = {
   name: 'person-gazetteer',
+  types: ['PERSON'],
   requires: CharClass.UPPER,
   prefilter: new RegExp(`[${UPPER}][${LOWER}]`),
   pattern: `(?<![${UPPER}${LOWER}0-9_@./-])${WORD}(?:[ \\t]+(?:${INITIAL}|${WORD})){0,3}`,

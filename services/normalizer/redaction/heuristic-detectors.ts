@@ -50,6 +50,7 @@ const ORGANISATION_WORD =
 
 const person: Detector = {
   name: 'person',
+  types: ['PERSON'],
   requires: 0,
   keywords: ['mr', 'ms', 'miss', 'mx', 'dr', 'prof', 'name', 'dear'],
   prefilter: /Mr|Ms|Miss|Mx|Dr|Prof|name is|Name|NAME|Dear/,
@@ -88,6 +89,7 @@ const wholeAddress = (_text: string, start: number, end: number): Hit => ({
  */
 const numberFirstStreet: Detector = {
   name: 'street-address',
+  types: ['STREET_ADDRESS'],
   requires: CharClass.DIGIT,
   prefilter: new RegExp(`\\d[A-Za-z]?[ \\t]+[${UPPER}]`),
   pattern: `(?<![A-Za-z0-9])\\d{1,5}[A-Za-z]?(?:[ \\t]+${STREET_WORD}){1,4}?[ \\t]+${STREET_TYPE}${UNIT}`,
@@ -96,6 +98,7 @@ const numberFirstStreet: Detector = {
 
 const nameFirstStreet: Detector = {
   name: 'street-address-name-first',
+  types: ['STREET_ADDRESS'],
   requires: CharClass.DIGIT,
   keywords: [
     ...['strasse', 'straße', 'str.', 'weg', 'gasse', 'platz', 'allee', 'katu', 'gatan', 'vägen', 'vej'],
@@ -110,6 +113,7 @@ const nameFirstStreet: Detector = {
 
 const postBox: Detector = {
   name: 'street-address-box',
+  types: ['STREET_ADDRESS'],
   requires: CharClass.DIGIT,
   keywords: ['box'],
   prefilter: /Box[ \t]+\d/,

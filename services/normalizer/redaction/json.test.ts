@@ -178,6 +178,16 @@ describe('redactJson: keys and numbers', () => {
     expect(out.findings.EMAIL).toBe(2)
   })
 
+  it('redacts a key with personal data every time it comes, and counts it every time', () => {
+    const input = { 'alice@example.com': 'x', role: 'admin' }
+    for (let call = 0; call < 3; call++) {
+      const out = redactor.redactJson(input)
+      expect(out.json).not.toContain('alice@example.com')
+      expect(out.json).toContain('"role":"admin"')
+      expect(out.findings).toEqual({ EMAIL: 1 })
+    }
+  })
+
   it('redacts card numbers sent as JSON numbers and leaves ordinary numbers alone', () => {
     const out = redactor.redactJson({ card: 4111111111111111, count: 12345, ms: 1732442400000 })
     expect(out.json).not.toContain('4111111111111111')

@@ -24,12 +24,14 @@ export const DEPTH_PLACEHOLDER = '[TRUNCATED:MAX_DEPTH]'
 const MEASURE_DEPTH_LIMIT = 1000
 
 /**
- * Keys repeat across events (`type`, `text`, `content`…): classify each once. Keys are stored as
- * they are, so the cache holds nothing the output does not.
+ * Keys repeat across events (`type`, `text`, `content`…): classify each once. Only keys that
+ * redaction leaves as they are get cached, so the cache holds nothing the output does not.
  */
 const KEY_CACHE_LIMIT = 10_000
 
 interface KeyInfo {
+  /** Redaction leaves the key as it is (no finding in it). */
+  clean: boolean
   sensitive: boolean
   /** `signing_key`, `salt`, `密钥`: the value goes when it looks random (entropy.ts). */
   credentialLike: boolean
@@ -37,9 +39,10 @@ interface KeyInfo {
   hint: KeyHint
 }
 
-function classifyKey(key: string): KeyInfo {
+function classifyKey(key: string, text: TextRedactor): KeyInfo {
   const normalized = normalizeKey(key)
   return {
+    clean: text.redact(key, {}).text === key,
     sensitive: isSensitiveKey(key),
     credentialLike: isCredentialLikeKey(normalized),
     contact: isContactKey(normalized),
@@ -47,9 +50,12 @@ function classifyKey(key: string): KeyInfo {
   }
 }
 
+/** Strings JSON writes as they are, one byte a character: printable ASCII but `"` and `\`. */
+const PLAIN_JSON_STRING = /^[\x20\x21\x23-\x5b\x5d-\x7f]*$/
+
 /** UTF-8 bytes of `JSON.stringify(text)`, escapes and lone surrogates included. */
 function stringJsonBytes(text: string): number {
-  return Buffer.byteLength(JSON.stringify(text))
+  return PLAIN_JSON_STRING.test(text) ? text.length + 2 : Buffer.byteLength(JSON.stringify(text))
 }
 
 function primitiveJsonBytes(value: unknown): number {
@@ -108,9 +114,11 @@ export function createJsonRedactor(
   const keyInfo = (key: string): KeyInfo => {
     let info = keys.get(key)
     if (info === undefined) {
-      if (keys.size >= KEY_CACHE_LIMIT) keys.clear()
-      info = classifyKey(key)
-      keys.set(key, info)
+      info = classifyKey(key, text)
+      if (info.clean) {
+        if (keys.size >= KEY_CACHE_LIMIT) keys.clear()
+        keys.set(key, info)
+      }
     }
     return info
   }
@@ -166,7 +174,7 @@ export function createJsonRedactor(
         const info = infos[i]!
         if (isDropped(item)) continue
         // Keys can hold personal data too (a map keyed by email); a key with a finding is replaced.
-        let key = text.redact(originalKey, findings).text
+        let key = info.clean ? originalKey : text.redact(originalKey, findings).text
         if (key !== originalKey) {
           let suffix = 2
           const base = key

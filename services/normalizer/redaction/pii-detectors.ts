@@ -1,5 +1,5 @@
 import { isIPv6 } from 'node:net'
-import { CharClass, textBefore, type Detector } from './detector.js'
+import { asciiSet, CharClass, textBefore, type Detector } from './detector.js'
 import {
   ibanChecksumValid,
   ibanLength,
@@ -13,11 +13,31 @@ import {
 const NUM_START = '(?<![A-Za-z0-9_-])(?<!\\d[.,])'
 const NUM_END = '(?![A-Za-z0-9_]|[.,]\\d|[ -]\\d)'
 
+/** Characters of an e-mail's local part, and those it may not follow (the same without `'`). */
+const LOCAL_PART = asciiSet("A-Za-z0-9._%+'-")
+const BEFORE_LOCAL_PART = asciiSet('A-Za-z0-9._%+-')
+const MAX_LOCAL_PART = 64
+
+/**
+ * Where an e-mail can start at or after `from`: the leftmost position of a run of local-part
+ * characters, at most {@link MAX_LOCAL_PART} long and ending at an `@`, that does not follow a
+ * local-part character. The e-mail pattern, searched, would try nearly every position of a text.
+ */
+function emailStart(text: string, from: number): number {
+  for (let at = text.indexOf('@', from + 1); at !== -1; at = text.indexOf('@', at + 1)) {
+    let start = at
+    while (start > from && at - start < MAX_LOCAL_PART && LOCAL_PART.has(text, start - 1)) start--
+    for (; start < at; start++) if (start === 0 || !BEFORE_LOCAL_PART.has(text, start - 1)) return start
+  }
+  return -1
+}
+
 const email: Detector = {
   name: 'email',
+  types: ['EMAIL'],
   requires: CharClass.AT | CharClass.DOT,
-  prefilter: /@/,
-  pattern: "(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){1,8}",
+  pattern: `(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+'-]{1,${MAX_LOCAL_PART}}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){1,8}`,
+  nextStart: emailStart,
   classify(text, start, end) {
     const at = text.indexOf('@', start)
     const local = text.slice(start, at)
@@ -36,6 +56,7 @@ const email: Detector = {
 /** IBAN: candidate over-captures (spaced groups), the country's length decides where it ends. */
 const iban: Detector = {
   name: 'iban',
+  types: ['IBAN'],
   requires: CharClass.DIGIT,
   prefilter: /[A-Za-z]{2}\d{2}/,
   pattern: '(?<![A-Za-z0-9])[A-Za-z]{2}\\d{2}(?: ?[A-Za-z0-9]{4}){2,8}(?: ?[A-Za-z0-9]{1,4})?',
@@ -55,6 +76,7 @@ const iban: Detector = {
 
 const cnResidentId: Detector = {
   name: 'cn-resident-id',
+  types: ['CN_RESIDENT_ID'],
   requires: CharClass.DIGITS_17,
   pattern: `${NUM_START}[1-8]\\d{5}(?:18|19|20)\\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\\d|3[01])\\d{3}[0-9Xx]${NUM_END}`,
   classify: (text, start, end) =>
@@ -63,6 +85,7 @@ const cnResidentId: Detector = {
 
 const creditCard: Detector = {
   name: 'credit-card',
+  types: ['CREDIT_CARD'],
   requires: CharClass.DIGITS_4,
   pattern: `${NUM_START}(?:\\d{12,19}|\\d{4}(?:[ -]\\d{4}){2}[ -]\\d{1,7}|\\d{4}(?:[ -]\\d{4}){3}[ -]\\d{1,3}|\\d{4}[ -]\\d{6}[ -]\\d{4,5})${NUM_END}`,
   classify: (text, start, end) =>
@@ -74,6 +97,7 @@ const SSN_CONTEXT = /(?:ssn|social[ -]security|soc\.? ?sec)[^\n\d]{0,20}$/i
 /** Dashed SSNs stand alone; spaced or bare nine digits need an SSN keyword just before. */
 const usSsn: Detector = {
   name: 'us-ssn',
+  types: ['US_SSN'],
   requires: CharClass.DIGITS_3,
   prefilter: /\d{3}[- ]?\d{2}/,
   pattern: `${NUM_START}(?:\\d{3}-\\d{2}-\\d{4}|\\d{3} \\d{2} \\d{4}|\\d{9})${NUM_END}`,
@@ -90,6 +114,7 @@ const VERSION_CONTEXT = /(?:version|ver\.?|release|build)\s*:?\s*$/i
 
 const ipv4: Detector = {
   name: 'ipv4',
+  types: ['IP_ADDRESS'],
   requires: CharClass.DIGIT | CharClass.DOT,
   prefilter: /\d\.\d{1,3}\.\d/,
   pattern: '(?<![A-Za-z0-9_.])(?:\\d{1,3}\\.){3}\\d{1,3}(?![A-Za-z0-9_]|\\.\\d)',
@@ -103,10 +128,33 @@ const ipv4: Detector = {
   },
 }
 
+const HEX = asciiSet('0-9A-Fa-f')
+const BEFORE_IPV6 = asciiSet('A-Za-z0-9_:.')
+/** Two colons at most four hex digits apart: every IPv6 address has them within its first five characters. */
+const COLON_PAIR = /:[0-9A-Fa-f]{0,4}:/g
+
+/**
+ * Where an IPv6 address can start at or after `from`: at a colon of a {@link COLON_PAIR}, or at the
+ * start of the one to four hex digits before it. Searched, the pattern would try every hex digit and
+ * colon of a text (JSON, timestamps, hashes) with its lookahead.
+ */
+function ipv6Start(text: string, from: number): number {
+  COLON_PAIR.lastIndex = from
+  for (let pair = COLON_PAIR.exec(text); pair !== null; pair = COLON_PAIR.exec(text)) {
+    const colon = pair.index
+    let start = colon
+    while (start > from && colon - start < 4 && HEX.has(text, start - 1)) start--
+    if (start === 0 || !BEFORE_IPV6.has(text, start - 1)) return start
+    COLON_PAIR.lastIndex = colon + 1
+  }
+  return -1
+}
+
 const ipv6: Detector = {
   name: 'ipv6',
+  types: ['IP_ADDRESS'],
   requires: CharClass.COLON,
-  prefilter: /:[0-9A-Fa-f]{0,4}:/,
+  nextStart: ipv6Start,
   pattern:
     '(?<![A-Za-z0-9_:.])(?=[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:)[0-9A-Fa-f:]{3,39}(?:\\.\\d{1,3}){0,3}(?![A-Za-z0-9_:])',
   classify(text, start, end) {
@@ -160,6 +208,7 @@ function isDateLike(value: string): boolean {
  */
 const phone: Detector = {
   name: 'phone',
+  types: ['PHONE'],
   requires: CharClass.DIGIT,
   prefilter: /\d[\d ().-]{5,}\d/,
   pattern:
