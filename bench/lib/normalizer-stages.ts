@@ -4,7 +4,7 @@ import { processEventMessage, type EventPipelineDeps } from '../../services/norm
 import { createRedactor } from '../../services/normalizer/redaction/index.js'
 import { redactionConfigFrom } from '../../services/normalizer/redaction-config.js'
 import { retentionLookup } from '../../services/normalizer/retention.js'
-import { withContentHash } from '../../services/normalizer/steps/content-hash.js'
+import { addContentHash } from '../../services/normalizer/steps/content-hash.js'
 import { deriveEvent } from '../../services/normalizer/steps/derive.js'
 import { normalizeEnvelope, type NormalizedEvent } from '../../services/normalizer/steps/normalize.js'
 import { parseMessage } from '../../services/normalizer/steps/parse.js'
@@ -122,7 +122,7 @@ export function measureStages(
       const entries = Object.entries(row.redaction_findings)
       if (entries.some(([type]) => type !== 'IP_ADDRESS')) times.eventsWithOtherFindings++
       for (const [type, count] of entries) times.findings[type] = (times.findings[type] ?? 0) + count
-      rows.push(withContentHash(row))
+      rows.push(addContentHash(row))
     }
   }
 

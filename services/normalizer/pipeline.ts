@@ -3,7 +3,7 @@ import { isSelfAuditMessage } from '../platform/self-audit.js'
 import type { AuditRow, ReceiptRow } from '../../schemas/audit-row.js'
 import type { MessageOutcome, ProcessMessages } from './consumer.js'
 import type { EventOrigin } from '../../schemas/audit-row.js'
-import { withContentHash } from './steps/content-hash.js'
+import { addContentHash } from './steps/content-hash.js'
 import { deriveEvent } from './steps/derive.js'
 import { normalizeEnvelope } from './steps/normalize.js'
 import { parseMessage } from './steps/parse.js'
@@ -44,7 +44,7 @@ export function processEventMessage(
   const placed = placeEvent(normalized.value, deps.placement?.(tenantId))
   const derived = deriveEvent(placed, deps.timeZone?.(tenantId) ?? 'UTC')
   try {
-    return { kind: 'ok', rows: [withContentHash(redactEvent(derived, deps.redactor, deps.limits))] }
+    return { kind: 'ok', rows: [addContentHash(redactEvent(derived, deps.redactor, deps.limits))] }
   } catch (err) {
     // A redactor bug must not let a clear value through or block the partition: dead-letter it.
     return { kind: 'dlq', reason: `redaction failed: ${(err as Error).name}` }

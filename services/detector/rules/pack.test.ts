@@ -8,7 +8,7 @@ import { GenericEvent } from '../../../schemas/event.js'
 import { RuleTestFile, ruleKind, type Rule } from '../../../schemas/rules.js'
 import { ingestRecords } from '../../collector/ingest.js'
 import { createRedactor } from '../../normalizer/redaction/index.js'
-import { withContentHash } from '../../normalizer/steps/content-hash.js'
+import { addContentHash } from '../../normalizer/steps/content-hash.js'
 import { deriveEvent, toolsListHash } from '../../normalizer/steps/derive.js'
 import { normalizeEnvelope } from '../../normalizer/steps/normalize.js'
 import { DEFAULT_PAYLOAD_LIMITS, redactEvent } from '../../normalizer/steps/redact.js'
@@ -50,7 +50,7 @@ function storedRows(events: Array<Record<string, unknown>>): AuditRow[] {
       retentionDays: () => 365,
     })
     if (normalized.kind !== 'ok') throw new Error(`event ${index} did not normalize: ${normalized.reason}`)
-    const row = withContentHash(
+    const row = addContentHash(
       redactEvent(deriveEvent(normalized.value, 'UTC'), redactor, DEFAULT_PAYLOAD_LIMITS),
     )
     expect(row.attributes.local_hour).toMatch(/^\d{1,2}$/)

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { auditRow } from '../../../test/helpers/audit-row.js'
-import { contentHash } from './content-hash.js'
+import { canonicalJson } from '../../platform/canonical-json.js'
+import { addContentHash, contentHash, INGESTION_COLUMNS, type UnhashedRow } from './content-hash.js'
 
 const base = auditRow({
   server_name: 'crm',
@@ -40,5 +42,35 @@ describe('contentHash', () => {
     ]) {
       expect(contentHash({ ...base, ...change }), JSON.stringify(change)).not.toBe(contentHash(base))
     }
+  })
+})
+
+describe('contentHash bytes', () => {
+  /** The definition: SHA-256 of the canonical JSON of a copy of the row without the ingestion columns. */
+  const byDefinition = (row: UnhashedRow): string => {
+    const copy: Record<string, unknown> = { ...row }
+    for (const column of [...INGESTION_COLUMNS, 'content_hash']) delete copy[column]
+    return createHash('sha256').update(canonicalJson(copy)).digest('hex')
+  }
+
+  it('hashes the bytes canonicalJson writes, whatever the key order, undefined and nested values', () => {
+    const { content_hash: _stored, ...unhashed } = base
+    const reversed = Object.fromEntries(Object.entries(unhashed).reverse()) as UnhashedRow
+    const rows: UnhashedRow[] = [
+      unhashed,
+      reversed,
+      unhashed,
+      { ...unhashed, tool: 'say "hi"\n é 你好', attributes: { z: '1', a: '2' }, user_roles: ['b', 'a'] },
+      { ...unhashed, duration_ms: undefined as unknown as number },
+    ]
+    for (const row of rows) expect(contentHash(row)).toBe(byDefinition(row))
+    expect(contentHash(reversed)).toBe(contentHash(unhashed))
+  })
+
+  it('adds the hash to the row it is given', () => {
+    const { content_hash: _stored, ...unhashed } = base
+    const row = addContentHash(unhashed)
+    expect(row).toBe(unhashed)
+    expect(row.content_hash).toBe(byDefinition(unhashed))
   })
 })

@@ -29,15 +29,54 @@ export const INGESTION_COLUMNS = [
 
 export type UnhashedRow = Omit<AuditRow, 'content_hash'>
 
-/** SHA-256 (hex) of the canonical JSON of the row without its ingestion columns. */
-export function contentHash(row: UnhashedRow): string {
-  const content: Record<string, unknown> = { ...row }
-  for (const column of INGESTION_COLUMNS) delete content[column]
-  delete content.content_hash
-  return createHash('sha256').update(canonicalJson(content)).digest('hex')
+const UNHASHED = new Set<string>([...INGESTION_COLUMNS, 'content_hash'])
+
+/** A hashed column and its name as canonical JSON writes it before the value (`"tool":`). */
+interface HashedColumn {
+  key: string
+  prefix: string
 }
 
-/** The row with its content hash: the last step before the row is stored. */
-export function withContentHash(row: UnhashedRow): AuditRow {
-  return { ...row, content_hash: contentHash(row) }
+/** The last row shape seen and its hashed columns in canonical (sorted) order: rows share one shape. */
+let lastKeys: readonly string[] = []
+let lastHashed: readonly HashedColumn[] = []
+
+function hashedColumns(row: UnhashedRow): readonly HashedColumn[] {
+  const keys = Object.keys(row)
+  if (keys.length !== lastKeys.length || keys.some((key, index) => key !== lastKeys[index])) {
+    lastKeys = keys
+    lastHashed = keys
+      .filter((key) => !UNHASHED.has(key))
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+      .map((key) => ({ key, prefix: `${JSON.stringify(key)}:` }))
+  }
+  return lastHashed
+}
+
+/**
+ * SHA-256 (hex) of the canonical JSON of the row without its ingestion columns: the bytes
+ * `canonicalJson` writes for that object, built without copying the row and deleting from the copy
+ * (which turns it into a slow dictionary).
+ */
+export function contentHash(row: UnhashedRow): string {
+  const values = row as unknown as Record<string, unknown>
+  const members: string[] = []
+  for (const { key, prefix } of hashedColumns(row)) {
+    const value = values[key]
+    if (value !== undefined) members.push(prefix + canonicalJson(value))
+  }
+  return createHash('sha256')
+    .update(`{${members.join(',')}}`)
+    .digest('hex')
+}
+
+/**
+ * Gives `row` its content hash: the last step before the row is stored. It sets the column on the
+ * row it is given (the row redactEvent has just built, which nothing else holds) rather than copying
+ * it: V8 takes about 4 µs to copy a row of 47 columns and add one.
+ */
+export function addContentHash(row: UnhashedRow): AuditRow {
+  const hashed = row as AuditRow
+  hashed.content_hash = contentHash(row)
+  return hashed
 }
