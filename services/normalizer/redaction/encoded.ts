@@ -1,4 +1,4 @@
-import type { Hit } from './detector.js'
+import { asciiSet, type Hit } from './detector.js'
 import { percentDecode } from './percent.js'
 import type { Scanner } from './scanner.js'
 import { SECRET_TYPES, type FindingType } from '../../../schemas/redaction.js'
@@ -22,14 +22,7 @@ export const MAX_DECODE_DEPTH = 2
 export const MIN_BASE64_CHARS = 32
 
 /** base64 and base64url characters (both alphabets: Node decodes either). */
-const BASE64_CHAR = new Uint8Array(128)
-for (const char of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_')
-  BASE64_CHAR[char.charCodeAt(0)] = 1
-
-function isBase64Char(text: string, at: number): boolean {
-  const code = text.charCodeAt(at)
-  return code < 128 && BASE64_CHAR[code] === 1
-}
+const BASE64 = asciiSet('A-Za-z0-9+/_-')
 
 /**
  * Maximal runs of base64 characters of at least {@link MIN_BASE64_CHARS}, with up to two `=` of
@@ -41,18 +34,18 @@ function base64Runs(text: string): Array<[number, number]> {
   const runs: Array<[number, number]> = []
   let at = 0
   while (at + MIN_BASE64_CHARS <= text.length) {
-    if (!isBase64Char(text, at + MIN_BASE64_CHARS - 1)) {
+    if (!BASE64.has(text, at + MIN_BASE64_CHARS - 1)) {
       at += MIN_BASE64_CHARS
       continue
     }
     let back = at + MIN_BASE64_CHARS - 2
-    while (back >= at && isBase64Char(text, back)) back--
+    while (back >= at && BASE64.has(text, back)) back--
     if (back >= at) {
       at = back + 1
       continue
     }
     let end = at + MIN_BASE64_CHARS
-    while (end < text.length && isBase64Char(text, end)) end++
+    while (end < text.length && BASE64.has(text, end)) end++
     const padded = text.startsWith('==', end) ? end + 2 : text[end] === '=' ? end + 1 : end
     runs.push([at, padded])
     at = end + 1
