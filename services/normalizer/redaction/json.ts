@@ -30,8 +30,6 @@ const MEASURE_DEPTH_LIMIT = 1000
 const KEY_CACHE_LIMIT = 10_000
 
 interface KeyInfo {
-  /** Redaction leaves the key as it is (no finding in it). */
-  clean: boolean
   sensitive: boolean
   /** `signing_key`, `salt`, `密钥`: the value goes when it looks random (entropy.ts). */
   credentialLike: boolean
@@ -39,10 +37,9 @@ interface KeyInfo {
   hint: KeyHint
 }
 
-function classifyKey(key: string, text: TextRedactor): KeyInfo {
+function classifyKey(key: string): KeyInfo {
   const normalized = normalizeKey(key)
   return {
-    clean: text.redact(key, {}).text === key,
     sensitive: isSensitiveKey(key),
     credentialLike: isCredentialLikeKey(normalized),
     contact: isContactKey(normalized),
@@ -111,16 +108,10 @@ export function createJsonRedactor(
 ): (value: unknown, options?: { maxBytes?: number }) => JsonRedaction {
   const disabled = new Set(settings.disabledTypes)
   const keys = new Map<string, KeyInfo>()
-  const keyInfo = (key: string): KeyInfo => {
-    let info = keys.get(key)
-    if (info === undefined) {
-      info = classifyKey(key, text)
-      if (info.clean) {
-        if (keys.size >= KEY_CACHE_LIMIT) keys.clear()
-        keys.set(key, info)
-      }
-    }
-    return info
+  /** Remembers a key in which redaction found nothing: it is stored as it is, and not scanned again. */
+  const rememberClean = (key: string, info: KeyInfo): void => {
+    if (keys.size >= KEY_CACHE_LIMIT) keys.clear()
+    keys.set(key, info)
   }
   return (input, options) => {
     const findings: Findings = {}
@@ -167,18 +158,22 @@ export function createJsonRedactor(
       const out: Record<string, unknown> = {}
       let members = 0
       const entries = Object.entries(node as Record<string, unknown>)
-      const infos = entries.map(([key]) => keyInfo(key))
+      const infos = entries.map(([key]) => keys.get(key) ?? classifyKey(key))
       const besideContact = infos.some((info) => info.contact)
       for (let i = 0; i < entries.length; i++) {
         const [originalKey, item] = entries[i]!
         const info = infos[i]!
         if (isDropped(item)) continue
         // Keys can hold personal data too (a map keyed by email); a key with a finding is replaced.
-        let key = info.clean ? originalKey : text.redact(originalKey, findings).text
-        if (key !== originalKey) {
-          let suffix = 2
-          const base = key
-          while (Object.hasOwn(out, key)) key = `${base}#${suffix++}`
+        let key = originalKey
+        if (!keys.has(originalKey)) {
+          key = text.redact(originalKey, findings).text
+          if (key === originalKey) rememberClean(originalKey, info)
+          else {
+            let suffix = 2
+            const base = key
+            while (Object.hasOwn(out, key)) key = `${base}#${suffix++}`
+          }
         }
         originalBytes += stringJsonBytes(originalKey) + 1
         members++
