@@ -25,8 +25,18 @@ export interface SealerOptions {
 }
 
 export interface Sealer {
-  /** Called after the normalizer committed these offsets (its rows are stored below them). */
+  /**
+   * Called with committed offsets (rows are stored below them): after each of the normalizer's
+   * commits, and when it joins its group, the group's offsets of its partitions. Those cover what a
+   * member killed between a commit and its next seal left unsealed, when nothing new arrives on the
+   * partition to report it.
+   */
   committed: (positions: readonly CommittedOffset[]) => void
+  /**
+   * The partitions the normalizer reads now (its group assignment): only they are sealed here, so
+   * that a partition moved to another normalizer is sealed by that one alone.
+   */
+  assigned: (partitions: readonly number[]) => void
   /** Seals everything committed so far; resolves to the number of seals written. */
   sealNow: () => Promise<number>
   start: () => void
@@ -40,9 +50,10 @@ export interface Sealer {
  * every interval each partition's new range `[watermark, committed)` is read back from the store
  * and sealed per tenant, chained to that tenant's previous seal on the partition. The watermark and
  * chain heads are read from the seals table each time, so a crash loses nothing (the range is
- * simply sealed by the next run) and a partition that moved to another normalizer and back
- * continues from what that one sealed. Two normalizers sealing one partition at the same moment (a
- * rebalance race) fork its chain; verification reports the fork.
+ * sealed by the next member given the partition, which learns the group's committed offsets when
+ * it joins) and a partition that moved to another normalizer and back continues from what that one
+ * sealed. Only the member reading a partition seals it; two sealing one partition at the same
+ * moment (a seal still running during a rebalance) fork its chain, and verification reports it.
  */
 export function createSealer(options: SealerOptions): Sealer {
   const { store, key, intervalSeconds } = options
@@ -51,6 +62,8 @@ export function createSealer(options: SealerOptions): Sealer {
   const maxOffsets = options.maxOffsetsPerSeal ?? 50_000
   const table = integritySealsTable(store)
   const pending = new Map<number, number>()
+  /** The partitions this normalizer reads, once the group told it; until then every commit counts. */
+  let owned: ReadonlySet<number> | undefined
   // A commit below the watermark is seen twice, with a fresh commit, before a new epoch starts: a
   // single stale one is a partition that moved to another normalizer, which sealed past it.
   const behind = new Map<number, number>()
@@ -62,8 +75,14 @@ export function createSealer(options: SealerOptions): Sealer {
 
   const committed = (positions: readonly CommittedOffset[]) => {
     for (const { partition, offset } of positions) {
+      if (owned !== undefined && !owned.has(partition)) continue
       pending.set(partition, Math.max(pending.get(partition) ?? 0, Number(offset)))
     }
+  }
+
+  const assigned = (partitions: readonly number[]) => {
+    owned = new Set(partitions)
+    for (const partition of pending.keys()) if (!owned.has(partition)) pending.delete(partition)
   }
 
   const buildSeal = (
@@ -198,6 +217,7 @@ export function createSealer(options: SealerOptions): Sealer {
 
   return {
     committed,
+    assigned,
     sealNow,
     start: schedule,
     stop: async () => {

@@ -1,4 +1,5 @@
 import type { Kafka } from '../platform/kafka/client.js'
+import { createGroupOffsetsReader } from '../platform/kafka/group-offsets.js'
 import {
   createConsumer,
   nextOffset,
@@ -42,8 +43,14 @@ export interface LoopOptions<Row extends object> {
   pipelineDepth?: number
   /** No progress for this long while messages wait counts as a stalled loop. */
   stallAfterMs?: number
-  /** After a successful commit: each partition's committed offset (its rows are all stored). */
+  /**
+   * Each partition's committed offset (its rows are all stored): after each successful commit, and
+   * when the member joins the group, the group's offsets of the partitions it was given (rows a
+   * member killed right after its commit stored and never got to act on).
+   */
   onCommitted?: (positions: Array<{ partition: number; offset: string }>) => void
+  /** When the member joins the group (at start and every rebalance): the partitions it now reads. */
+  onAssigned?: (partitions: number[]) => void
 }
 
 /** The message a row was made from: what is dead-lettered when the store refuses the row. */
@@ -149,6 +156,27 @@ export function createIngestLoop<Row extends object>(options: LoopOptions<Row>):
     logger.error({ err: event.payload.error, restart: event.payload.restart }, 'consumer_crashed')
     if (event.payload.restart) crashed = undefined
   })
+
+  const { onAssigned, onCommitted } = options
+  if (onAssigned || onCommitted) {
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      const assigned = event.payload.memberAssignment[topic] ?? []
+      onAssigned?.(assigned)
+      if (!onCommitted || assigned.length === 0) return
+      const offsets = createGroupOffsetsReader(kafka, groupId, topic)
+      offsets
+        .read()
+        .then((committed) => {
+          const positions = assigned.flatMap((partition) => {
+            const offset = committed.get(partition) ?? 0
+            return offset > 0 ? [{ partition, offset: String(offset) }] : []
+          })
+          if (positions.length > 0) onCommitted(positions)
+        })
+        .catch((err: unknown) => logger.warn({ err, topic }, 'committed_offsets_read_failed'))
+        .finally(() => void offsets.close().catch(() => undefined))
+    })
+  }
 
   const start = async () => {
     await consumer.connect()

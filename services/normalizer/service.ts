@@ -34,6 +34,8 @@ export interface NormalizerOptions {
   onConflicts?: (conflicts: readonly EventConflictRow[]) => Promise<void>
   /** Offsets of `mcp.audit.raw` committed after their rows were stored (the integrity sealer). */
   onEventsCommitted?: (positions: Array<{ partition: number; offset: string }>) => void
+  /** The raw topic's partitions this normalizer reads, each time the group gives it a new set. */
+  onEventsAssigned?: (partitions: number[]) => void
   /**
    * False skips the first-write-wins check: only for the benchmark that measures what the trail's
    * integrity costs. Production always checks.
@@ -124,6 +126,7 @@ export async function startNormalizer(options: NormalizerOptions): Promise<Norma
     chunkSize: settings.chunkSize,
     pipelineDepth: settings.workers + 1,
     ...(options.onEventsCommitted ? { onCommitted: options.onEventsCommitted } : {}),
+    ...(options.onEventsAssigned ? { onAssigned: options.onEventsAssigned } : {}),
     writer: {
       table: auditEventsTable(store),
       maxRows: settings.batchMaxRows,

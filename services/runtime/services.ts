@@ -144,6 +144,7 @@ export async function startServices(context: RuntimeContext, selection: ServiceS
         await detection.alerts.record(eventConflictCandidates(conflicts))
       },
       onEventsCommitted: sealer.committed,
+      onEventsAssigned: sealer.assigned,
     })
     runtime.started.push({ name: 'normalizer' })
   }
