@@ -9,7 +9,7 @@ import {
   type TypeScore,
 } from '../services/normalizer/redaction/fixtures.js'
 import type { Labelled } from './lib/redaction-docs.js'
-import { loadEngines, type Engine } from './lib/redaction-engines.js'
+import { BASELINE_ENGINE, loadEngines, type Engine } from './lib/redaction-engines.js'
 import { JSON_LABEL, ROUNDS, measureSideBySide, throughputInputs } from './lib/redaction-throughput.js'
 
 /**
@@ -41,13 +41,16 @@ function leakRecall(
   return perType
 }
 
-export async function redactionBenchmark(): Promise<{ markdown: string; results: unknown }> {
-  const { engines, missing } = await loadEngines()
+export async function redactionBenchmark(baseline?: string): Promise<{ markdown: string; results: unknown }> {
+  const { engines, missing } = await loadEngines(baseline)
   const corpus = loadSecretsCorpus()
   const presidio = loadPresidioSynth()
   const piiCorpus = loadPiiCorpus()
   const { docs, docTexts, texts: inputs } = throughputInputs()
-  const throughput = await measureSideBySide(engines.map((engine) => engine.name))
+  const throughput = await measureSideBySide(
+    engines.map((engine) => engine.name),
+    baseline,
+  )
 
   const quality: Record<string, Record<string, TypeScore>> = {}
   for (const engine of engines) {
@@ -108,22 +111,29 @@ export async function redactionBenchmark(): Promise<{ markdown: string; results:
       'next to the rules they test, so their scores are a regression check rather than an independent evaluation.',
   )
   if (missing.length > 0) lines.push(`Not measured (not installed): ${missing.join(', ')}.`)
+  if (baseline !== undefined)
+    lines.push(`\`${BASELINE_ENGINE}\` is the engine of another build, loaded from \`${baseline}\`.`)
+  // Our engines, each with its ratio to redact-pii.
+  const ratioed = names.filter((name) => name === names[0] || name === BASELINE_ENGINE)
   lines.push(
     '',
     '### Throughput (strings/s · MB/s)',
     '',
-    `| input | ${names.join(' | ')} | ${names[0]} ÷ redact-pii |`,
-    `| --- |${names.map(() => ' ---: |').join('')} ---: |`,
+    `| input | ${names.join(' | ')} | ${ratioed.map((name) => `${name} ÷ redact-pii`).join(' | ')} |`,
+    `| --- |${names.map(() => ' ---: |').join('')}${ratioed.map(() => ' ---: |').join('')}`,
   )
   for (const label of [...inputs.map(([l]) => l), JSON_LABEL]) {
     const cells = names.map((n) => {
       const t = throughput[n]?.[label]
       return t === undefined ? '–' : `${t.stringsPerSecond.toLocaleString('en-US')} · ${t.megabytesPerSecond}`
     })
-    const ours = throughput[names[0]!]?.[label]?.stringsPerSecond
     const theirs = throughput['redact-pii']?.[label]?.stringsPerSecond
-    const ratio = ours === undefined || theirs === undefined ? '–' : `${(ours / theirs).toFixed(1)}×`
-    if (cells.some((c) => c !== '–')) lines.push(`| ${label} | ${cells.join(' | ')} | ${ratio} |`)
+    const ratios = ratioed.map((name) => {
+      const ours = throughput[name]?.[label]?.stringsPerSecond
+      return ours === undefined || theirs === undefined ? '–' : `${(ours / theirs).toFixed(1)}×`
+    })
+    if (cells.some((c) => c !== '–'))
+      lines.push(`| ${label} | ${cells.join(' | ')} | ${ratios.join(' | ')} |`)
   }
   lines.push(
     '',

@@ -13,6 +13,7 @@ import { redactionBenchmark } from './redaction.js'
 import { reporterBenchmark } from './reporter.js'
 import { securityBenchmark } from './security.js'
 import { describeMachine } from './lib/machine.js'
+import { REDACTION_ENTRY } from './lib/redaction-engines.js'
 import { renderSections, type Benchmark, type BenchmarkContext, type BenchmarkReport } from './lib/report.js'
 
 /**
@@ -24,8 +25,8 @@ const redaction: Benchmark = {
   name: 'redaction',
   summary:
     'our redaction engine beside redact-pii and @openredaction/openredaction on the same inputs: speed, recall, precision',
-  run: async () => {
-    const { markdown } = await redactionBenchmark()
+  run: async (ctx) => {
+    const { markdown } = await redactionBenchmark(ctx.redactionBaseline)
     return { sections: [], markdown }
   },
 }
@@ -42,11 +43,13 @@ const BENCHMARKS: readonly Benchmark[] = [
   exportBenchmark,
 ]
 
-const USAGE = `Usage: npm run bench -- [--only NAMES] [--quick] [--no-record]
+const USAGE = `Usage: npm run bench -- [--only NAMES] [--quick] [--no-record] [--redaction-baseline DIR]
 
-  --only NAMES   run these benchmarks only (comma-separated, e.g. e2e,detector)
-  --quick        short windows for a smoke run; figures are not comparable with a full run
-  --no-record    print the results without appending them to BENCHMARKS.md
+  --only NAMES                run these benchmarks only (comma-separated, e.g. e2e,detector)
+  --quick                     short windows for a smoke run; figures are not comparable with a full run
+  --no-record                 print the results without appending them to BENCHMARKS.md
+  --redaction-baseline DIR    the redaction benchmark also runs the engine of another build, from its
+                              output folder (the dist/ of an earlier commit): same inputs, same run
 
 Benchmarks:
 ${BENCHMARKS.map((b) => `  ${b.name.padEnd(13)}  ${b.summary}`).join('\n')}`
@@ -86,7 +89,14 @@ function usageError(message: string): never {
   process.exit(2)
 }
 
-function parseCommandLine(args: string[]): { selected: Benchmark[]; quick: boolean; record: boolean } {
+interface CommandLine {
+  selected: Benchmark[]
+  quick: boolean
+  record: boolean
+  redactionBaseline?: string
+}
+
+function parseCommandLine(args: string[]): CommandLine {
   let parsed
   try {
     parsed = parseArgs({
@@ -95,6 +105,7 @@ function parseCommandLine(args: string[]): { selected: Benchmark[]; quick: boole
         only: { type: 'string' },
         quick: { type: 'boolean', default: false },
         'no-record': { type: 'boolean', default: false },
+        'redaction-baseline': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     })
@@ -111,12 +122,20 @@ function parseCommandLine(args: string[]): { selected: Benchmark[]; quick: boole
   if (unknown.length > 0) usageError(`no benchmark named "${unknown.join('", "')}"`)
   const selected =
     names.length > 0 ? BENCHMARKS.filter((benchmark) => names.includes(benchmark.name)) : [...BENCHMARKS]
-  return { selected, quick: values.quick, record: !values['no-record'] }
+  const baseline = values['redaction-baseline']
+  if (baseline !== undefined && !existsSync(path.join(baseline, REDACTION_ENTRY)))
+    usageError(`--redaction-baseline ${baseline}: no ${REDACTION_ENTRY} there (give a build's dist folder)`)
+  return {
+    selected,
+    quick: values.quick,
+    record: !values['no-record'],
+    ...(baseline !== undefined ? { redactionBaseline: path.resolve(baseline) } : {}),
+  }
 }
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2)
-  const { selected, quick, record } = parseCommandLine(args)
+  const { selected, quick, record, redactionBaseline } = parseCommandLine(args)
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
 
@@ -129,6 +148,7 @@ async function main(): Promise<void> {
       quick,
       progress: (message) => console.error(`[${benchmark.name}] ${message}`),
       defer: (name, step) => cleanups.push({ name, step }),
+      ...(redactionBaseline !== undefined ? { redactionBaseline } : {}),
     }
     const begun = performance.now()
     try {

@@ -1,5 +1,12 @@
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
 import type { Span } from '../../services/normalizer/redaction/fixtures.js'
 import { createRedactor } from '../../services/normalizer/redaction/index.js'
+
+/** The redaction engine's entry point inside a build's output folder. */
+export const REDACTION_ENTRY = path.join('services', 'normalizer', 'redaction', 'index.js')
+/** The name of another build's engine in the tables (`--redaction-baseline`). */
+export const BASELINE_ENGINE = 'mcp-audit baseline'
 
 /** An engine compared by the redaction benchmark, with its default settings. */
 export interface Engine {
@@ -37,16 +44,29 @@ function alignLabels(original: string, redacted: string, labels: Readonly<Record
   return spans
 }
 
-export async function loadEngines(): Promise<{ engines: Engine[]; missing: string[] }> {
-  const ours = createRedactor({ hmacKey: 'benchmark-key-0123456789' })
-  const engines: Engine[] = [
-    {
-      name: 'mcp-audit',
-      redactText: (text) => ours.redactText(text).text,
-      spans: (text) => ours.detect(text),
-      redactJson: (doc) => ours.redactJson(doc, { maxBytes: 1 << 30 }).json,
-    },
-  ]
+/** Our engine, from this build or from another build's output folder. */
+function ourEngine(name: string, create: typeof createRedactor): Engine {
+  const ours = create({ hmacKey: 'benchmark-key-0123456789' })
+  return {
+    name,
+    redactText: (text) => ours.redactText(text).text,
+    spans: (text) => ours.detect(text),
+    redactJson: (doc) => ours.redactJson(doc, { maxBytes: 1 << 30 }).json,
+  }
+}
+
+/**
+ * Our engine, the baseline build's when a folder is given (the same `createRedactor` contract,
+ * compiled from an earlier commit), and the libraries that are installed.
+ */
+export async function loadEngines(baseline?: string): Promise<{ engines: Engine[]; missing: string[] }> {
+  const engines: Engine[] = [ourEngine('mcp-audit', createRedactor)]
+  if (baseline !== undefined) {
+    const module = (await import(pathToFileURL(path.join(baseline, REDACTION_ENTRY)).href)) as {
+      createRedactor: typeof createRedactor
+    }
+    engines.push(ourEngine(BASELINE_ENGINE, module.createRedactor))
+  }
   const missing: string[] = []
   try {
     const module = (await import('redact-pii')) as typeof import('redact-pii') & {

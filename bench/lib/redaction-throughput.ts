@@ -91,9 +91,11 @@ export function engineRound(engine: Engine, inputs: Inputs, warm: boolean): Reco
  */
 export async function measureSideBySide(
   engines: readonly string[],
+  baseline?: string,
 ): Promise<Record<string, Record<string, Throughput>>> {
   const workers = engines.map(
-    (engine) => new Worker(new URL('./redaction-worker.js', import.meta.url), { workerData: { engine } }),
+    (engine) =>
+      new Worker(new URL('./redaction-worker.js', import.meta.url), { workerData: { engine, baseline } }),
   )
   const ask = (worker: Worker, round: number): Promise<Record<string, Throughput>> =>
     new Promise((resolve, reject) => {

@@ -3,8 +3,8 @@ import { loadEngines } from './redaction-engines.js'
 import { engineRound, throughputInputs } from './redaction-throughput.js'
 
 /** One engine of the redaction benchmark, alone in its thread; measures one round per request. */
-const { engine: name } = workerData as { engine: string }
-const { engines } = await loadEngines()
+const { engine: name, baseline } = workerData as { engine: string; baseline?: string }
+const { engines } = await loadEngines(baseline)
 const engine = engines.find((candidate) => candidate.name === name)
 if (engine === undefined) throw new Error(`engine ${name} is not installed`)
 const inputs = throughputInputs()

@@ -32,6 +32,8 @@ export interface BenchmarkContext {
   progress: (message: string) => void
   /** Registers a clean-up step; steps run in reverse order after the benchmark, also on failure or Ctrl-C. */
   defer: (name: string, step: () => Promise<void> | void) => void
+  /** Another build's output folder (`dist`) whose redaction engine runs beside ours (`--redaction-baseline`). */
+  redactionBaseline?: string
 }
 
 export interface Benchmark {
