@@ -73,9 +73,11 @@ export function createSealer(options: SealerOptions): Sealer {
   let failingSince: number | undefined
   let lastError = ''
 
+  const isOwned = (partition: number) => owned === undefined || owned.has(partition)
+
   const committed = (positions: readonly CommittedOffset[]) => {
     for (const { partition, offset } of positions) {
-      if (owned !== undefined && !owned.has(partition)) continue
+      if (!isOwned(partition)) continue
       pending.set(partition, Math.max(pending.get(partition) ?? 0, Number(offset)))
     }
   }
@@ -154,7 +156,8 @@ export function createSealer(options: SealerOptions): Sealer {
     }
     behind.delete(chains.partition)
     let written = 0
-    for (let from = chains.watermark; from < committedTo;) {
+    // A rebalance during a long catch-up hands the rest of the partition to its new owner.
+    for (let from = chains.watermark; from < committedTo && isOwned(chains.partition);) {
       const to = Math.min(committedTo, from + maxOffsets)
       const ranges = await readSealedRange(store, {
         partition: chains.partition,
@@ -162,7 +165,7 @@ export function createSealer(options: SealerOptions): Sealer {
         toOffset: to,
         storedAfterMs: chains.storedAfterMs,
       })
-      if (ranges.length > 0) {
+      if (ranges.length > 0 && isOwned(chains.partition)) {
         const sealedAtMs = now()
         const seals = ranges.map((range) => buildSeal(chains, from, to, range, sealedAtMs))
         // One insert per range: all tenants' seals of it are stored, or none.
