@@ -1,4 +1,5 @@
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { packageRoot } from '../../services/platform/paths.js'
 
@@ -38,4 +39,38 @@ export function spawnCli(args: string[], env: Record<string, string>, cwd = pack
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', CI: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
+}
+
+/** Resolves with the exit code once `child` has exited (at once if it already has). */
+export function exited(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) =>
+    child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', resolve),
+  )
+}
+
+/**
+ * Writes `mcp-audit.yaml` into `dataDir` for the CLI in a child process: the data dir, warn-level
+ * logs, the brokers and topics, the database, then `lines` (more top-level keys); returns its path.
+ */
+export function writeCliConfig(options: {
+  dataDir: string
+  brokers: readonly string[]
+  topics: { raw: string; dlq: string; receipts: string }
+  database: string
+  lines: readonly string[]
+}): string {
+  const { dataDir, brokers, topics, database, lines } = options
+  const file = path.join(dataDir, 'mcp-audit.yaml')
+  writeFileSync(
+    file,
+    [
+      `dataDir: ${dataDir}`,
+      'logLevel: warn',
+      `kafka: { brokers: [${brokers.join(', ')}], topics: { raw: ${topics.raw}, dlq: ${topics.dlq}, receipts: ${topics.receipts} } }`,
+      `clickhouse: { database: ${database} }`,
+      ...lines,
+      '',
+    ].join('\n'),
+  )
+  return file
 }

@@ -1,6 +1,5 @@
-import type { ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, inject, it } from 'vitest'
@@ -9,8 +8,8 @@ import { createKafka } from '../../services/platform/kafka/client.js'
 import { ensureTopics } from '../../services/platform/kafka/topics.js'
 import { freePort } from '../../services/platform/local-kafka.js'
 import { createLogger } from '../../services/platform/logger.js'
-import { spawnCli } from '../helpers/cli.js'
-import { jsonValues, readTopic } from '../helpers/kafka.js'
+import { exited, spawnCli, writeCliConfig } from '../helpers/cli.js'
+import { groupCaughtUp, jsonValues, readTopic } from '../helpers/kafka.js'
 import { TEST_PSEUDONYMIZATION_KEY } from '../helpers/pipeline.js'
 import { startHecReceiver } from '../helpers/splunk-hec.js'
 import { waitFor } from '../helpers/wait.js'
@@ -31,25 +30,6 @@ const HEC_TOKEN = 'hec-crash-token-9a8b7c'
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mcp-audit-test-export-crash-'))
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
-
-function exited(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) =>
-    child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', resolve),
-  )
-}
-
-async function groupCaughtUp(groupId: string, topic: string): Promise<boolean> {
-  const admin = kafka.admin()
-  await admin.connect()
-  try {
-    const ends = await admin.fetchTopicOffsets(topic)
-    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] })
-    const committedBy = new Map(committed?.partitions.map((p) => [p.partition, Number(p.offset)]) ?? [])
-    return ends.every((end) => (committedBy.get(end.partition) ?? -1) >= Number(end.high))
-  } finally {
-    await admin.disconnect()
-  }
-}
 
 function envelope(i: number, status = 'success') {
   return {
@@ -86,14 +66,12 @@ describe('exporter killed with SIGKILL in the middle of a stream', () => {
       const groupId = `xcrash-normalizer-${suffix}`
       const hec = await startHecReceiver([{ value: HEC_TOKEN, indexes: ['mcp'] }])
       const [normalizerPort, exporterPort] = [await freePort(), await freePort()]
-      const configFile = path.join(dataDir, 'mcp-audit.yaml')
-      writeFileSync(
-        configFile,
-        [
-          `dataDir: ${dataDir}`,
-          'logLevel: warn',
-          `kafka: { brokers: [${brokers.join(', ')}], topics: { raw: ${topics.raw}, dlq: ${topics.dlq}, receipts: ${topics.receipts} } }`,
-          'clickhouse: { database: mcp_audit_test_export_crash }',
+      const configFile = writeCliConfig({
+        dataDir,
+        brokers,
+        topics,
+        database: 'mcp_audit_test_export_crash',
+        lines: [
           `normalizer: { consumerGroup: ${groupId}, opsPort: ${normalizerPort}, batchMaxRows: 5000, batchMaxWaitMs: 300, workers: 0 }`,
           'tenants: [{ id: acme }]',
           'alerts: { allowPrivateNetworks: [127.0.0.0/8] }',
@@ -105,9 +83,8 @@ describe('exporter killed with SIGKILL in the middle of a stream', () => {
           '  sinks:',
           `    - { name: soc, type: splunk-hec, url: "${hec.url}", token: "\${HEC_TOKEN}", index: mcp, startFrom: earliest }`,
           `    - { name: lake, type: kafka, topic: ${exportTopic}, startFrom: earliest }`,
-          '',
-        ].join('\n'),
-      )
+        ],
+      })
       await ensureTopics(kafka, [
         { topic: topics.raw, numPartitions: 3 },
         { topic: topics.dlq, numPartitions: 1 },
@@ -141,7 +118,7 @@ describe('exporter killed with SIGKILL in the middle of a stream', () => {
 
       // The store first: one process owns an embedded store at a time.
       const normalizer = spawnCli(['normalizer'], env)
-      await waitFor(() => groupCaughtUp(groupId, topics.raw), {
+      await waitFor(() => groupCaughtUp(kafka, groupId, topics.raw), {
         description: `the normalizer to store all ${EVENTS} events`,
         timeoutMs: 120_000,
         intervalMs: 500,

@@ -1,6 +1,5 @@
-import type { ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, inject, it } from 'vitest'
@@ -10,7 +9,8 @@ import { createKafka } from '../../services/platform/kafka/client.js'
 import { ensureTopics } from '../../services/platform/kafka/topics.js'
 import { freePort } from '../../services/platform/local-kafka.js'
 import { createLogger } from '../../services/platform/logger.js'
-import { runCli, spawnCli } from '../helpers/cli.js'
+import { exited, runCli, spawnCli, writeCliConfig } from '../helpers/cli.js'
+import { groupCaughtUp } from '../helpers/kafka.js'
 import { TEST_PSEUDONYMIZATION_KEY } from '../helpers/pipeline.js'
 import { queryRows } from '../helpers/store.js'
 import { waitFor } from '../helpers/wait.js'
@@ -35,25 +35,6 @@ async function metric(url: string, name: string): Promise<number> {
   }
 }
 
-async function groupCaughtUp(groupId: string, topic: string): Promise<boolean> {
-  const admin = kafka.admin()
-  await admin.connect()
-  try {
-    const ends = await admin.fetchTopicOffsets(topic)
-    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] })
-    const committedBy = new Map(committed?.partitions.map((p) => [p.partition, Number(p.offset)]) ?? [])
-    return ends.every((end) => (committedBy.get(end.partition) ?? -1) >= Number(end.high))
-  } finally {
-    await admin.disconnect()
-  }
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) =>
-    child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', resolve),
-  )
-}
-
 describe('normalizer killed with SIGKILL in the middle of a stream', () => {
   // Each restart waits for the killed member's Kafka session (10 s) to expire before it rejoins.
   it(
@@ -69,19 +50,16 @@ describe('normalizer killed with SIGKILL in the middle of a stream', () => {
       const groupId = `crash-normalizer-${suffix}`
       const database = 'mcp_audit_test_crash'
       const opsPort = await freePort()
-      const configFile = path.join(dataDir, 'mcp-audit.yaml')
-      writeFileSync(
-        configFile,
-        [
-          `dataDir: ${dataDir}`,
-          'logLevel: warn',
-          `kafka: { brokers: [${brokers.join(', ')}], topics: { raw: ${topics.raw}, dlq: ${topics.dlq}, receipts: ${topics.receipts} } }`,
-          `clickhouse: { database: ${database} }`,
+      const configFile = writeCliConfig({
+        dataDir,
+        brokers,
+        topics,
+        database,
+        lines: [
           `normalizer: { consumerGroup: ${groupId}, opsPort: ${opsPort}, batchMaxRows: 2000, batchMaxWaitMs: 300, chunkSize: 500, workers: 1 }`,
           'integrity: { sealIntervalSeconds: 1 }',
-          '',
-        ].join('\n'),
-      )
+        ],
+      })
       await ensureTopics(kafka, [
         { topic: topics.raw, numPartitions: 3 },
         { topic: topics.dlq, numPartitions: 1 },
@@ -142,12 +120,12 @@ describe('normalizer killed with SIGKILL in the middle of a stream', () => {
         await exited(child)
       }
       expect(writtenBeforeKill.every((written) => written > 0)).toBe(true)
-      expect(await groupCaughtUp(groupId, topics.raw)).toBe(false)
+      expect(await groupCaughtUp(kafka, groupId, topics.raw)).toBe(false)
 
       const final = spawnCli(['normalizer'], env)
       let stderr = ''
       final.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-      await waitFor(() => groupCaughtUp(groupId, topics.raw), {
+      await waitFor(() => groupCaughtUp(kafka, groupId, topics.raw), {
         description: `consumer group ${groupId} to catch up with ${topics.raw}`,
         timeoutMs: 180_000,
         intervalMs: 500,

@@ -1,6 +1,5 @@
-import type { ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, inject, it } from 'vitest'
@@ -10,7 +9,8 @@ import { openStore } from '../../services/platform/clickhouse.js'
 import { createKafka } from '../../services/platform/kafka/client.js'
 import { ensureTopics } from '../../services/platform/kafka/topics.js'
 import { createLogger } from '../../services/platform/logger.js'
-import { spawnCli } from '../helpers/cli.js'
+import { exited, spawnCli, writeCliConfig } from '../helpers/cli.js'
+import { groupCaughtUp, rawEventMessage } from '../helpers/kafka.js'
 import { TEST_PSEUDONYMIZATION_KEY, startTestRuntime } from '../helpers/pipeline.js'
 import { queryRows, waitForCount } from '../helpers/store.js'
 import { waitFor } from '../helpers/wait.js'
@@ -21,25 +21,6 @@ const EVENTS = 600
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mcp-audit-test-seal-kill-'))
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
-
-async function groupCaughtUp(groupId: string, topic: string): Promise<boolean> {
-  const admin = kafka.admin()
-  await admin.connect()
-  try {
-    const ends = await admin.fetchTopicOffsets(topic)
-    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] })
-    const committedBy = new Map(committed?.partitions.map((p) => [p.partition, Number(p.offset)]) ?? [])
-    return ends.every((end) => (committedBy.get(end.partition) ?? -1) >= Number(end.high))
-  } finally {
-    await admin.disconnect()
-  }
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) =>
-    child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', resolve),
-  )
-}
 
 describe('a normalizer killed after committing and before sealing', () => {
   it('leaves its committed rows to the next normalizer, which seals them with no new traffic', async () => {
@@ -57,50 +38,33 @@ describe('a normalizer killed after committing and before sealing', () => {
     await producer.send({
       topic: topics.raw,
       acks: -1,
-      messages: Array.from({ length: EVENTS }, (_, i) => ({
-        key: `session-${i % 31}`,
-        value: JSON.stringify({
-          v: 1,
-          tenant_id: 'acme',
-          gateway: 'sk-gw',
-          format: 'generic',
-          received_at: new Date().toISOString(),
-          event: {
-            event_id: `sk-${String(i).padStart(4, '0')}`,
-            timestamp: new Date(Date.now() - 60_000 + i).toISOString(),
-            method: 'tools/call',
-            server: { name: 'github' },
-            tool: 'create_issue',
-            user: { id: `user${i % 7}` },
-            arguments: { n: i },
-            status: 'success',
-          },
+      messages: Array.from({ length: EVENTS }, (_, i) =>
+        rawEventMessage(`sk-${String(i).padStart(4, '0')}`, {
+          session: `session-${i % 31}`,
+          occurredAt: new Date(Date.now() - 60_000 + i),
         }),
-      })),
+      ),
     })
     await producer.disconnect()
 
     // The first normalizer seals once an hour: killed after it stored and committed everything, it
     // has sealed nothing, and no event will ever arrive again to make a later one seal its rows.
-    const configFile = path.join(dataDir, 'mcp-audit.yaml')
-    writeFileSync(
-      configFile,
-      [
-        `dataDir: ${dataDir}`,
-        'logLevel: warn',
-        `kafka: { brokers: [${brokers.join(', ')}], topics: { raw: ${topics.raw}, dlq: ${topics.dlq}, receipts: ${topics.receipts} } }`,
-        `clickhouse: { database: ${database} }`,
+    const configFile = writeCliConfig({
+      dataDir,
+      brokers,
+      topics,
+      database,
+      lines: [
         `normalizer: { consumerGroup: ${groupId}, batchMaxWaitMs: 100, workers: 0 }`,
         'integrity: { sealIntervalSeconds: 3600 }',
-        '',
-      ].join('\n'),
-    )
+      ],
+    })
     const first = spawnCli(['normalizer'], {
       MCP_AUDIT_CONFIG: configFile,
       MCP_AUDIT_PSEUDONYMIZATION_KEY: TEST_PSEUDONYMIZATION_KEY,
     })
     try {
-      await waitFor(() => groupCaughtUp(groupId, topics.raw), {
+      await waitFor(() => groupCaughtUp(kafka, groupId, topics.raw), {
         description: `consumer group ${groupId} to commit all of ${topics.raw}`,
         timeoutMs: 90_000,
         intervalMs: 300,

@@ -8,6 +8,7 @@ import { createLogger } from '../../services/platform/logger.js'
 import { migrate } from '../../services/platform/migrations.js'
 import type { Runtime } from '../../services/runtime/index.js'
 import { TEST_PSEUDONYMIZATION_KEY, startTestRuntime } from '../helpers/pipeline.js'
+import { rawEventMessage } from '../helpers/kafka.js'
 import { openTestStore, queryRows, waitForCount, type TestStore } from '../helpers/store.js'
 import { waitFor } from '../helpers/wait.js'
 
@@ -48,29 +49,13 @@ describe('two normalizers in one group, joining and leaving', () => {
       await producer.send({
         topic: topics.raw,
         acks: -1,
-        messages: Array.from({ length: WAVE }, (_, k) => {
-          const i = sent + k
-          return {
-            key: `session-${i % 23}`,
-            value: JSON.stringify({
-              v: 1,
-              tenant_id: i % 3 === 0 ? 'globex' : 'acme',
-              gateway: 'sr-gw',
-              format: 'generic',
-              received_at: new Date().toISOString(),
-              event: {
-                event_id: `sr-${String(i).padStart(5, '0')}`,
-                timestamp: new Date(Date.now() - 60_000 + i).toISOString(),
-                method: 'tools/call',
-                server: { name: 'github' },
-                tool: 'create_issue',
-                user: { id: `user${i % 7}` },
-                arguments: { n: i },
-                status: 'success',
-              },
-            }),
-          }
-        }),
+        messages: Array.from({ length: WAVE }, (_, k) =>
+          rawEventMessage(`sr-${String(sent + k).padStart(5, '0')}`, {
+            tenantId: (sent + k) % 3 === 0 ? 'globex' : 'acme',
+            session: `session-${(sent + k) % 23}`,
+            occurredAt: new Date(Date.now() - 60_000 + sent + k),
+          }),
+        ),
       })
       sent += WAVE
     }
