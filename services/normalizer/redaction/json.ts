@@ -158,7 +158,9 @@ export function createJsonRedactor(
       const out: Record<string, unknown> = {}
       let members = 0
       const entries = Object.entries(node as Record<string, unknown>)
-      const infos = entries.map(([key]) => keys.get(key) ?? classifyKey(key))
+      // A cached key is known clean; the others are classified here and redacted below.
+      const cached = entries.map(([key]) => keys.get(key))
+      const infos = entries.map(([key], i) => cached[i] ?? classifyKey(key))
       const besideContact = infos.some((info) => info.contact)
       for (let i = 0; i < entries.length; i++) {
         const [originalKey, item] = entries[i]!
@@ -166,7 +168,7 @@ export function createJsonRedactor(
         if (isDropped(item)) continue
         // Keys can hold personal data too (a map keyed by email); a key with a finding is replaced.
         let key = originalKey
-        if (!keys.has(originalKey)) {
+        if (cached[i] === undefined) {
           key = text.redact(originalKey, findings).text
           if (key === originalKey) rememberClean(originalKey, info)
           else {
